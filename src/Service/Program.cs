@@ -1,0 +1,2 @@
+Console.Error.WriteLine("beidouhub: no verbs yet");
+return 2;
