@@ -1,0 +1,638 @@
+using System.Numerics;
+using BeidouHub.Receiver.Nmea;
+using BeidouHub.Receiver.Nmea.Sentences;
+using BeidouHub.Receiver.Satellites;
+
+namespace BeidouHub.Receiver.Epochs;
+
+/// <summary>
+/// Groups one receiver's sentences into epochs, one per UTC time, and learns the receiver's
+/// cycle so it can hand out the position as soon as the cycle's position sentences are in and
+/// the complete epoch at the cycle's last sentence, without waiting for the next epoch.
+/// <para>
+/// Learning, like gpsd's cycle ender but per sentence kind (formatter + talker + GSV signal or
+/// GSA system id): a kind that ended a complete cycle and has never been followed by another
+/// kind within a cycle is the cycle's end. Sky reports slower than fixes make the last kind vary;
+/// such kinds gain successors and stop ending cycles early, and the epoch is then completed when
+/// the time changes (the fallback) or on <see cref="Flush"/>. A first cycle that may have started
+/// mid-way teaches nothing about ends.
+/// </para>
+/// No allocation per sentence or per epoch once constructed.
+/// </summary>
+public sealed class EpochAssembler
+{
+    private const int MaxKinds = 64;
+    private const int HalfDayMs = 12 * 3600 * 1000;
+
+    private const int PositionTypes = (1 << (int)SentenceType.Gga) | (1 << (int)SentenceType.Rmc)
+        | (1 << (int)SentenceType.Gns) | (1 << (int)SentenceType.Gll);
+
+    private readonly IEpochSink _sink;
+    private readonly Epoch _epoch;
+
+    // Cycle learning, per sentence kind.
+    private readonly int[] _kinds = new int[MaxKinds];
+    private readonly ulong[] _successors = new ulong[MaxKinds];
+    private readonly byte[] _expectedCount = new byte[MaxKinds];
+    private readonly byte[] _countThisEpoch = new byte[MaxKinds];
+    private ulong _endKinds;
+    private ulong _positionKinds;
+    private int _kindCount;
+    private int _lastKind = -1;
+    private ulong _seenThisEpoch;
+    private int _closedEpochs;
+
+    private bool _open;
+    private bool _completed;
+    private bool _positionSignalled;
+    private int? _completedTime;
+    private NmeaDate? _carriedDate;
+    private int? _carriedTime;
+    private long _sequence;
+
+    /// <summary>Creates an assembler for one receiver.</summary>
+    public EpochAssembler(string receiver, IEpochSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        ArgumentNullException.ThrowIfNull(sink);
+        _sink = sink;
+        _epoch = new Epoch(receiver);
+    }
+
+    /// <summary>Epochs handed out so far.</summary>
+    public long Emitted { get; private set; }
+
+    /// <summary>Sentences that arrived for an epoch already completed (the learned cycle was wrong once; it is corrected).</summary>
+    public long LateSentences { get; private set; }
+
+    /// <summary>Sentences whose fields were malformed or out of range (the sentence is ignored).</summary>
+    public long BadSentences { get; private set; }
+
+    /// <summary>True once a cycle end has been learned (early completion active).</summary>
+    public bool CycleLearned => _endKinds != 0;
+
+    /// <summary>
+    /// Adds one parsed sentence. Returns false when a typed reader rejected its fields (counted in
+    /// <see cref="BadSentences"/>); unknown and proprietary sentences return true and are ignored here.
+    /// </summary>
+    public bool Add(in NmeaSentence sentence)
+    {
+        if (!Apply(sentence, out bool applied))
+        {
+            BadSentences++;
+            return false;
+        }
+
+        if (applied)
+        {
+            AfterApply();
+        }
+
+        return true;
+    }
+
+    // Reads the sentence and applies it to its epoch. False: malformed. applied: it went into
+    // the open epoch (not dropped as late, not ignored as unknown).
+    private bool Apply(in NmeaSentence sentence, out bool applied)
+    {
+        applied = false;
+        switch (sentence.Type)
+        {
+            case SentenceType.Gga:
+                if (!Gga.TryRead(sentence, out Gga gga))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, gga.TimeOfDayMs, null))
+                {
+                    ApplyGga(gga);
+                }
+
+                break;
+            case SentenceType.Rmc:
+                if (!Rmc.TryRead(sentence, out Rmc rmc))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, rmc.TimeOfDayMs, rmc.Date))
+                {
+                    ApplyRmc(rmc);
+                }
+
+                break;
+            case SentenceType.Gns:
+                if (!Gns.TryRead(sentence, out Gns gns))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, gns.TimeOfDayMs, null))
+                {
+                    ApplyGns(gns);
+                }
+
+                break;
+            case SentenceType.Gll:
+                if (!Gll.TryRead(sentence, out Gll gll))
+                {
+                    return false;
+                }
+
+                if ((applied = Begin(sentence, gll.TimeOfDayMs, null)) && gll.Status == (byte)'A' && gll.Latitude.HasValue && !_epoch.HasPosition)
+                {
+                    _epoch.Latitude = gll.Latitude;
+                    _epoch.Longitude = gll.Longitude;
+                    _epoch.ModeIndicator ??= gll.Mode;
+                }
+
+                break;
+            case SentenceType.Gsa:
+                if (!Gsa.TryRead(sentence, out Gsa gsa))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsa.SystemId), true))
+                {
+                    ApplyGsa(gsa);
+                }
+
+                break;
+            case SentenceType.Gsv:
+                if (!Gsv.TryRead(sentence, out Gsv gsv))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsv.SignalId), gsv.IsLastOfSet))
+                {
+                    _epoch.HasSky = true;
+                    for (int i = 0; i < gsv.Count; i++)
+                    {
+                        GsvSatellite s = gsv[i];
+                        if (s.Id.IsKnown)
+                        {
+                            _epoch.AddSatellite(s.Id, gsv.SignalId, s.Elevation, s.Azimuth, s.Cn0);
+                        }
+                    }
+                }
+
+                break;
+            case SentenceType.Vtg:
+                if (!Vtg.TryRead(sentence, out Vtg vtg))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, null, null))
+                {
+                    _epoch.SpeedMps ??= vtg.SpeedMps;
+                    _epoch.CourseDeg ??= vtg.CourseTrueDeg;
+                }
+
+                break;
+            case SentenceType.Gst:
+                if (!Gst.TryRead(sentence, out Gst gst))
+                {
+                    return false;
+                }
+
+                if (applied = Begin(sentence, gst.TimeOfDayMs, null))
+                {
+                    _epoch.SigmaLatitude = gst.SigmaLatitude;
+                    _epoch.SigmaLongitude = gst.SigmaLongitude;
+                    _epoch.SigmaAltitude = gst.SigmaAltitude;
+                }
+
+                break;
+            case SentenceType.Zda:
+                if (!Zda.TryRead(sentence, out Zda zda))
+                {
+                    return false;
+                }
+
+                applied = Begin(sentence, zda.TimeOfDayMs, zda.Date);
+                break;
+            case SentenceType.Gbs:
+                if (!Gbs.TryRead(sentence, out Gbs gbs))
+                {
+                    return false;
+                }
+
+                applied = Begin(sentence, gbs.TimeOfDayMs, null);
+                break;
+            default:
+                // TXT, proprietary and unknown sentences carry nothing for the epoch and do not
+                // take part in cycle learning: many receivers send them at their own pace.
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>Hands out the open epoch, if any (end of stream, or a gap longer than the cycle).</summary>
+    public void Flush()
+    {
+        if (_open && !_completed)
+        {
+            Close(learn: false);
+        }
+    }
+
+    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date) =>
+        Begin(s, time, date, Kind(s.Type, s.Talker, null), true);
+
+    // Routes a sentence to the right epoch and updates cycle learning. Returns false when the
+    // sentence belongs to an epoch already handed out (it is then only learned from).
+    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date, int kind, bool completesKind)
+    {
+        int k = KindIndex(kind);
+        if (_open && time.HasValue && _epoch.TimeOfDayMs.HasValue && time != _epoch.TimeOfDayMs)
+        {
+            if (!_completed)
+            {
+                Close(learn: true);
+            }
+            else
+            {
+                // The time moved on after an early completion: the learned cycle held.
+                EndCycle(learn: true);
+            }
+
+            _open = false;
+        }
+        else if (_open && _completed)
+        {
+            if (time.HasValue && time == _completedTime)
+            {
+                // A sentence of the epoch already handed out: the kind we completed at is not
+                // the cycle's last after all. Learn that and drop the sentence.
+                LateSentences++;
+                if (_lastKind >= 0 && k >= 0 && k != _lastKind)
+                {
+                    _successors[_lastKind] |= 1UL << k;
+                }
+
+                return false;
+            }
+
+            // Anything else after a completed epoch opens the next one (untimed sentences such as
+            // GSA/GSV that some receivers send before GGA).
+            EndCycle(learn: true);
+            _open = false;
+        }
+
+        if (!_open)
+        {
+            Open();
+        }
+
+        if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
+        {
+            SetTime(time.Value);
+        }
+
+        if (date.HasValue)
+        {
+            _epoch.Date = date;
+            _carriedDate = date;
+            _carriedTime = _epoch.TimeOfDayMs;
+        }
+
+        _epoch.SentenceTypes |= 1 << (int)s.Type;
+        _epoch.SentenceCount++;
+
+        if (k >= 0)
+        {
+            // Every kind seen earlier in this cycle is followed by this one.
+            ulong seen = _seenThisEpoch & ~(1UL << k);
+            while (seen != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(seen);
+                _successors[j] |= 1UL << k;
+                seen &= seen - 1;
+            }
+
+            if (completesKind)
+            {
+                _seenThisEpoch |= 1UL << k;
+                if (_countThisEpoch[k] < byte.MaxValue)
+                {
+                    _countThisEpoch[k]++;
+                }
+            }
+
+            _lastKind = k;
+        }
+
+        return true;
+    }
+
+    // After the sentence has been applied: signal the position or complete the epoch when the
+    // learned cycle says so.
+    private void AfterApply()
+    {
+        if (!_open || _completed)
+        {
+            return;
+        }
+
+        if (!_positionSignalled && _positionKinds != 0 && (_seenThisEpoch & _positionKinds) == _positionKinds && CountsReached(_positionKinds))
+        {
+            _positionSignalled = true;
+            Finish();
+            _sink.OnPosition(_epoch);
+        }
+
+        int k = _lastKind;
+        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && (_successors[k] & ~(1UL << k)) == 0
+            && (_seenThisEpoch & (1UL << k)) != 0 && _countThisEpoch[k] >= _expectedCount[k])
+        {
+            Complete();
+            _completedTime = _epoch.TimeOfDayMs;
+        }
+    }
+
+    private bool CountsReached(ulong kinds)
+    {
+        while (kinds != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(kinds);
+            if (_countThisEpoch[j] < _expectedCount[j])
+            {
+                return false;
+            }
+
+            kinds &= kinds - 1;
+        }
+
+        return true;
+    }
+
+    private void Open()
+    {
+        _epoch.Clear();
+        _epoch.Sequence = ++_sequence;
+        _open = true;
+        _completed = false;
+        _positionSignalled = false;
+        _completedTime = null;
+        _seenThisEpoch = 0;
+        _lastKind = -1;
+        Array.Clear(_countThisEpoch);
+    }
+
+    private void SetTime(int time)
+    {
+        _epoch.TimeOfDayMs = time;
+        if (_carriedDate is { } d)
+        {
+            // Carry the last date to epochs without RMC/ZDA, rolling over at midnight: a time more
+            // than half a day before the last dated one is the next day.
+            _epoch.Date = _carriedTime is { } last && time < last - HalfDayMs ? d.AddDays(1) : d;
+        }
+    }
+
+    private void Close(bool learn)
+    {
+        Complete();
+        EndCycle(learn);
+    }
+
+    private void Complete()
+    {
+        Finish();
+        if (!_positionSignalled)
+        {
+            _positionSignalled = true;
+            _sink.OnPosition(_epoch);
+        }
+
+        _completed = true;
+        Emitted++;
+        _sink.OnEpoch(_epoch);
+    }
+
+    private void EndCycle(bool learn)
+    {
+        if (learn)
+        {
+            // The first cycle may have started mid-way: it says nothing about where cycles end.
+            if (_closedEpochs > 0 && _lastKind >= 0)
+            {
+                _endKinds |= 1UL << _lastKind;
+                ulong seen = _seenThisEpoch;
+                while (seen != 0)
+                {
+                    int j = BitOperations.TrailingZeroCount(seen);
+                    _expectedCount[j] = _countThisEpoch[j];
+                    seen &= seen - 1;
+                }
+
+                _positionKinds = PositionKindsOf(_seenThisEpoch);
+            }
+
+            _closedEpochs++;
+        }
+
+        if (_epoch.Date.HasValue && _epoch.TimeOfDayMs.HasValue)
+        {
+            _carriedDate = _epoch.Date;
+            _carriedTime = _epoch.TimeOfDayMs;
+        }
+    }
+
+    private ulong PositionKindsOf(ulong seen)
+    {
+        ulong result = 0;
+        while (seen != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(seen);
+            if ((PositionTypes & (1 << (_kinds[j] & 0xFF))) != 0)
+            {
+                result |= 1UL << j;
+            }
+
+            seen &= seen - 1;
+        }
+
+        return result;
+    }
+
+    // Derives what is computed from the whole epoch: mode, RTK state, used flags. Idempotent.
+    private void Finish()
+    {
+        Epoch e = _epoch;
+        if (!e.HasPosition)
+        {
+            e.Mode = e.Mode == FixMode.Unknown && e.SentenceCount > 0 ? FixMode.NoFix : e.Mode;
+            if (e.Mode > FixMode.NoFix)
+            {
+                e.Mode = FixMode.NoFix;
+            }
+        }
+        else if (e.Mode is FixMode.Unknown or FixMode.NoFix)
+        {
+            // No GSA (or one that lags the position sentences): 3D when an altitude came, as gpsd does.
+            e.Mode = e.AltitudeMsl.HasValue ? FixMode.ThreeD : FixMode.TwoD;
+        }
+
+        e.Rtk = e.Quality switch
+        {
+            GgaQuality.RtkFixed => RtkState.Fixed,
+            GgaQuality.RtkFloat => RtkState.Float,
+            null => e.ModeIndicator switch
+            {
+                (byte)'R' => RtkState.Fixed,
+                (byte)'F' => RtkState.Float,
+                _ => RtkState.None,
+            },
+            _ => RtkState.None,
+        };
+
+        e.ResolveUsedFlags();
+    }
+
+    private void ApplyGga(in Gga gga)
+    {
+        Epoch e = _epoch;
+        e.Quality = gga.Quality ?? e.Quality;
+        if (gga.Quality is > GgaQuality.NoFix && gga.Latitude.HasValue)
+        {
+            e.Latitude = gga.Latitude;
+            e.Longitude = gga.Longitude;
+            e.AltitudeMsl = gga.AltitudeMsl ?? e.AltitudeMsl;
+            e.GeoidSeparation = gga.GeoidSeparation ?? e.GeoidSeparation;
+        }
+
+        e.SatellitesUsedReported = gga.SatellitesUsed ?? e.SatellitesUsedReported;
+        e.Hdop ??= gga.Hdop;
+        e.DiffAge = gga.DifferentialAge ?? e.DiffAge;
+        e.DiffStation = gga.DifferentialStation ?? e.DiffStation;
+    }
+
+    private void ApplyRmc(in Rmc rmc)
+    {
+        Epoch e = _epoch;
+        e.RmcStatus = rmc.Status;
+        e.ModeIndicator = rmc.Mode ?? e.ModeIndicator;
+        e.NavStatus = rmc.NavStatus ?? e.NavStatus;
+        if (rmc.IsValid && rmc.Latitude.HasValue)
+        {
+            // GGA's position wins when both came: it carries the quality (Trimble RMC says D while GGA says RTK fixed).
+            if (!e.HasPosition)
+            {
+                e.Latitude = rmc.Latitude;
+                e.Longitude = rmc.Longitude;
+            }
+
+            e.SpeedMps = rmc.SpeedMps ?? e.SpeedMps;
+            e.CourseDeg = rmc.CourseDeg ?? e.CourseDeg;
+        }
+
+    }
+
+    private void ApplyGns(in Gns gns)
+    {
+        Epoch e = _epoch;
+        if (gns.HasFix && gns.Latitude.HasValue && !(e.Quality is > GgaQuality.NoFix))
+        {
+            e.Latitude = gns.Latitude;
+            e.Longitude = gns.Longitude;
+            e.AltitudeMsl = gns.AltitudeMsl ?? e.AltitudeMsl;
+            e.GeoidSeparation = gns.GeoidSeparation ?? e.GeoidSeparation;
+        }
+
+        if (e.Quality is null)
+        {
+            e.Quality = QualityFromModes(gns);
+        }
+
+        e.SatellitesUsedReported ??= gns.SatellitesUsed;
+        e.Hdop ??= gns.Hdop;
+        e.DiffAge ??= gns.DifferentialAge;
+        e.DiffStation ??= gns.DifferentialStation;
+        e.NavStatus = gns.NavStatus ?? e.NavStatus;
+    }
+
+    private void ApplyGsa(in Gsa gsa)
+    {
+        Epoch e = _epoch;
+        e.HasUsedList = true;
+        if (gsa.FixType is { } ft && (FixMode)ft > e.Mode)
+        {
+            e.Mode = (FixMode)ft;
+        }
+
+        e.Pdop = gsa.Pdop ?? e.Pdop;
+        e.Hdop = gsa.Hdop ?? e.Hdop;
+        e.Vdop = gsa.Vdop ?? e.Vdop;
+        for (int i = 0; i < gsa.Count; i++)
+        {
+            SatelliteId id = gsa.Satellite(i);
+            if (id.IsKnown)
+            {
+                e.AddUsed(id);
+            }
+        }
+
+    }
+
+    // GNS mode letters, best first: R RTK fixed, F float, D/P differential/precise, A autonomous, E estimated.
+    private static GgaQuality QualityFromModes(in Gns gns)
+    {
+        GgaQuality best = GgaQuality.NoFix;
+        for (int i = 0; i < gns.ModeLength; i++)
+        {
+            GgaQuality q = gns.Mode(i) switch
+            {
+                (byte)'R' => GgaQuality.RtkFixed,
+                (byte)'F' => GgaQuality.RtkFloat,
+                (byte)'D' or (byte)'P' => GgaQuality.Differential,
+                (byte)'A' => GgaQuality.Autonomous,
+                (byte)'E' => GgaQuality.Estimated,
+                _ => GgaQuality.NoFix,
+            };
+            if (Rank(q) > Rank(best))
+            {
+                best = q;
+            }
+        }
+
+        return best;
+
+        static int Rank(GgaQuality q) => q switch
+        {
+            GgaQuality.RtkFixed => 5,
+            GgaQuality.RtkFloat => 4,
+            GgaQuality.Differential => 3,
+            GgaQuality.Autonomous => 2,
+            GgaQuality.Estimated => 1,
+            _ => 0,
+        };
+    }
+
+    private static int Kind(SentenceType type, Talker talker, byte? variant) =>
+        (int)type | ((int)talker << 8) | ((variant.HasValue ? variant.Value + 1 : 0) << 16);
+
+    private int KindIndex(int kind)
+    {
+        for (int i = 0; i < _kindCount; i++)
+        {
+            if (_kinds[i] == kind)
+            {
+                return i;
+            }
+        }
+
+        if (_kindCount == MaxKinds)
+        {
+            return -1;
+        }
+
+        _kinds[_kindCount] = kind;
+        return _kindCount++;
+    }
+}

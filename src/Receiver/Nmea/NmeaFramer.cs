@@ -1,0 +1,257 @@
+using System.Buffers;
+
+namespace BeidouHub.Receiver.Nmea;
+
+/// <summary>
+/// Cuts a receiver's byte stream into candidate NMEA sentences, one per line. It resynchronises
+/// on every <c>$</c> or <c>!</c>: garbage, binary frames (UBX <c>B5 62</c>, RTCM3 <c>D3</c>,
+/// CASIC) and NUL bytes between sentences are skipped and counted; a sentence cut short by the
+/// next start character, a <c>$$</c> doubled start, a byte that cannot be in NMEA, or a line
+/// longer than the cap is dropped and counted. CRLF, LF-only and CR-only line ends are all
+/// accepted. Lines starting with <c>#</c> are comments (capture headers) and are skipped.
+/// <para>
+/// Contract, as Kestrel's HttpParser: when <see cref="TryReadSentence"/> returns false on the
+/// prefix of a sentence, nothing of that sentence is consumed; only bytes already known to be
+/// garbage are. It never throws on input.
+/// </para>
+/// </summary>
+public sealed class NmeaFramer
+{
+    /// <summary>
+    /// The default cap: NMEA 0183 allows 82 characters, real receivers exceed it (u-blox
+    /// high-precision GGA, 24-slot GSA, Quectel PQTM), so the cap is generous.
+    /// </summary>
+    public const int DefaultMaxSentenceLength = 256;
+
+    private static readonly SearchValues<byte> s_huntStops = SearchValues.Create("$!#\r\n"u8);
+    private static readonly SearchValues<byte> s_lineEnds = SearchValues.Create("\r\n"u8);
+    private static readonly SearchValues<byte> s_discardStops = SearchValues.Create("$!\r\n"u8);
+
+    // Bytes allowed inside a sentence: printable ASCII except the start characters, which
+    // NMEA 0183 reserves (a '$' inside a line means a new sentence began).
+    private static readonly SearchValues<byte> s_sentenceBytes = SearchValues.Create(
+        " \"#%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
+    private readonly byte[] _scratch;
+    private readonly int _maxLength;
+    private bool _atLineStart = true;
+    private bool _inComment;
+    private bool _discarding;
+
+    /// <summary>Creates a framer.</summary>
+    /// <param name="maxSentenceLength">Longest accepted sentence, from the start character to before the line end.</param>
+    public NmeaFramer(int maxSentenceLength = DefaultMaxSentenceLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSentenceLength, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxSentenceLength, 60_000);
+        _maxLength = maxSentenceLength;
+        _scratch = new byte[maxSentenceLength + 2];
+    }
+
+    /// <summary>What has been dropped so far.</summary>
+    public FramingCounters Counters { get; } = new();
+
+    /// <summary>The cap on a sentence's length.</summary>
+    public int MaxSentenceLength => _maxLength;
+
+    /// <summary>
+    /// Takes the next sentence from the front of <paramref name="buffer"/>.
+    /// </summary>
+    /// <param name="buffer">The unread bytes; advanced past what was consumed.</param>
+    /// <param name="sentence">
+    /// On true, the sentence from its start character up to (not including) its line end. It
+    /// points into <paramref name="buffer"/>'s memory or into the framer's own scratch buffer, and
+    /// is valid until the next call or until the buffer's memory is released.
+    /// </param>
+    /// <param name="isFinalBlock">
+    /// True when no more bytes will come (end of file, closed port): a last sentence without a
+    /// line end is then returned as it is (and counted as unterminated).
+    /// </param>
+    /// <returns>False when more bytes are needed; the bytes of an incomplete sentence stay in the buffer.</returns>
+    public bool TryReadSentence(ref ReadOnlySequence<byte> buffer, out ReadOnlySpan<byte> sentence, bool isFinalBlock = false)
+    {
+        while (!buffer.IsEmpty)
+        {
+            ReadOnlySpan<byte> first = buffer.FirstSpan;
+            bool onlySegment = buffer.IsSingleSegment;
+            if (Scan(first, isFinalBlock && onlySegment, out int consumed, out int start, out int length))
+            {
+                sentence = first.Slice(start, length);
+                buffer = buffer.Slice(consumed);
+                return true;
+            }
+
+            buffer = buffer.Slice(consumed);
+            if (onlySegment)
+            {
+                break;
+            }
+
+            if (consumed < first.Length)
+            {
+                // A sentence starts in this segment and goes on in the next: look at it through
+                // a copy of at most one maximum-length line (Kestrel does the same with a stack
+                // buffer for headers that straddle segments).
+                int n = (int)Math.Min(buffer.Length, _scratch.Length);
+                buffer.Slice(0, n).CopyTo(_scratch);
+                bool final = isFinalBlock && n == buffer.Length;
+                if (Scan(_scratch.AsSpan(0, n), final, out consumed, out start, out length))
+                {
+                    sentence = _scratch.AsSpan(start, length);
+                    buffer = buffer.Slice(consumed);
+                    return true;
+                }
+
+                buffer = buffer.Slice(consumed);
+                if (consumed == 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        sentence = default;
+        return false;
+    }
+
+    /// <summary>Resets the line state, as after a reconnect (counters are kept).</summary>
+    public void Reset()
+    {
+        _atLineStart = true;
+        _inComment = false;
+        _discarding = false;
+    }
+
+    // Scans one contiguous block. True: a sentence at [start, start+length), consumed covers it
+    // and its line end byte. False: consumed is what may be dropped (garbage, comments, an
+    // overlong line's head); the rest of the block starts an incomplete sentence, or is empty.
+    private bool Scan(ReadOnlySpan<byte> data, bool final, out int consumed, out int start, out int length)
+    {
+        int i = 0;
+        start = 0;
+        length = 0;
+        while (i < data.Length)
+        {
+            if (_discarding || _inComment)
+            {
+                ReadOnlySpan<byte> rest = data[i..];
+                int stop = _discarding ? rest.IndexOfAny(s_discardStops) : rest.IndexOfAny(s_lineEnds);
+                if (stop < 0)
+                {
+                    consumed = data.Length;
+                    return false;
+                }
+
+                i += stop;
+                _discarding = false;
+                _inComment = false;
+                continue;
+            }
+
+            ReadOnlySpan<byte> hunt = data[i..];
+            int at = hunt.IndexOfAny(s_huntStops);
+            int skipped = at < 0 ? hunt.Length : at;
+            if (skipped > 0)
+            {
+                Counters._garbageBytes += skipped;
+                _atLineStart = false;
+            }
+
+            if (at < 0)
+            {
+                consumed = data.Length;
+                return false;
+            }
+
+            i += at;
+            byte b = data[i];
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                _atLineStart = true;
+                i++;
+                continue;
+            }
+
+            if (b == (byte)'#')
+            {
+                if (_atLineStart)
+                {
+                    Counters._commentLines++;
+                    _inComment = true;
+                }
+                else
+                {
+                    Counters._garbageBytes++;
+                }
+
+                i++;
+                continue;
+            }
+
+            // A start character: the candidate runs to the first byte that cannot be inside a sentence.
+            ReadOnlySpan<byte> body = data[(i + 1)..];
+            int end = body.IndexOfAnyExcept(s_sentenceBytes);
+            int bodyLength = end < 0 ? body.Length : end;
+            if (1 + bodyLength > _maxLength)
+            {
+                Counters._overlong++;
+                _discarding = true;
+                _atLineStart = false;
+                i += 1 + Math.Min(bodyLength, _maxLength);
+                continue;
+            }
+
+            if (end < 0)
+            {
+                if (final)
+                {
+                    Counters._unterminated++;
+                    start = i;
+                    length = data.Length - i;
+                    consumed = data.Length;
+                    _atLineStart = false;
+                    return true;
+                }
+
+                consumed = i;
+                return false;
+            }
+
+            byte stopByte = body[end];
+            if (stopByte is (byte)'\r' or (byte)'\n')
+            {
+                start = i;
+                length = 1 + end;
+                consumed = i + 1 + end + 1;
+                _atLineStart = true;
+                return true;
+            }
+
+            if (stopByte is (byte)'$' or (byte)'!')
+            {
+                if (end == 0 && b == stopByte)
+                {
+                    Counters._doubledStarts++;
+                }
+                else
+                {
+                    Counters._truncated++;
+                }
+
+                _atLineStart = false;
+                i += 1 + end;
+                continue;
+            }
+
+            // A byte no NMEA sentence holds (binary, NUL, 8-bit): the candidate is not a
+            // sentence. The byte itself is garbage; hunting resumes after it.
+            Counters._invalidBytes++;
+            Counters._garbageBytes++;
+            _atLineStart = false;
+            i += 1 + end + 1;
+        }
+
+        consumed = data.Length;
+        return false;
+    }
+}

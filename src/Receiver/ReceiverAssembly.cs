@@ -1,6 +1,0 @@
-namespace BeidouHub.Receiver;
-
-/// <summary>Marker for the Receiver assembly until its first types land.</summary>
-internal static class ReceiverAssembly
-{
-}

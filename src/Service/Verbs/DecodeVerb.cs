@@ -1,0 +1,138 @@
+using System.IO.Pipelines;
+using BeidouHub.Receiver.Decoding;
+using BeidouHub.Receiver.Nmea;
+using BeidouHub.Service.Output;
+
+namespace BeidouHub.Service.Verbs;
+
+/// <summary>
+/// <c>beidouhub decode [FILE|-] [--format jsonl] [--receiver ID] [--require-checksum] [--max-length N]</c>:
+/// an NMEA log in, one record per epoch out. Bad lines are counted on stderr; the exit code is
+/// non-zero only when the input cannot be read or the arguments are wrong.
+/// </summary>
+internal static class DecodeVerb
+{
+    public const string Usage = """
+        usage: beidouhub decode [FILE|-] [--format jsonl] [--receiver ID] [--require-checksum] [--max-length N]
+          FILE               NMEA log (a capture, a recording, or - / nothing for standard input)
+          --format jsonl     one JSON object per epoch (default)
+          --receiver ID      receiver id written in each record (default: the file name)
+          --require-checksum reject sentences without *hh (default: accept, as gpsd does)
+          --max-length N     longest accepted sentence in bytes (default 256)
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stderr, Stream stdout, Stream stdin, CancellationToken cancellationToken)
+    {
+        string? path = null;
+        string format = "jsonl";
+        string? receiver = null;
+        var options = new NmeaDecoderOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            switch (a)
+            {
+                case "--format" when i + 1 < args.Length:
+                    format = args[++i];
+                    break;
+                case "--receiver" when i + 1 < args.Length:
+                    receiver = args[++i];
+                    break;
+                case "--require-checksum":
+                    options = options with { RequireChecksum = true };
+                    break;
+                case "--max-length" when i + 1 < args.Length && int.TryParse(args[i + 1], out int max) && max is >= 16 and <= 60000:
+                    options = options with { MaxSentenceLength = max };
+                    i++;
+                    break;
+                case "-h" or "--help":
+                    await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return 0;
+                default:
+                    if (a.StartsWith("--", StringComparison.Ordinal) || path is not null)
+                    {
+                        await stderr.WriteLineAsync($"decode: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    path = a;
+                    break;
+            }
+        }
+
+        if (format != "jsonl")
+        {
+            await stderr.WriteLineAsync($"decode: unknown format '{format}'; available: jsonl").ConfigureAwait(false);
+            return 2;
+        }
+
+        Stream input;
+        if (path is null or "-")
+        {
+            input = stdin;
+            receiver ??= "stdin";
+        }
+        else
+        {
+            try
+            {
+                input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                await stderr.WriteLineAsync($"decode: cannot read '{path}': {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            receiver ??= ReceiverIdFromPath(path);
+        }
+
+        await using (input.ConfigureAwait(false))
+        {
+            var output = new BufferedStream(stdout, 1 << 16);
+            await using (output.ConfigureAwait(false))
+            {
+                using var writer = new JsonlEpochWriter(output);
+                var decoder = new NmeaDecoder(receiver, writer, options);
+                try
+                {
+                    PipeReader reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+                    await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
+                    await reader.CompleteAsync().ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await stderr.WriteLineAsync($"decode: read failed after {decoder.Statistics.Bytes} bytes: {e.Message}").ConfigureAwait(false);
+                    return 1;
+                }
+
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await stderr.WriteLineAsync(Summary(decoder, writer.Records)).ConfigureAwait(false);
+            }
+        }
+
+        return 0;
+    }
+
+    internal static string ReceiverIdFromPath(string path)
+    {
+        string name = Path.GetFileName(path);
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? name[..dot] : name;
+    }
+
+    private static string Summary(NmeaDecoder d, long records)
+    {
+        NmeaStatistics s = d.Statistics;
+        FramingCounters f = d.Framer.Counters;
+        return $"decode: {records} epochs from {s.Sentences} sentences ({s.Bytes} bytes); "
+            + $"rejected {s.RejectedTotal}: checksum {s.ChecksumFailures}, format {s.Rejected(NmeaError.BadChecksumFormat)}, "
+            + $"no checksum {s.Rejected(NmeaError.MissingChecksum)}, bad fields {s.Rejected(NmeaError.BadField)}, "
+            + $"address {s.Rejected(NmeaError.BadAddress)}, characters {s.Rejected(NmeaError.InvalidCharacter)}; "
+            + $"unknown types {s.OfType(SentenceType.Unknown)}, without checksum {s.WithoutChecksum}; "
+            + $"framing: garbage {f.GarbageBytes} bytes, truncated {f.Truncated}, doubled $ {f.DoubledStarts}, "
+            + $"binary cut {f.InvalidBytes}, overlong {f.Overlong}, unterminated {f.Unterminated}, comments {f.CommentLines}; "
+            + $"late sentences {d.Assembler.LateSentences}";
+    }
+}
