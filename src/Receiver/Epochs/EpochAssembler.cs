@@ -68,6 +68,9 @@ public sealed class EpochAssembler
     /// <summary>Sentences whose fields were malformed or out of range (the sentence is ignored).</summary>
     public long BadSentences { get; private set; }
 
+    /// <summary>The epoch being filled (or the last one handed out), for tests that look inside a cycle.</summary>
+    internal Epoch Current => _epoch;
+
     /// <summary>True once a cycle end has been learned (early completion active).</summary>
     public bool CycleLearned => _endKinds != 0;
 
