@@ -1,0 +1,214 @@
+using BeidouHub.Receiver.Decoding;
+using BeidouHub.Receiver.Epochs;
+using BeidouHub.Receiver.Nmea.Sentences;
+using BeidouHub.Receiver.Satellites;
+using BeidouHub.Receiver.Tests.Support;
+
+namespace BeidouHub.Receiver.Tests.Epochs;
+
+public class EpochAssemblerTests
+{
+    [Fact]
+    public void Add_ThirdCycleLastSentence_CompletesEpochWithoutWaitingForNextCycle()
+    {
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r1", sink);
+        NmeaText.Feed(decoder, CycleBuilder.Cycles(2));
+        List<string> third = CycleBuilder.Cycle(2).ToList();
+        NmeaText.Feed(decoder, third.Take(third.Count - 1));
+        Assert.Equal(2, sink.Epochs.Count);
+
+        NmeaText.Feed(decoder, third.TakeLast(1));
+
+        Assert.Equal(3, sink.Epochs.Count);
+        Assert.Equal(CycleBuilder.Start.AddSeconds(2), sink.Epochs[2].UtcTime);
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+    }
+
+    [Fact]
+    public void Add_LearnedCycle_SignalsPositionBeforeSkyArrives()
+    {
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r1", sink);
+        NmeaText.Feed(decoder, CycleBuilder.Cycles(2));
+        List<string> third = CycleBuilder.Cycle(2).ToList();
+
+        NmeaText.Feed(decoder, third.Take(2)); // GGA, RMC: the position sentences
+
+        Assert.Equal(3, sink.Positions.Count);
+        Assert.Equal(2, sink.Epochs.Count);
+        Epoch early = sink.Positions[2];
+        Assert.Equal(CycleBuilder.LatitudeDegrees(2), early.Latitude!.Value, 12);
+        Assert.Equal(0, early.SatelliteCount);
+        Assert.Null(early.SigmaLatitude);
+        Assert.Equal(["position 1", "epoch 1", "position 2", "epoch 2", "position 3"], sink.Calls);
+    }
+
+    [Fact]
+    public void Add_FullCycle_FillsEveryField()
+    {
+        List<Epoch> epochs = NmeaText.DecodeAll(CycleBuilder.Cycles(3));
+
+        Assert.Equal(3, epochs.Count);
+        Epoch e = epochs[1];
+        Assert.Equal(CycleBuilder.Start.AddSeconds(1), e.UtcTime);
+        Assert.Equal(CycleBuilder.LatitudeDegrees(1), e.Latitude!.Value, 12);
+        Assert.Equal(113 + (8.04 / 60), e.Longitude!.Value, 12);
+        Assert.Equal(58.3, e.AltitudeMsl);
+        Assert.Equal(-21.4, e.GeoidSeparation);
+        Assert.Equal(GgaQuality.RtkFixed, e.Quality);
+        Assert.Equal(RtkState.Fixed, e.Rtk);
+        Assert.Equal(FixMode.ThreeD, e.Mode);
+        Assert.Equal(3.1 * 1852 / 3600, e.SpeedMps!.Value, 12);
+        Assert.Equal(87.5, e.CourseDeg);
+        Assert.Equal(0.62, e.Hdop);
+        Assert.Equal(0.91, e.Vdop);
+        Assert.Equal(1.10, e.Pdop);
+        Assert.Equal(0.011, e.SigmaLatitude);
+        Assert.Equal(0.010, e.SigmaLongitude);
+        Assert.Equal(0.020, e.SigmaAltitude);
+        Assert.Equal(1.0, e.DiffAge);
+        Assert.Equal(42, e.DiffStation);
+        Assert.Equal(5, e.UsedIn(Constellation.Gps));
+        Assert.Equal(8, e.UsedIn(Constellation.Beidou));
+    }
+
+    [Fact]
+    public void Add_BeidouSetsPerSignal_KeepsSignalsApartWithoutDoubleCountingUsed()
+    {
+        Epoch e = NmeaText.DecodeAll(CycleBuilder.Cycles(1))[0];
+
+        // 6 GPS + 9 BeiDou on B1I (1) + 8 BeiDou on B2a (5).
+        Assert.Equal(23, e.SatelliteCount);
+        SkySatellite[] c19 = e.Satellites.ToArray().Where(s => s.Id == new SatelliteId(Constellation.Beidou, 19)).ToArray();
+        Assert.Equal([(byte?)1, (byte?)5], c19.Select(s => s.Signal));
+        Assert.Equal([(short?)45, (short?)43], c19.Select(s => s.Cn0));
+        Assert.All(c19, s => Assert.True(s.Used));
+        Assert.False(e.Satellites.ToArray().Single(s => s.Id.Svid == 60).Used);
+        Assert.Equal(8, e.UsedIn(Constellation.Beidou));
+    }
+
+    [Fact]
+    public void Add_SkySlowerThanFixes_EachTimeOnceAndSkyWhereSent()
+    {
+        var lines = new List<string>();
+        for (int i = 0; i < 8; i++)
+        {
+            lines.AddRange(CycleBuilder.Cycle(i, withSky: i % 3 == 0, withGst: false));
+        }
+
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r1", sink);
+        NmeaText.Feed(decoder, lines);
+        decoder.Assembler.Flush();
+
+        Assert.Equal(8, sink.Epochs.Count);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (DateTime?)CycleBuilder.Start.AddSeconds(i)), sink.Epochs.Select(e => e.UtcTime));
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => i % 3 == 0), sink.Epochs.Select(e => e.HasSky));
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+    }
+
+    [Fact]
+    public void Add_CaptureStartingMidCycle_NeverCompletesEarlyAtAFalseEnd()
+    {
+        List<string> first = CycleBuilder.Cycle(0).ToList();
+        var lines = first.Skip(first.Count - 3).Concat(CycleBuilder.Cycles(4, startSecond: 1)).ToList();
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r1", sink);
+
+        NmeaText.Feed(decoder, lines);
+
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+        Assert.Equal(5, sink.Epochs.Count);
+        Assert.All(sink.Epochs.Skip(1), e => Assert.True(e.HasSky && e.SigmaLatitude.HasValue && e.HasPosition));
+    }
+
+    [Fact]
+    public void Add_GgaOnlyAfterRmc_CarriesDateAndRollsOverAtMidnight()
+    {
+        string[] lines =
+        [
+            NmeaText.Line("GPRMC,235958.00,A,2749.6800,N,11308.0400,E,0.0,,311226,,,A"),
+            NmeaText.Line("GPGGA,235959.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+            NmeaText.Line("GPGGA,000000.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+            NmeaText.Line("GPGGA,000001.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+        ];
+
+        List<Epoch> epochs = NmeaText.DecodeAll(lines);
+
+        Assert.Equal(
+            [
+                new DateTime(2026, 12, 31, 23, 59, 58, DateTimeKind.Utc),
+                new DateTime(2026, 12, 31, 23, 59, 59, DateTimeKind.Utc),
+                new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+                new DateTime(2027, 1, 1, 0, 0, 1, DateTimeKind.Utc),
+            ],
+            epochs.Select(e => e.UtcTime!.Value));
+    }
+
+    [Fact]
+    public void Add_NoDateEver_TimeOfDayWithoutDate()
+    {
+        Epoch e = Assert.Single(NmeaText.DecodeAll([NmeaText.Line("GPGGA,123456.78,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,")]));
+
+        Assert.Null(e.Date);
+        Assert.Null(e.UtcTime);
+        Assert.Equal(((((12 * 60) + 34) * 60) + 56) * 1000 + 780, e.TimeOfDayMs);
+    }
+
+    [Fact]
+    public void Add_TimeGoesBackwards_StartsNewEpoch()
+    {
+        string[] lines =
+        [
+            NmeaText.Line("GPGGA,120002.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+            NmeaText.Line("GPGGA,120002.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+            NmeaText.Line("GPGGA,120001.00,2749.6900,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,"),
+        ];
+
+        List<Epoch> epochs = NmeaText.DecodeAll(lines);
+
+        Assert.Equal([43_202_000, 43_201_000], epochs.Select(e => e.TimeOfDayMs!.Value));
+        Assert.Equal(2, epochs[0].SentenceCount);
+    }
+
+    [Fact]
+    public void Add_GgaQualityZero_NoPositionAndNoFix()
+    {
+        Epoch e = Assert.Single(NmeaText.DecodeAll([NmeaText.Line("GPGGA,120002.00,2749.6800,N,11308.0400,E,0,00,,,M,,M,,")]));
+
+        Assert.False(e.HasPosition);
+        Assert.Equal(FixMode.NoFix, e.Mode);
+        Assert.Equal(GgaQuality.NoFix, e.Quality);
+    }
+
+    [Fact]
+    public void Add_RmcNavStatusV_IsStillAFix()
+    {
+        // NMEA 4.10 nav status V with a valid fix (Unicore UM621 line of examples.nmea, gpsd's unicore-um621.log).
+        Epoch e = Assert.Single(NmeaText.DecodeAll(["$GNRMC,000653.00,A,4404.12994,N,12118.84613,W,0.052,,090624,,,A,V*08"]));
+
+        Assert.True(e.HasPosition);
+        Assert.Equal(44 + (4.12994 / 60), e.Latitude!.Value, 12);
+        Assert.Equal(-(121 + (18.84613 / 60)), e.Longitude!.Value, 12);
+        Assert.Equal((byte)'V', e.NavStatus);
+        Assert.Equal(FixMode.TwoD, e.Mode);
+    }
+
+    [Fact]
+    public void Add_TrimbleRmcSaysDifferentialGgaSaysRtkFixed_GgaWins()
+    {
+        // nmea-rtk.log in gpsd's suite (examples.nmea): the RMC mode letter lags the GGA quality.
+        List<Epoch> epochs = NmeaText.DecodeAll(
+        [
+            "$GNGGA,133859.80,4134.50180205,N,09345.03586649,W,4,19,0.7,280.827,M,-31.442,M,5.8,0002*6D",
+            "$GNRMC,133859.80,A,4134.50180205,N,09345.03586649,W,0.008,0.000,180320,11.5982,E,D*36",
+        ]);
+
+        Epoch e = Assert.Single(epochs);
+        Assert.Equal(RtkState.Fixed, e.Rtk);
+        Assert.Equal(5.8, e.DiffAge);
+        Assert.Equal(2, e.DiffStation);
+        Assert.Equal(new DateTime(2020, 3, 18, 13, 38, 59, 800, DateTimeKind.Utc), e.UtcTime);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using BeidouHub.Receiver.Decoding;
+using BeidouHub.Receiver.Epochs;
+
+namespace BeidouHub.Receiver.Tests.Support;
+
+/// <summary>Builds test sentences with correct checksums, and feeds them to a decoder.</summary>
+internal static class NmeaText
+{
+    /// <summary><c>$</c> + body + <c>*hh</c>, the checksum computed as NMEA 0183 defines it.</summary>
+    public static string Line(string body)
+    {
+        byte xor = 0;
+        foreach (char c in body)
+        {
+            xor ^= (byte)c;
+        }
+
+        return "$" + body + "*" + xor.ToString("X2", CultureInfo.InvariantCulture);
+    }
+
+    public static byte[] Bytes(IEnumerable<string> lines) => Encoding.ASCII.GetBytes(string.Concat(lines.Select(l => l + "\r\n")));
+
+    /// <summary>Feeds whole lines one at a time (the way a serial port delivers them).</summary>
+    public static void Feed(NmeaDecoder decoder, IEnumerable<string> lines)
+    {
+        foreach (string line in lines)
+        {
+            var seq = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(line + "\r\n"));
+            decoder.Decode(ref seq, isFinalBlock: false);
+        }
+    }
+
+    public static List<Epoch> DecodeAll(IEnumerable<string> lines, string receiver = "test")
+    {
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder(receiver, sink);
+        var seq = new ReadOnlySequence<byte>(Bytes(lines));
+        decoder.Decode(ref seq, isFinalBlock: true);
+        return sink.Epochs;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using BeidouHub.Service.Verbs;
+
+namespace BeidouHub.Service.Tests.Verbs;
+
+public class DecodeVerbTests
+{
+    private static readonly string[] Capture =
+    [
+        "# a capture header, skipped",
+        "$GNRMC,231408.00,A,4503.94632,N,00739.54368,E,0.013,,110425,,,F,V*17",
+        "$GNGGA,231408.00,4503.94632,N,00739.54368,E,5,12,0.82,257.4,M,47.2,M,0.0,0041*64",
+        "$GNGSA,A,3,25,41,20,09,32,,,,,,,,1.42,0.82,1.17,4*06",
+        "$GBGSV,1,1,04,09,22,048,13,20,15,298,09,25,43,063,08,32,69,319,11,B*02",
+        "$GNGGA,231408.00,4503.94632,N,00739.54368,E,5,12,0.82,257.4,M,47.2,M,0.0,0041*00",
+        "garbage \u0001\u0002 between lines",
+        "$GNGST,231408.00,32,0.19,0.12,97,0.049,0.078,0.088*43",
+    ];
+
+    [Fact]
+    public async Task RunAsync_RtkFloatCapture_WritesDesignRecordWithEveryField()
+    {
+        (int exit, string stdout, string stderr) = await Decode(["-", "--receiver", "f9r"], string.Join("\n", Capture) + "\n");
+
+        Assert.Equal(0, exit);
+        string line = Assert.Single(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using JsonDocument doc = JsonDocument.Parse(line);
+        JsonElement r = doc.RootElement;
+        Assert.Equal("f9r", r.GetProperty("receiver").GetString());
+        Assert.Equal("2025-04-11T23:14:08.000Z", r.GetProperty("time").GetString());
+        Assert.Equal(45 + (3.94632 / 60), r.GetProperty("lat").GetDouble(), 12);
+        Assert.Equal(7 + (39.54368 / 60), r.GetProperty("lon").GetDouble(), 12);
+        Assert.Equal(257.4, r.GetProperty("altMsl").GetDouble());
+        Assert.Equal(47.2, r.GetProperty("geoidSep").GetDouble());
+        Assert.Equal(5, r.GetProperty("quality").GetInt32());
+        Assert.Equal("3d", r.GetProperty("mode").GetString());
+        Assert.Equal("float", r.GetProperty("rtk").GetString());
+        Assert.Equal(0.013 * 1852 / 3600, r.GetProperty("speedMps").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Null, r.GetProperty("courseDeg").ValueKind);
+        Assert.Equal(0.82, r.GetProperty("hdop").GetDouble());
+        Assert.Equal(1.17, r.GetProperty("vdop").GetDouble());
+        Assert.Equal(1.42, r.GetProperty("pdop").GetDouble());
+        Assert.Equal(0.049, r.GetProperty("sigmaLat").GetDouble());
+        Assert.Equal(0.078, r.GetProperty("sigmaLon").GetDouble());
+        Assert.Equal(0.088, r.GetProperty("sigmaAlt").GetDouble());
+        Assert.Equal(0.0, r.GetProperty("diffAge").GetDouble());
+        Assert.Equal(41, r.GetProperty("diffStation").GetInt32());
+        Assert.Equal(5, r.GetProperty("used").GetProperty("beidou").GetInt32());
+        JsonElement[] sats = r.GetProperty("satellites").EnumerateArray().ToArray();
+        Assert.Equal([9, 20, 25, 32], sats.Select(s => s.GetProperty("svid").GetInt32()));
+        Assert.All(sats, s => Assert.Equal("beidou", s.GetProperty("constellation").GetString()));
+        Assert.All(sats, s => Assert.Equal("B", s.GetProperty("signal").GetString()));
+        Assert.All(sats, s => Assert.True(s.GetProperty("used").GetBoolean()));
+        Assert.Equal(22, sats[0].GetProperty("el").GetInt32());
+        Assert.Equal(48, sats[0].GetProperty("az").GetInt32());
+        Assert.Equal(13, sats[0].GetProperty("cn0").GetInt32());
+
+        Assert.Contains("checksum 1", stderr, StringComparison.Ordinal);
+        Assert.Contains("comments 1", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_LogWithoutDate_TimeNullAndTimeOfDaySet()
+    {
+        (int exit, string stdout, _) = await Decode(["-"], "$GPGGA,030129.00,2638.1726,N,08011.3892,W,1,06,1.5,00016,M,-0028,M,,*50\n");
+
+        Assert.Equal(0, exit);
+        using JsonDocument doc = JsonDocument.Parse(stdout.Trim());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("time").ValueKind);
+        Assert.Equal("03:01:29.000", doc.RootElement.GetProperty("timeOfDay").GetString());
+        Assert.Equal("3d", doc.RootElement.GetProperty("mode").GetString());
+        Assert.Equal(16.0, doc.RootElement.GetProperty("altMsl").GetDouble());
+    }
+
+    [Fact]
+    public async Task RunAsync_OnlyGarbage_ExitsZeroWithNoRecords()
+    {
+        (int exit, string stdout, string stderr) = await Decode(["-"], "\u0000\u0000not nmea at all\n$GPGGA,broken*00\n");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains("0 epochs", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingFile_ExitsNonZeroWithClearMessage()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "beidouhub-no-such-file.nmea");
+
+        (int exit, string stdout, string stderr) = await Decode([path], string.Empty);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains($"cannot read '{path}'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownFormat_ExitsWithUsageError()
+    {
+        (int exit, _, string stderr) = await Decode(["-", "--format", "kml"], string.Empty);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("unknown format 'kml'", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_File_ReceiverIdIsFileNameWithoutExtension()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"gate-{Guid.NewGuid():N}.nmea");
+        await File.WriteAllTextAsync(path, string.Join("\n", Capture));
+        try
+        {
+            (int exit, string stdout, _) = await Decode([path], string.Empty);
+
+            Assert.Equal(0, exit);
+            using JsonDocument doc = JsonDocument.Parse(stdout.Trim());
+            Assert.Equal(Path.GetFileNameWithoutExtension(path), doc.RootElement.GetProperty("receiver").GetString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> Decode(string[] args, string input)
+    {
+        var stdout = new MemoryStream();
+        var stdin = new MemoryStream(Encoding.Latin1.GetBytes(input));
+        var stderr = new StringWriter();
+        int exit = await DecodeVerb.RunAsync(args, stderr, stdout, stdin, CancellationToken.None);
+        return (exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+    }
+}
