@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BeidouHub.Geo;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Satellites;
@@ -10,34 +11,27 @@ namespace BeidouHub.Service.Output;
 /// (<c>receiver</c>, <c>time</c>, <c>lat</c>, <c>lon</c>, ... <c>satellites</c>). Absent values
 /// are written as null, never as zero. Numbers are written at full (round-trip) precision.
 /// </summary>
-internal sealed class JsonlEpochWriter : IEpochSink, IDisposable
+internal sealed class JsonlEpochWriter : EpochWriter
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
     private static readonly string[] SignalNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"];
 
-    private readonly Stream _output;
     private readonly Utf8JsonWriter _json;
 
-    public JsonlEpochWriter(Stream output)
+    public JsonlEpochWriter(Stream output, GaussKrugerGrid? grid = null)
+        : base(output, grid)
     {
-        _output = output;
         _json = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
     }
 
-    public long Records { get; private set; }
-
-    public void OnPosition(Epoch epoch)
-    {
-    }
-
-    public void OnEpoch(Epoch epoch)
+    public override void OnEpoch(Epoch epoch)
     {
         Utf8JsonWriter w = _json;
         w.WriteStartObject();
         w.WriteString("receiver"u8, epoch.Receiver);
         if (epoch.UtcTime is { } utc)
         {
-            w.WriteString("time"u8, utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("time"u8, Iso(utc));
         }
         else
         {
@@ -46,7 +40,7 @@ internal sealed class JsonlEpochWriter : IEpochSink, IDisposable
 
         if (epoch.TimeOfDayMs is { } tod)
         {
-            w.WriteString("timeOfDay"u8, TimeSpan.FromMilliseconds(tod).ToString(@"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("timeOfDay"u8, TimeOfDay(tod));
         }
         else
         {
@@ -66,18 +60,8 @@ internal sealed class JsonlEpochWriter : IEpochSink, IDisposable
             w.WriteNull("quality"u8);
         }
 
-        w.WriteString("mode"u8, epoch.Mode switch
-        {
-            FixMode.TwoD => "2d",
-            FixMode.ThreeD => "3d",
-            _ => "no-fix",
-        });
-        w.WriteString("rtk"u8, epoch.Rtk switch
-        {
-            RtkState.Fixed => "fixed",
-            RtkState.Float => "float",
-            _ => "none",
-        });
+        w.WriteString("mode"u8, ModeName(epoch.Mode));
+        w.WriteString("rtk"u8, RtkName(epoch.Rtk));
         Number(w, "speedMps"u8, epoch.SpeedMps);
         Number(w, "courseDeg"u8, epoch.CourseDeg);
         Number(w, "hdop"u8, epoch.Hdop);
@@ -130,14 +114,30 @@ internal sealed class JsonlEpochWriter : IEpochSink, IDisposable
         }
 
         w.WriteEndArray();
+        if (Grid is not null)
+        {
+            if (GridOf(epoch) is { } g)
+            {
+                w.WriteStartObject("grid"u8);
+                w.WriteNumber("epsg"u8, Grid.Epsg);
+                w.WriteNumber("northing"u8, g.Northing);
+                w.WriteNumber("easting"u8, g.Easting);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("grid"u8);
+            }
+        }
+
         w.WriteEndObject();
         w.Flush();
-        _output.Write(NewLine);
+        Output.Write(NewLine);
         w.Reset();
         Records++;
     }
 
-    public void Dispose() => _json.Dispose();
+    public override void Dispose() => _json.Dispose();
 
     private static void Number(Utf8JsonWriter w, ReadOnlySpan<byte> name, double? value)
     {

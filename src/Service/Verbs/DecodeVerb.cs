@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using BeidouHub.Geo;
 using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Service.Output;
@@ -13,9 +14,13 @@ namespace BeidouHub.Service.Verbs;
 internal static class DecodeVerb
 {
     public const string Usage = """
-        usage: beidouhub decode [FILE|-] [--format jsonl] [--receiver ID] [--require-checksum] [--max-length N]
+        usage: beidouhub decode [FILE|-] [--format jsonl|csv|geojson|gpx] [--grid EPSG:CODE] [--receiver ID] [--require-checksum] [--max-length N]
           FILE               NMEA log (a capture, a recording, or - / nothing for standard input)
-          --format jsonl     one JSON object per epoch (default)
+          --format F         jsonl: one JSON object per epoch (default); csv: one row per epoch;
+                             geojson: a FeatureCollection of points plus a LineString per receiver;
+                             gpx: a GPX 1.1 track
+          --grid EPSG:CODE   add CGCS2000 Gauss-Kruger grid coordinates (EPSG:4491-4554;
+                             Zhuzhou: EPSG:4547 = 3-degree CM 114E, EPSG:4526 = zone 38)
           --receiver ID      receiver id written in each record (default: the file name)
           --require-checksum reject sentences without *hh (default: accept, as gpsd does)
           --max-length N     longest accepted sentence in bytes (default 256)
@@ -26,6 +31,7 @@ internal static class DecodeVerb
         string? path = null;
         string format = "jsonl";
         string? receiver = null;
+        GaussKrugerGrid? grid = null;
         var options = new NmeaDecoderOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -34,6 +40,21 @@ internal static class DecodeVerb
             {
                 case "--format" when i + 1 < args.Length:
                     format = args[++i];
+                    break;
+                case "--grid" when i + 1 < args.Length:
+                    string code = args[++i];
+                    if (code.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        code = code[5..];
+                    }
+
+                    if (!int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int epsg)
+                        || !GaussKrugerGrid.TryFromEpsg(epsg, out grid, out string? gridError))
+                    {
+                        await stderr.WriteLineAsync($"decode: --grid {args[i]}: not a CGCS2000 Gauss-Kruger grid (EPSG:4491-4554)").ConfigureAwait(false);
+                        return 2;
+                    }
+
                     break;
                 case "--receiver" when i + 1 < args.Length:
                     receiver = args[++i];
@@ -60,9 +81,9 @@ internal static class DecodeVerb
             }
         }
 
-        if (format != "jsonl")
+        if (!EpochWriter.Formats.Contains(format))
         {
-            await stderr.WriteLineAsync($"decode: unknown format '{format}'; available: jsonl").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"decode: unknown format '{format}'; available: {string.Join(", ", EpochWriter.Formats)}").ConfigureAwait(false);
             return 2;
         }
 
@@ -92,7 +113,7 @@ internal static class DecodeVerb
             var output = new BufferedStream(stdout, 1 << 16);
             await using (output.ConfigureAwait(false))
             {
-                using var writer = new JsonlEpochWriter(output);
+                using EpochWriter writer = EpochWriter.Create(format, output, grid);
                 var decoder = new NmeaDecoder(receiver, writer, options);
                 try
                 {
@@ -107,6 +128,7 @@ internal static class DecodeVerb
                     return 1;
                 }
 
+                writer.Complete();
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await stderr.WriteLineAsync(Summary(decoder, writer.Records)).ConfigureAwait(false);
             }

@@ -132,3 +132,94 @@ public class DecodeVerbTests
         return (exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 }
+
+public class DecodeVerbFormatTests
+{
+    // Zhuzhou city centre, 27.828 N 113.134 E = 2749.68 N 11308.04 E.
+    private const string Zhuzhou = "$GPGGA,020000.00,2749.6800,N,11308.0400,E,1,08,0.9,50.0,M,-21.0,M,,*7D\n$GPRMC,020000.00,A,2749.6800,N,11308.0400,E,0.0,,271126,,,A*7A\n"
+        + "$GPGGA,020001.00,2749.6900,N,11308.0500,E,1,08,0.9,51.0,M,-21.0,M,,*7D\n";
+
+    [Fact]
+    public async Task RunAsync_GridEpsg4547_AddsNorthingEastingOfZhuzhou()
+    {
+        (int exit, string stdout, string stderr) = await Decode(["-", "--grid", "EPSG:4547"], Zhuzhou);
+
+        Assert.True(exit == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout.Split('\n')[0]);
+        JsonElement grid = doc.RootElement.GetProperty("grid");
+        Assert.Equal(4547, grid.GetProperty("epsg").GetInt32());
+
+        // GNSS-FACTS.md 3.4 (Snyder series, to be confirmed by PROJ): E ~ 414 682 m, N ~ 3 079 682 m.
+        Assert.InRange(grid.GetProperty("northing").GetDouble(), 3_079_681, 3_079_683);
+        Assert.InRange(grid.GetProperty("easting").GetDouble(), 414_681, 414_683);
+    }
+
+    [Fact]
+    public async Task RunAsync_GridNotGaussKruger_ExitsWithUsageError()
+    {
+        (int exit, _, string stderr) = await Decode(["-", "--grid", "EPSG:3857"], Zhuzhou);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("EPSG:4491-4554", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Csv_HeaderAndOneRowPerEpoch()
+    {
+        (int exit, string stdout, _) = await Decode(["-", "--format", "csv", "--receiver", "gate"], Zhuzhou);
+
+        Assert.Equal(0, exit);
+        string[] rows = stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, rows.Length);
+        string[] header = rows[0].Split(',');
+        string[] first = rows[1].Split(',');
+        Assert.Equal(header.Length, first.Length);
+        Assert.Equal("gate", first[Array.IndexOf(header, "receiver")]);
+        Assert.Equal("2026-11-27T02:00:00.000Z", first[Array.IndexOf(header, "time")]);
+        Assert.Equal(27.828, double.Parse(first[Array.IndexOf(header, "lat")], System.Globalization.CultureInfo.InvariantCulture), 9);
+        Assert.Equal("2026-11-27T02:00:01.000Z", rows[2].Split(',')[Array.IndexOf(header, "time")]);
+    }
+
+    [Fact]
+    public async Task RunAsync_GeoJson_PointsAndOneLineString()
+    {
+        (int exit, string stdout, _) = await Decode(["-", "--format", "geojson"], Zhuzhou);
+
+        Assert.Equal(0, exit);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        Assert.Equal("FeatureCollection", doc.RootElement.GetProperty("type").GetString());
+        JsonElement[] features = doc.RootElement.GetProperty("features").EnumerateArray().ToArray();
+        Assert.Equal(["Point", "Point", "LineString"], features.Select(f => f.GetProperty("geometry").GetProperty("type").GetString()));
+        JsonElement first = features[0].GetProperty("geometry").GetProperty("coordinates");
+        Assert.Equal(113.134, first[0].GetDouble(), 9);
+        Assert.Equal(27.828, first[1].GetDouble(), 9);
+        Assert.Equal(50.0, first[2].GetDouble());
+        Assert.Equal(2, features[2].GetProperty("geometry").GetProperty("coordinates").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task RunAsync_Gpx_ValidTrackWithTimesAndElevations()
+    {
+        (int exit, string stdout, _) = await Decode(["-", "--format", "gpx", "--receiver", "truck-7"], Zhuzhou);
+
+        Assert.Equal(0, exit);
+        var gpx = System.Xml.Linq.XDocument.Parse(stdout);
+        System.Xml.Linq.XNamespace ns = "http://www.topografix.com/GPX/1/1";
+        Assert.Equal("1.1", gpx.Root!.Attribute("version")!.Value);
+        Assert.Equal("truck-7", gpx.Root.Element(ns + "trk")!.Element(ns + "name")!.Value);
+        System.Xml.Linq.XElement[] points = gpx.Descendants(ns + "trkpt").ToArray();
+        Assert.Equal(2, points.Length);
+        Assert.Equal("27.828", points[0].Attribute("lat")!.Value[..6]);
+        Assert.Equal("2026-11-27T02:00:01.000Z", points[1].Element(ns + "time")!.Value);
+        Assert.Equal("51", points[1].Element(ns + "ele")!.Value);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> Decode(string[] args, string input)
+    {
+        var stdout = new MemoryStream();
+        var stdin = new MemoryStream(Encoding.ASCII.GetBytes(input));
+        var stderr = new StringWriter();
+        int exit = await DecodeVerb.RunAsync(args, stderr, stdout, stdin, CancellationToken.None);
+        return (exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using BeidouHub.Geo;
+using BeidouHub.Receiver.Epochs;
+
+namespace BeidouHub.Service.Output;
+
+/// <summary>
+/// Base of the decode outputs: one record per complete epoch, an optional Gauss-Kruger grid
+/// position computed per epoch, and <see cref="Complete"/> for formats that close a document.
+/// </summary>
+internal abstract class EpochWriter : IEpochSink, IDisposable
+{
+    protected EpochWriter(Stream output, GaussKrugerGrid? grid)
+    {
+        Output = output;
+        Grid = grid;
+    }
+
+    protected Stream Output { get; }
+
+    protected GaussKrugerGrid? Grid { get; }
+
+    public long Records { get; protected set; }
+
+    public static EpochWriter Create(string format, Stream output, GaussKrugerGrid? grid) => format switch
+    {
+        "jsonl" => new JsonlEpochWriter(output, grid),
+        "csv" => new CsvEpochWriter(output, grid),
+        "geojson" => new GeoJsonEpochWriter(output, grid),
+        "gpx" => new GpxEpochWriter(output, grid),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown format"),
+    };
+
+    public static readonly string[] Formats = ["jsonl", "csv", "geojson", "gpx"];
+
+    public void OnPosition(Epoch epoch)
+    {
+    }
+
+    public abstract void OnEpoch(Epoch epoch);
+
+    /// <summary>Writes whatever closes the document (GeoJSON lines, GPX end tags).</summary>
+    public virtual void Complete()
+    {
+    }
+
+    public abstract void Dispose();
+
+    protected GridPoint? GridOf(Epoch epoch) =>
+        Grid is not null && epoch.Latitude is { } lat && epoch.Longitude is { } lon ? Grid.Forward(lat, lon) : null;
+
+    protected static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    protected static string TimeOfDay(int ms) => TimeSpan.FromMilliseconds(ms).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+
+    protected static string ModeName(FixMode mode) => mode switch
+    {
+        FixMode.TwoD => "2d",
+        FixMode.ThreeD => "3d",
+        _ => "no-fix",
+    };
+
+    protected static string RtkName(RtkState rtk) => rtk switch
+    {
+        RtkState.Fixed => "fixed",
+        RtkState.Float => "float",
+        _ => "none",
+    };
+}
