@@ -223,3 +223,30 @@ public class DecodeVerbFormatTests
         return (exit, Encoding.UTF8.GetString(stdout.ToArray()), stderr.ToString());
     }
 }
+
+public class DecodeVerbGoldenTests
+{
+    /// <summary>
+    /// The fixture's decode, with its grid, as reviewed by a person once (lat/lon checked against
+    /// ddmm.mmmmmmm by hand, RTK float for the first 8 epochs then fixed, 5 GPS + 8 BeiDou used,
+    /// BeiDou once per signal). A change in the output is a change in the contract: review the diff.
+    /// Regenerate with: dotnet run --project src/Service -- decode
+    ///   tests/BeidouHub.Receiver.Tests/Fixtures/park-rtk-vehicle.nmea --grid EPSG:4547
+    ///   > tests/BeidouHub.Service.Tests/Verbs/park-rtk-vehicle.expected.jsonl
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_ParkRtkVehicleFixture_EqualsReviewedGolden()
+    {
+        string dir = AppContext.BaseDirectory;
+        string input = Path.Combine(dir, "Fixtures", "park-rtk-vehicle.nmea");
+        string[] expected = await File.ReadAllLinesAsync(Path.Combine(dir, "Verbs", "park-rtk-vehicle.expected.jsonl"));
+        var stdout = new MemoryStream();
+
+        int exit = await DecodeVerb.RunAsync([input, "--grid", "EPSG:4547"], new StringWriter(), stdout, Stream.Null, CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        string[] actual = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(20, expected.Length);
+        Assert.Equal(expected, actual);
+    }
+}
