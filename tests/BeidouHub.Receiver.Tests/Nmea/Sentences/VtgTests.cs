@@ -1,0 +1,51 @@
+using BeidouHub.Receiver.Nmea.Sentences;
+using BeidouHub.Receiver.Tests.Support;
+
+namespace BeidouHub.Receiver.Tests.Nmea.Sentences;
+
+public class VtgTests
+{
+    [Fact]
+    public void TryRead_ClassicVtg_ReadsCoursesAndSpeeds()
+    {
+        Assert.True(Vtg.TryRead(TestNmea.Parse(ExampleLines.ClassicVtg), out Vtg vtg));
+
+        Assert.Equal(54.7, vtg.CourseTrueDeg);
+        Assert.Equal(34.4, vtg.CourseMagneticDeg);
+        Assert.Equal(5.5, vtg.SpeedKnots);
+        Assert.Equal(10.2, vtg.SpeedKph);
+        Assert.Equal(5.5 * 1852 / 3600, vtg.SpeedMps!.Value, 1e-12);
+        Assert.Null(vtg.Mode);
+    }
+
+    [Fact]
+    public void TryRead_Nmea23WithMode_ReadsMode()
+    {
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GNVTG,,T,,M,0.013,N,0.024,K,F")), out Vtg vtg));
+
+        Assert.Null(vtg.CourseTrueDeg);
+        Assert.Null(vtg.CourseMagneticDeg);
+        Assert.Equal(0.013, vtg.SpeedKnots);
+        Assert.Equal(0.024, vtg.SpeedKph);
+        Assert.Equal((byte)'F', vtg.Mode);
+    }
+
+    [Fact]
+    public void TryRead_Nmea1UnitlessLayout_ReadsByPosition()
+    {
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPVTG,054.7,034.4,005.5,010.2")), out Vtg vtg));
+
+        Assert.Equal(54.7, vtg.CourseTrueDeg);
+        Assert.Equal(34.4, vtg.CourseMagneticDeg);
+        Assert.Equal(5.5, vtg.SpeedKnots);
+        Assert.Equal(10.2, vtg.SpeedKph);
+    }
+
+    [Theory]
+    [InlineData("GPVTG,361.0,T,034.4,M,005.5,N,010.2,K")]
+    [InlineData("GPVTG,054.7,T,034.4,M,-005.5,N,010.2,K")]
+    public void TryRead_OutOfRange_ReturnsFalse(string body)
+    {
+        Assert.False(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum(body)), out _));
+    }
+}
