@@ -24,8 +24,12 @@ public sealed class NmeaFramer
     public const int DefaultMaxSentenceLength = 256;
 
     private static readonly SearchValues<byte> s_huntStops = SearchValues.Create("$!#\r\n"u8);
-    private static readonly SearchValues<byte> s_lineEnds = SearchValues.Create("\r\n"u8);
     private static readonly SearchValues<byte> s_discardStops = SearchValues.Create("$!\r\n"u8);
+
+    // Bytes a comment line may hold: printable ASCII and tab. Anything else ends the comment, as
+    // in gpsd's packet lexer (a '#' after a line feed inside a UBX payload is not a comment).
+    private static readonly SearchValues<byte> s_commentBytes = SearchValues.Create(
+        "\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     // Bytes allowed inside a sentence: printable ASCII except the start characters, which
     // NMEA 0183 reserves (a '$' inside a line means a new sentence began).
@@ -37,6 +41,7 @@ public sealed class NmeaFramer
     private bool _atLineStart = true;
     private bool _inComment;
     private bool _discarding;
+    private long _commentLength;
 
     /// <summary>Creates a framer.</summary>
     /// <param name="maxSentenceLength">Longest accepted sentence, from the start character to before the line end.</param>
@@ -87,11 +92,11 @@ public sealed class NmeaFramer
                 break;
             }
 
-            if (consumed < first.Length)
+            if (consumed < first.Length || first.IsEmpty)
             {
-                // A sentence starts in this segment and goes on in the next: look at it through
-                // a copy of at most one maximum-length line (Kestrel does the same with a stack
-                // buffer for headers that straddle segments).
+                // A sentence starts in this segment and goes on in the next (or this segment is
+                // empty): look at it through a copy of at most one maximum-length line (Kestrel
+                // does the same with a stack buffer for headers that straddle segments).
                 int n = (int)Math.Min(buffer.Length, _scratch.Length);
                 buffer.Slice(0, n).CopyTo(_scratch);
                 bool final = isFinalBlock && n == buffer.Length;
@@ -119,6 +124,7 @@ public sealed class NmeaFramer
     {
         _atLineStart = true;
         _inComment = false;
+        _commentLength = 0;
         _discarding = false;
     }
 
@@ -132,10 +138,9 @@ public sealed class NmeaFramer
         length = 0;
         while (i < data.Length)
         {
-            if (_discarding || _inComment)
+            if (_discarding)
             {
-                ReadOnlySpan<byte> rest = data[i..];
-                int stop = _discarding ? rest.IndexOfAny(s_discardStops) : rest.IndexOfAny(s_lineEnds);
+                int stop = data[i..].IndexOfAny(s_discardStops);
                 if (stop < 0)
                 {
                     consumed = data.Length;
@@ -144,6 +149,31 @@ public sealed class NmeaFramer
 
                 i += stop;
                 _discarding = false;
+                continue;
+            }
+
+            if (_inComment)
+            {
+                int stop = data[i..].IndexOfAnyExcept(s_commentBytes);
+                if (stop < 0)
+                {
+                    _commentLength += data.Length - i;
+                    consumed = data.Length;
+                    return false;
+                }
+
+                i += stop;
+                if (data[i] is (byte)'\r' or (byte)'\n')
+                {
+                    Counters._commentLines++;
+                }
+                else
+                {
+                    // Not a comment after all: binary that happened to hold LF '#'.
+                    Counters._garbageBytes += _commentLength + stop;
+                    _atLineStart = false;
+                }
+
                 _inComment = false;
                 continue;
             }
@@ -176,8 +206,8 @@ public sealed class NmeaFramer
             {
                 if (_atLineStart)
                 {
-                    Counters._commentLines++;
                     _inComment = true;
+                    _commentLength = 1;
                 }
                 else
                 {

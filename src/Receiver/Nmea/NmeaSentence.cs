@@ -165,6 +165,9 @@ public ref struct NmeaSentence
         return true;
     }
 
+    // Proprietary addresses run long: Quectel's $PQTMJAMMINGSTATUS is 17 characters.
+    private const int MaxAddressLength = 24;
+
     /// <summary>Splits an address into talker and formatter; false when it is not an address at all.</summary>
     internal static bool TryClassify(ReadOnlySpan<byte> address, out Talker talker, out SentenceType type)
     {
@@ -174,7 +177,7 @@ public ref struct NmeaSentence
         // Addresses are upper-case letters and digits: 5 for talker sentences (NMEA 0183 §5.3),
         // 'P' + 3-letter maker + type for proprietary ones ($PUBX, $PQTMVER, $PSRFEPE). Some
         // vendors add a sixth letter ($BDSGGA on old Unicore): accept it as unknown.
-        if (address.Length < 2 || address.Length > 15)
+        if (address.Length < 2 || address.Length > MaxAddressLength)
         {
             return false;
         }

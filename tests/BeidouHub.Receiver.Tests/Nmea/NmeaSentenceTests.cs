@@ -137,7 +137,7 @@ public class NmeaSentenceTests
         Assert.Equal(address, TestNmea.Text(s.Address));
     }
 
-    [Fact(Skip = "BUG: TryClassify caps the address at 15 characters, so Quectel's real $PQTMJAMMINGSTATUS (17-character address, valid checksum 44) is rejected as BadAddress instead of passed through as proprietary")]
+    [Fact]
     public void TryParse_QuectelJammingStatus_ProprietaryAndUnknownType()
     {
         bool ok = NmeaSentence.TryParse(TestNmea.Bytes(ExampleLines.QuectelPqtmJamming), out NmeaSentence s, out NmeaError error);
