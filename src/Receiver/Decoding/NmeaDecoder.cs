@@ -43,6 +43,12 @@ public sealed class NmeaDecoder
     public NmeaStatistics Statistics { get; } = new();
 
     /// <summary>
+    /// Called by <see cref="RunAsync"/> with each block of newly read bytes, before they are decoded
+    /// (the raw recorder's tee). Runs on the reading thread; keep it short.
+    /// </summary>
+    public Action<ReadOnlySequence<byte>>? BytesRead { get; set; }
+
+    /// <summary>
     /// Decodes every complete sentence at the front of <paramref name="buffer"/> and advances it;
     /// what is left is an incomplete sentence to be continued by the next bytes.
     /// </summary>
@@ -81,19 +87,27 @@ public sealed class NmeaDecoder
     public async Task RunAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        long carried = 0;
         while (true)
         {
             ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            long before = buffer.Length;
+
+            // The first `carried` bytes are an incomplete sentence already counted and tapped.
+            ReadOnlySequence<byte> fresh = buffer.Slice(carried);
+            Statistics.CountBytes(fresh.Length);
+            if (!fresh.IsEmpty)
+            {
+                BytesRead?.Invoke(fresh);
+            }
+
             Decode(ref buffer, result.IsCompleted);
-            Statistics.CountBytes(before - buffer.Length);
+            carried = buffer.Length;
 
             // Consumed up to what was decoded; examined everything, so the next read waits for new bytes.
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
-                Statistics.CountBytes(buffer.Length);
                 break;
             }
         }

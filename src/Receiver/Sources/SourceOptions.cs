@@ -1,0 +1,280 @@
+using System.Globalization;
+using System.IO.Ports;
+
+namespace BeidouHub.Receiver.Sources;
+
+/// <summary>Where a receiver's bytes come from, parsed from a source URI.</summary>
+public abstract record SourceOptions(string Uri)
+{
+    /// <summary>
+    /// Parses a source URI: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1</c>,
+    /// <c>tcp://host:port</c>, <c>replay://path?speed=1&amp;loop=true</c> (relative paths from the current
+    /// directory; <c>replay:///abs/path</c>), <c>sim://?...</c>. Unknown schemes and bad parameters give one
+    /// clear message.
+    /// </summary>
+    public static bool TryParse(string? uri, out SourceOptions? options, out string? error)
+    {
+        options = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            error = "empty source URI";
+            return false;
+        }
+
+        int colon = uri.IndexOf("://", StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            error = $"'{uri}' is not a source URI (expected serial://, tcp://, replay:// or sim://)";
+            return false;
+        }
+
+        string scheme = uri[..colon].ToLowerInvariant();
+        string rest = uri[(colon + 3)..];
+        int q = rest.IndexOf('?', StringComparison.Ordinal);
+        string path = q < 0 ? rest : rest[..q];
+        if (!TryQuery(q < 0 ? string.Empty : rest[(q + 1)..], out Dictionary<string, string>? query, out error))
+        {
+            error = $"'{uri}': {error}";
+            return false;
+        }
+
+        options = scheme switch
+        {
+            "serial" => SerialSourceOptions.TryCreate(uri, path, query!, out error),
+            "tcp" => TcpSourceOptions.TryCreate(uri, path, query!, out error),
+            "replay" => ReplaySourceOptions.TryCreate(uri, path, query!, out error),
+            "sim" => SimSourceOptions.TryCreate(uri, path, query!, out error),
+            _ => Fail($"unknown scheme '{scheme}' (expected serial, tcp, replay or sim)", out error),
+        };
+        if (options is null)
+        {
+            error = $"'{uri}': {error}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses or throws <see cref="ArgumentException"/> with the message of <see cref="TryParse"/>.</summary>
+    public static SourceOptions Parse(string uri) =>
+        TryParse(uri, out SourceOptions? options, out string? error) ? options! : throw new ArgumentException(error, nameof(uri));
+
+    private protected static SourceOptions? Fail(string message, out string? error)
+    {
+        error = message;
+        return null;
+    }
+
+    private protected static bool Unknown(Dictionary<string, string> query, string[] known, out string? error)
+    {
+        foreach (string key in query.Keys)
+        {
+            if (!known.Contains(key))
+            {
+                error = $"unknown parameter '{key}' (known: {string.Join(", ", known)})";
+                return true;
+            }
+        }
+
+        error = null;
+        return false;
+    }
+
+    private protected static bool TryDouble(Dictionary<string, string> query, string key, double fallback, double min, double max, out double value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (!query.TryGetValue(key, out string? text))
+        {
+            return true;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            error = $"{key}={text} is not a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]";
+            return false;
+        }
+
+        return true;
+    }
+
+    private protected static bool TryInt(Dictionary<string, string> query, string key, int fallback, int min, int max, out int value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (!query.TryGetValue(key, out string? text))
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        {
+            error = $"{key}={text} is not an integer in [{min}, {max}]";
+            return false;
+        }
+
+        return true;
+    }
+
+    private protected static bool TryBool(Dictionary<string, string> query, string key, bool fallback, out bool value, out string? error)
+    {
+        error = null;
+        value = fallback;
+        if (!query.TryGetValue(key, out string? text))
+        {
+            return true;
+        }
+
+        switch (text.ToLowerInvariant())
+        {
+            case "true" or "1" or "yes":
+                value = true;
+                return true;
+            case "false" or "0" or "no":
+                value = false;
+                return true;
+            default:
+                error = $"{key}={text} is not true or false";
+                return false;
+        }
+    }
+
+    private static bool TryQuery(string query, out Dictionary<string, string>? values, out string? error)
+    {
+        values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        error = null;
+        foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                error = $"parameter '{pair}' has no value";
+                return false;
+            }
+
+            string key = System.Uri.UnescapeDataString(pair[..eq]);
+            if (!values.TryAdd(key, System.Uri.UnescapeDataString(pair[(eq + 1)..])))
+            {
+                error = $"parameter '{key}' given twice";
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A serial port through System.IO.Ports.</summary>
+public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, Parity Parity, int DataBits, StopBits StopBits) : SourceOptions(Uri)
+{
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    {
+        if (Unknown(query, ["baud", "parity", "databits", "stopbits"], out error))
+        {
+            return null;
+        }
+
+        if (path.Length == 0)
+        {
+            return Fail("no port given (serial:///dev/ttyUSB0?baud=115200)", out error);
+        }
+
+        if (!TryInt(query, "baud", 9600, 50, 4_000_000, out int baud, out error) || !TryInt(query, "databits", 8, 5, 8, out int dataBits, out error))
+        {
+            return null;
+        }
+
+        string parityText = query.GetValueOrDefault("parity", "none").ToLowerInvariant();
+        Parity? parity = parityText switch
+        {
+            "none" or "n" => Parity.None,
+            "even" or "e" => Parity.Even,
+            "odd" or "o" => Parity.Odd,
+            "mark" or "m" => Parity.Mark,
+            "space" or "s" => Parity.Space,
+            _ => null,
+        };
+        if (parity is null)
+        {
+            return Fail($"parity={parityText} is not none, even, odd, mark or space", out error);
+        }
+
+        string stopText = query.GetValueOrDefault("stopbits", "1");
+        StopBits? stop = stopText switch
+        {
+            "1" => StopBits.One,
+            "1.5" => StopBits.OnePointFive,
+            "2" => StopBits.Two,
+            _ => null,
+        };
+        if (stop is null)
+        {
+            return Fail($"stopbits={stopText} is not 1, 1.5 or 2", out error);
+        }
+
+        return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value);
+    }
+}
+
+/// <summary>A TCP client connection (serial-to-Ethernet converters, receivers' own TCP ports).</summary>
+public sealed record TcpSourceOptions(string Uri, string Host, int Port) : SourceOptions(Uri)
+{
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    {
+        if (Unknown(query, [], out error))
+        {
+            return null;
+        }
+
+        string hostPort = path.TrimEnd('/');
+        int colon = hostPort.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(hostPort[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            return Fail("expected tcp://host:port with a port in 1-65535", out error);
+        }
+
+        string host = hostPort[..colon].Trim('[', ']');
+        return new TcpSourceOptions(uri, host, port);
+    }
+}
+
+/// <summary>A recorded capture replayed at its recorded pace (paced by the sentences' UTC times).</summary>
+public sealed record ReplaySourceOptions(string Uri, string Path, double Speed, bool Loop) : SourceOptions(Uri)
+{
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    {
+        if (Unknown(query, ["speed", "loop"], out error))
+        {
+            return null;
+        }
+
+        if (path.Length == 0)
+        {
+            return Fail("no file given (replay://seeds/park.nmea?speed=1&loop=true)", out error);
+        }
+
+        if (!TryDouble(query, "speed", 1, 0, 10_000, out double speed, out error) || !TryBool(query, "loop", false, out bool loop, out error))
+        {
+            return null;
+        }
+
+        string file = System.Uri.UnescapeDataString(path);
+        if (!File.Exists(file))
+        {
+            return Fail($"file '{System.IO.Path.GetFullPath(file)}' not found", out error);
+        }
+
+        return new ReplaySourceOptions(uri, file, speed, loop);
+    }
+}
+
+/// <summary>The built-in simulator (parameters as the simulator defines them).</summary>
+public sealed record SimSourceOptions(string Uri, IReadOnlyDictionary<string, string> Parameters) : SourceOptions(Uri)
+{
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    {
+        error = null;
+        return new SimSourceOptions(uri, query);
+    }
+}
