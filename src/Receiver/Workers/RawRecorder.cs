@@ -6,7 +6,10 @@ namespace BeidouHub.Receiver.Workers;
 /// <summary>Where and how a receiver's raw bytes are recorded.</summary>
 public sealed record RecordingOptions
 {
-    /// <summary>Folder of the recordings; files go to <c>{Directory}/{receiver}/{yyyyMMdd-HH}.nmea</c>.</summary>
+    /// <summary>
+    /// Folder of the recordings; files go to <c>{Directory}/{receiver}/{yyyyMMdd-HH}.nmea</c> (UTC hour),
+    /// then <c>{yyyyMMdd-HH}_001.nmea</c> and on when <see cref="MaxFileBytes"/> cuts an hour.
+    /// </summary>
     public required string Directory { get; init; }
 
     /// <summary>Start a new file when this many bytes are written (default 64 MiB).</summary>
@@ -141,12 +144,13 @@ public sealed class RawRecorder : IDisposable
         System.IO.Directory.CreateDirectory(folder);
         _part = hour == _hour ? _part + 1 : 0;
         _hour = hour;
-        string name = _part == 0 ? hour : $"{hour}-{_part}";
-        string path = Path.Combine(folder, name + ".nmea");
+        // {hour}.nmea, then {hour}_001.nmea ... when the size cap cuts an hour: names sort in
+        // recording order ('_' sorts after '.').
+        string path = Path.Combine(folder, PartName(hour, _part));
         while (File.Exists(path))
         {
             _part++;
-            path = Path.Combine(folder, $"{hour}-{_part}.nmea");
+            path = Path.Combine(folder, PartName(hour, _part));
         }
 
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
@@ -155,6 +159,9 @@ public sealed class RawRecorder : IDisposable
         _written = 0;
         Files++;
     }
+
+    private static string PartName(string hour, int part) =>
+        part == 0 ? hour + ".nmea" : string.Create(CultureInfo.InvariantCulture, $"{hour}_{part:000}.nmea");
 
     private void Close()
     {
