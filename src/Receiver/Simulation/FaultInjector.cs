@@ -7,7 +7,7 @@ internal enum FaultKind
 {
     /// <summary>The GGA's checksum is wrong (a flipped bit on the line).</summary>
     BadChecksum,
-    /// <summary>A UBX frame (u-blox binary, NAV-PVT sized) between two sentences.</summary>
+    /// <summary>A UBX frame (u-blox binary, MON-HW) between two sentences.</summary>
     UbxFrame,
     /// <summary>The VTG is cut short and the next sentence follows at once (bytes lost on the line).</summary>
     Truncated,
@@ -79,18 +79,21 @@ internal sealed class FaultInjector(ulong seed)
         }
     }
 
-    // UBX frame: B5 62, class 01 (NAV), id 07 (PVT), length 92 little-endian, payload, Fletcher-8
-    // checksum over class..payload (u-blox F9P interface description, UBX frame structure).
+    // UBX frame: B5 62, class 0A (MON), id 09 (HW), length 60 little-endian, payload, Fletcher-8
+    // checksum over class..payload (u-blox F9P interface description, UBX frame structure). MON-HW
+    // (antenna and jamming status) carries no fix, so a decoder that reads UBX, as gpsd does, takes
+    // nothing from the random payload that could contradict the NMEA. Class 0x0A is an ASCII line
+    // feed: like real binary, the frame holds a line end.
     // Payload bytes avoid '$', '!', CR and LF so the damage is exactly one frame of binary between two
     // lines; a real payload may hold them, which the framer's resync tests cover elsewhere.
     private void WriteUbx(IBufferWriter<byte> output)
     {
-        const int Length = 92;
+        const int Length = 60;
         Span<byte> frame = output.GetSpan(8 + Length)[..(8 + Length)];
         frame[0] = 0xB5;
         frame[1] = 0x62;
-        frame[2] = 0x01;
-        frame[3] = 0x07;
+        frame[2] = 0x0A;
+        frame[3] = 0x09;
         frame[4] = Length;
         frame[5] = 0;
         for (int i = 0; i < Length; i++)

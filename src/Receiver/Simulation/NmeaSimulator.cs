@@ -296,7 +296,7 @@ public sealed class NmeaSimulator
         SentenceBuilder b = _builder.Begin(address).Field(time);
         if (e.Quality == 0)
         {
-            b.Empty(4).Field("0").Field("00").Field(99.99, dopFormat).Empty(6).End();
+            b.Empty(4).Field("0").Field("00").Field(NoDop(dopFormat), dopFormat).Empty(6).End();
             return;
         }
 
@@ -335,7 +335,8 @@ public sealed class NmeaSimulator
         }
 
         b.Empty(12 - slots);
-        double pdop = e.Quality == 0 ? 99.99 : e.Dops.Pdop, hdop = e.Quality == 0 ? 99.99 : e.Dops.Hdop, vdop = e.Quality == 0 ? 99.99 : e.Dops.Vdop;
+        double none = NoDop(dopFormat);
+        double pdop = e.Quality == 0 ? none : e.Dops.Pdop, hdop = e.Quality == 0 ? none : e.Dops.Hdop, vdop = e.Quality == 0 ? none : e.Dops.Vdop;
         b.Field(pdop, dopFormat).Field(hdop, dopFormat).Field(vdop, dopFormat).Field(systemId, "0").End();
     }
 
@@ -384,6 +385,9 @@ public sealed class NmeaSimulator
 
     private void WriteZda(string address, DateTime utc, string time) =>
         _builder.Begin(address).Field(time).Field(utc.Day, "00").Field(utc.Month, "00").Field(utc.Year, "0000").Field("00").Field("00").End();
+
+    // The largest DOP the field's format can hold: 99.99 with two decimals (u-blox), 99.9 with one (CASIC).
+    private static double NoDop(string format) => format == "0.0" ? 99.9 : 99.99;
 
     private static string ModeLetter(byte quality) => quality switch { 4 => "R", 5 => "F", 2 => "D", 1 => "A", _ => "N" };
 

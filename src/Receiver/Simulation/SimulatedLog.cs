@@ -41,7 +41,7 @@ public static class SimulatedLog
 
         if (options.Faults)
         {
-            lines.Add($"# Faults: every {FaultInjector.Period}th epoch from epoch {FaultInjector.FirstEpoch}, in turn: bad GGA checksum, UBX NAV-PVT frame, truncated VTG, 300-byte line, 16 NUL bytes, doubled start character before RMC");
+            lines.Add($"# Faults: every {FaultInjector.Period}th epoch from epoch {FaultInjector.FirstEpoch}, in turn: bad GGA checksum, UBX MON-HW frame, truncated VTG, 300-byte line, 16 NUL bytes, doubled start character before RMC");
         }
 
         return lines;
