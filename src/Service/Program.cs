@@ -14,6 +14,7 @@ Console.CancelKeyPress += (_, e) =>
 const string Usage = """
     usage: beidouhub <verb> [options]
       decode [FILE|-]   NMEA log in, one JSON record per epoch out
+      simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
     run 'beidouhub <verb> --help' for a verb's options
     """;
 
@@ -26,6 +27,7 @@ if (args.Length == 0)
 return args[0] switch
 {
     "decode" => await DecodeVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), Console.OpenStandardInput(), cancel.Token),
+    "simulate" => await SimulateVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),
 };
