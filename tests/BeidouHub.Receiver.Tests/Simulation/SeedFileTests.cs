@@ -178,8 +178,8 @@ public class SeedFileTests
         (List<Epoch> epochs, var decoder) = Decode(File.ReadAllBytes(SeedPath("park-handheld-bd-walk.nmea")));
 
         Assert.Equal(600, epochs.Count);
-        Assert.True(decoder.Statistics.OfTalker(Nmea.Talker.Bd) > 600);
-        Assert.Equal(0, decoder.Statistics.OfTalker(Nmea.Talker.Gb));
+        Assert.True(decoder.Statistics.OfTalker(BeidouHub.Receiver.Nmea.Talker.Bd) > 600);
+        Assert.Equal(0, decoder.Statistics.OfTalker(BeidouHub.Receiver.Nmea.Talker.Gb));
         Assert.All(epochs.Where(e => e.HasPosition), e => Assert.Equal(GgaQuality.Autonomous, e.Quality));
         Assert.All(epochs.Where(e => e.HasSky).SelectMany(e => e.Satellites.ToArray()), s => Assert.Equal((byte)0, s.Signal));
         // Walking pace.
