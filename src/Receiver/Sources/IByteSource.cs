@@ -20,15 +20,33 @@ public interface IByteSource
 /// <summary>Creates the byte source of a source URI.</summary>
 public static class ByteSources
 {
-    /// <summary>The source for parsed options.</summary>
-    /// <param name="options">A parsed source URI.</param>
-    /// <param name="simulator">Creates sim:// sources (the simulator lives beside this library).</param>
-    public static IByteSource Create(SourceOptions options, Func<SimSourceOptions, IByteSource>? simulator = null) => options switch
+    /// <summary>The source for parsed options, or false and why (a sim:// parameter the simulator rejects).</summary>
+    public static bool TryCreate(SourceOptions options, out IByteSource? source, out string? error)
     {
-        SerialSourceOptions serial => new SerialSource(serial),
-        TcpSourceOptions tcp => new TcpSource(tcp),
-        ReplaySourceOptions replay => new ReplaySource(replay),
-        SimSourceOptions sim when simulator is not null => simulator(sim),
-        _ => throw new ArgumentException($"'{options.Uri}': no source for this scheme here", nameof(options)),
-    };
+        error = null;
+        switch (options)
+        {
+            case SerialSourceOptions serial:
+                source = new SerialSource(serial);
+                return true;
+            case TcpSourceOptions tcp:
+                source = new TcpSource(tcp);
+                return true;
+            case ReplaySourceOptions replay:
+                source = new ReplaySource(replay);
+                return true;
+            case SimSourceOptions sim:
+                bool ok = SimSource.TryCreate(sim, out SimSource? simSource, out error);
+                source = simSource;
+                return ok;
+            default:
+                source = null;
+                error = $"'{options.Uri}': no source for this scheme";
+                return false;
+        }
+    }
+
+    /// <summary>The source for parsed options; throws <see cref="ArgumentException"/> with the reason.</summary>
+    public static IByteSource Create(SourceOptions options) =>
+        TryCreate(options, out IByteSource? source, out string? error) ? source! : throw new ArgumentException(error, nameof(options));
 }
