@@ -125,6 +125,30 @@ public sealed class ZoneMonitor
         }
     }
 
+    /// <summary>
+    /// Adds to <paramref name="zoneIds"/> the zones the receiver is in (its confirmed state, the
+    /// same that Enter/Exit events report), after its last <c>Update</c>.
+    /// </summary>
+    public void InsideZones(string receiverId, ICollection<string> zoneIds)
+    {
+        ArgumentNullException.ThrowIfNull(zoneIds);
+        lock (_sync)
+        {
+            if (!_receivers.TryGetValue(receiverId, out ReceiverState? receiver))
+            {
+                return;
+            }
+
+            foreach (KeyValuePair<int, ZoneState> pair in receiver.Zones)
+            {
+                if (pair.Value.Inside)
+                {
+                    zoneIds.Add(_zones[pair.Key].Id);
+                }
+            }
+        }
+    }
+
     /// <summary>Forgets a receiver's states (no Exit events are produced).</summary>
     public void Remove(string receiverId)
     {

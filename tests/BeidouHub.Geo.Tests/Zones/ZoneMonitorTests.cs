@@ -223,4 +223,23 @@ public class ZoneMonitorTests
 
         Assert.Throws<ArgumentException>(() => new ZoneMonitor([zone], new ZoneMonitorOptions()));
     }
+
+    [Fact]
+    public void InsideZones_AfterConfirmedEnter_ListsOnlyZonesEntered()
+    {
+        var monitor = new ZoneMonitor([Square("yard", 0, 0, 100), Square("dock", 200, 0, 50)], new ZoneMonitorOptions { MarginMetres = 1, ConfirmEpochs = 2 });
+        var inside = new List<string>();
+
+        Run(monitor, [new ParkPoint(50, 50)]);
+        monitor.InsideZones("rx1", inside);
+        Assert.Empty(inside); // one epoch is not yet confirmed
+
+        Run(monitor, [new ParkPoint(50, 50), new ParkPoint(50, 50)]);
+        monitor.InsideZones("rx1", inside);
+        Assert.Equal(["yard"], inside);
+
+        inside.Clear();
+        monitor.InsideZones("nobody", inside);
+        Assert.Empty(inside);
+    }
 }
