@@ -1,8 +1,33 @@
-// beidouhub: the BeiDou positioning service of the park.
-// Data flow: sources (serial/tcp/replay/sim) -> NmeaFramer -> NmeaSentence -> EpochAssembler
-//            -> Geo (CGCS2000, Gauss-Kruger, park grid, GCJ-02) -> hub -> gRPC.
-// Each verb is one file in Verbs/.
+// beidouhub: the BeiDou positioning service of the Zhuzhou BeiDou industrial park.
+//
+// Data flow (one folder each):
+//   receivers: serial / tcp / replay / sim sources, one resilient worker each   (src/Receiver/Sources, Workers)
+//   -> NmeaFramer -> NmeaSentence -> typed readers -> EpochAssembler             (src/Receiver/Nmea, Epochs)
+//   -> Geo: CGCS2000 -> Gauss-Kruger grid -> park grid, GCJ-02/BD-09; zones      (src/Geo)
+//   -> Hub: latest position per receiver, bounded fan-out per subscriber         (Hub/)
+//   -> gRPC beidouhub.v1 + reflection + grpc.health.v1                           (Api/, Protos/, ServiceApp.cs)
+// Verbs: one file each in Verbs/.
 using BeidouHub.Service.Verbs;
+
+const string Usage = """
+    usage: beidouhub [verb] [options]
+      serve             run the service (the default; with no configuration it replays the park recordings in seeds/)
+      watch             follow a running service: one line per position (--sky, --events, --receivers)
+      decode [FILE|-]   NMEA log in, one record per epoch out (jsonl, csv, geojson, gpx)
+      record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
+      simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
+    run 'beidouhub <verb> --help' for a verb's options
+    """;
+
+if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "-h"))
+{
+    return await ServeVerb.RunAsync(args, Console.Error);
+}
+
+if (args[0] == "serve")
+{
+    return await ServeVerb.RunAsync(args[1..], Console.Error);
+}
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -11,23 +36,12 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-const string Usage = """
-    usage: beidouhub <verb> [options]
-      decode [FILE|-]   NMEA log in, one JSON record per epoch out
-      simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
-    run 'beidouhub <verb> --help' for a verb's options
-    """;
-
-if (args.Length == 0)
-{
-    Console.Error.WriteLine(Usage);
-    return 2;
-}
-
 return args[0] switch
 {
     "decode" => await DecodeVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), Console.OpenStandardInput(), cancel.Token),
     "simulate" => await SimulateVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
+    "watch" => await WatchVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+    "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),
 };

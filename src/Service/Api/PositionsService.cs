@@ -1,0 +1,106 @@
+using BeidouHub.Protocol.V1;
+using BeidouHub.Service.Hub;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace BeidouHub.Service.Api;
+
+/// <summary>beidouhub.v1.Positions: thin over the hub; every stream honours the call's cancellation.</summary>
+internal sealed partial class PositionsService : Positions.PositionsBase
+{
+    private readonly PositionHub _hub;
+    private readonly ILogger<PositionsService> _logger;
+
+    public PositionsService(PositionHub hub, ILogger<PositionsService> logger)
+    {
+        _hub = hub;
+        _logger = logger;
+    }
+
+    public override async Task StreamPositions(StreamPositionsRequest request, IServerStreamWriter<Position> responseStream, ServerCallContext context)
+    {
+        if (request.MaxRateHz < 0 || double.IsNaN(request.MaxRateHz))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "max_rate_hz must be 0 (every epoch) or positive"));
+        }
+
+        var filter = new PositionFilter(request.ReceiverIds, request.ZoneIds, (int)request.MinQuality, request.MaxRateHz, request.Delivery == Delivery.Early);
+        PositionShape shape = PositionShape.From(request.Coordinates, request.IncludeSatellites);
+        using Subscription<PositionUpdate> sub = _hub.SubscribePositions(filter);
+        LogSubscribed(_logger, "positions", context.Peer, _hub.SubscriberCount);
+        await Pump(sub, u => ProtoMapping.ToProto(u, shape, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+    }
+
+    public override Task<GetLatestPositionsResponse> GetLatestPositions(GetLatestPositionsRequest request, ServerCallContext context)
+    {
+        var response = new GetLatestPositionsResponse();
+        PositionShape shape = PositionShape.From(request.Coordinates, satellites: false);
+        DateTimeOffset now = _hub.Time.GetUtcNow();
+        IEnumerable<PositionUpdate> latest = request.ReceiverIds.Count == 0
+            ? _hub.Latest
+            : request.ReceiverIds.Select(id => _hub.TryGetLatest(id, out PositionUpdate? u) ? u : null).OfType<PositionUpdate>();
+        foreach (PositionUpdate u in latest)
+        {
+            Position p = ProtoMapping.ToProto(u, shape, dropped: 0);
+            p.Age = Duration.FromTimeSpan(now - u.PublishedAt);
+            response.Positions.Add(p);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public override async Task StreamSky(StreamSkyRequest request, IServerStreamWriter<SkyView> responseStream, ServerCallContext context)
+    {
+        HashSet<string>? receivers = request.ReceiverIds.Count > 0 ? [.. request.ReceiverIds] : null;
+        using Subscription<SkyUpdate> sub = _hub.SubscribeSky(u => receivers is null || receivers.Contains(u.ReceiverId));
+        LogSubscribed(_logger, "sky", context.Peer, _hub.SubscriberCount);
+        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+    }
+
+    public override async Task StreamZoneEvents(StreamZoneEventsRequest request, IServerStreamWriter<Protocol.V1.ZoneEvent> responseStream, ServerCallContext context)
+    {
+        HashSet<string>? zones = request.ZoneIds.Count > 0 ? [.. request.ZoneIds] : null;
+        HashSet<string>? receivers = request.ReceiverIds.Count > 0 ? [.. request.ReceiverIds] : null;
+        using Subscription<ZoneUpdate> sub = _hub.SubscribeZones(u =>
+            (zones is null || zones.Contains(u.Event.ZoneId)) && (receivers is null || receivers.Contains(u.Event.ReceiverId)));
+        LogSubscribed(_logger, "zone events", context.Peer, _hub.SubscriberCount);
+        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+    }
+
+    // Moves a subscription's queue to the client until the client goes, the hub ends the stream
+    // (slow subscriber, shutdown), or the call is cancelled.
+    private async Task Pump<TUpdate, TMessage>(Subscription<TUpdate> sub, Func<TUpdate, TMessage> map, IServerStreamWriter<TMessage> stream, ServerCallContext context)
+        where TUpdate : class
+    {
+        CancellationToken cancel = context.CancellationToken;
+        try
+        {
+            await foreach (TUpdate update in sub.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
+            {
+                await stream.WriteAsync(map(update), cancel).ConfigureAwait(false);
+            }
+        }
+        catch (SlowSubscriberException e)
+        {
+            LogSlow(_logger, context.Peer, e.Message);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+        }
+        catch (ShutdownException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The client went away; the using releases the subscription.
+        }
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "New {Kind} subscriber {Peer} ({Subscribers} subscribers)")]
+    private static partial void LogSubscribed(ILogger logger, string kind, string peer, int subscribers);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Ended slow subscriber {Peer}: {Reason}")]
+    private static partial void LogSlow(ILogger logger, string peer, string reason);
+}
+
+/// <summary>The service is stopping: streams end with UNAVAILABLE so clients know to reconnect.</summary>
+internal sealed class ShutdownException() : Exception("BeidouHub is shutting down");

@@ -1,0 +1,251 @@
+using BeidouHub.Protocol.V1;
+using BeidouHub.Receiver.Epochs;
+using DomainFixMode = BeidouHub.Receiver.Epochs.FixMode;
+using DomainRtkState = BeidouHub.Receiver.Epochs.RtkState;
+using BeidouHub.Receiver.Satellites;
+using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Hub;
+using Google.Protobuf.WellKnownTypes;
+using ProtoConstellation = BeidouHub.Protocol.V1.Constellation;
+using ProtoReceiverStatus = BeidouHub.Protocol.V1.ReceiverStatus;
+using ProtoZoneEvent = BeidouHub.Protocol.V1.ZoneEvent;
+
+namespace BeidouHub.Service.Api;
+
+/// <summary>Which optional parts a subscriber asked for.</summary>
+internal readonly record struct PositionShape(bool Grid, bool Park, bool Gcj02, bool Bd09, bool Satellites)
+{
+    public static PositionShape From(IEnumerable<CoordinateSystem> systems, bool satellites)
+    {
+        var set = systems.ToHashSet();
+        return new PositionShape(
+            set.Contains(CoordinateSystem.Grid),
+            set.Contains(CoordinateSystem.Park),
+            set.Contains(CoordinateSystem.Gcj02),
+            set.Contains(CoordinateSystem.Bd09),
+            satellites);
+    }
+}
+
+/// <summary>Domain values to beidouhub.v1 messages: strings and protobuf objects are made here, at the edge.</summary>
+internal static class ProtoMapping
+{
+    private static readonly string[] SignalNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"];
+
+    public static Position ToProto(PositionUpdate u, PositionShape shape, long dropped)
+    {
+        var p = new Position
+        {
+            ReceiverId = u.ReceiverId,
+            Sequence = (ulong)u.Sequence,
+            TimeOfDayMs = (uint)(u.TimeOfDayMs ?? 0),
+            Quality = (uint)(u.Quality ?? 0),
+            Mode = u.Mode switch
+            {
+                DomainFixMode.NoFix => Protocol.V1.FixMode.NoFix,
+                DomainFixMode.TwoD => Protocol.V1.FixMode._2D,
+                DomainFixMode.ThreeD => Protocol.V1.FixMode._3D,
+                _ => Protocol.V1.FixMode.Unspecified,
+            },
+            Rtk = u.Rtk switch
+            {
+                DomainRtkState.Fixed => Protocol.V1.RtkState.Fixed,
+                DomainRtkState.Float => Protocol.V1.RtkState.Float,
+                _ => Protocol.V1.RtkState.None,
+            },
+            Used = Used(u.UsedPerConstellation),
+            Dropped = (ulong)dropped,
+            Complete = u.Complete,
+        };
+        if (u.Time is { } time)
+        {
+            p.Time = Timestamp.FromDateTime(time);
+        }
+
+        Set(u.Latitude, v => p.Latitude = v);
+        Set(u.Longitude, v => p.Longitude = v);
+        Set(u.AltitudeMsl, v => p.AltitudeMsl = v);
+        Set(u.GeoidSeparation, v => p.GeoidSeparation = v);
+        Set(u.SpeedMps, v => p.SpeedMps = v);
+        Set(u.CourseDeg, v => p.CourseDeg = v);
+        Set(u.Hdop, v => p.Hdop = v);
+        Set(u.Vdop, v => p.Vdop = v);
+        Set(u.Pdop, v => p.Pdop = v);
+        Set(u.SigmaLatitude, v => p.SigmaLatitudeM = v);
+        Set(u.SigmaLongitude, v => p.SigmaLongitudeM = v);
+        Set(u.SigmaAltitude, v => p.SigmaAltitudeM = v);
+        Set(u.DiffAge, v => p.CorrectionAgeS = v);
+        if (u.DiffStation is { } station)
+        {
+            p.CorrectionStation = (uint)station;
+        }
+
+        if (shape.Grid && u.Grid is { } g)
+        {
+            p.Grid = new GridCoordinates { Epsg = u.GridEpsg, Northing = g.Northing, Easting = g.Easting };
+        }
+
+        if (shape.Park && u.Park is { } park)
+        {
+            p.Park = new ParkCoordinates { East = park.East, North = park.North };
+        }
+
+        if (shape.Gcj02 && u.Gcj02 is { } gcj)
+        {
+            p.Gcj02 = new LatLon { Latitude = gcj.Latitude, Longitude = gcj.Longitude };
+        }
+
+        if (shape.Bd09 && u.Bd09 is { } bd)
+        {
+            p.Bd09 = new LatLon { Latitude = bd.Latitude, Longitude = bd.Longitude };
+        }
+
+        if (shape.Satellites)
+        {
+            AddSatellites(p.Satellites, u.Satellites);
+        }
+
+        p.ZoneIds.AddRange(u.Zones);
+        return p;
+    }
+
+    public static SkyView ToProto(SkyUpdate u, long dropped)
+    {
+        var sky = new SkyView
+        {
+            ReceiverId = u.ReceiverId,
+            Sequence = (ulong)u.Sequence,
+            Used = Used(u.UsedPerConstellation),
+            Dropped = (ulong)dropped,
+        };
+        if (u.Time is { } time)
+        {
+            sky.Time = Timestamp.FromDateTime(time);
+        }
+
+        AddSatellites(sky.Satellites, u.Satellites);
+        return sky;
+    }
+
+    public static ProtoZoneEvent ToProto(ZoneUpdate u, long dropped) => new()
+    {
+        Kind = u.Event.Kind switch
+        {
+            Geo.Zones.ZoneEventKind.Enter => ZoneEventKind.Enter,
+            Geo.Zones.ZoneEventKind.Exit => ZoneEventKind.Exit,
+            Geo.Zones.ZoneEventKind.Dwell => ZoneEventKind.Dwell,
+            _ => ZoneEventKind.Unspecified,
+        },
+        ReceiverId = u.Event.ReceiverId,
+        ZoneId = u.Event.ZoneId,
+        Time = Timestamp.FromDateTimeOffset(u.Event.Time),
+        Position = new ParkCoordinates { East = u.Event.Position.East, North = u.Event.Position.North },
+        Dropped = (ulong)dropped,
+    };
+
+    public static ProtoReceiverStatus ToProto(Receiver.Workers.ReceiverStatus s)
+    {
+        var r = new ProtoReceiverStatus
+        {
+            Id = s.Id,
+            Source = s.Source,
+            State = s.State switch
+            {
+                ReceiverState.Connecting => ConnectionState.Connecting,
+                ReceiverState.Connected => ConnectionState.Connected,
+                ReceiverState.Stale => ConnectionState.Stale,
+                ReceiverState.Disconnected => ConnectionState.Disconnected,
+                ReceiverState.Stopped => ConnectionState.Stopped,
+                _ => ConnectionState.Unspecified,
+            },
+            StateSince = Timestamp.FromDateTimeOffset(s.StateSince),
+            Reconnects = (ulong)s.Reconnects,
+            Bytes = (ulong)s.Bytes,
+            Sentences = (ulong)s.Sentences,
+            ChecksumFailures = (ulong)s.ChecksumFailures,
+            Epochs = (ulong)s.Epochs,
+            LastFixQuality = (uint)(s.LastFixQuality ?? 0),
+            LastError = s.LastError ?? string.Empty,
+            RecordingFile = s.RecordingFile ?? string.Empty,
+        };
+        if (s.LastFixTime is { } fix)
+        {
+            r.LastFixTime = Timestamp.FromDateTime(fix);
+        }
+
+        foreach ((Receiver.Nmea.SentenceType type, long n) in s.SentencesByType)
+        {
+            r.SentencesByType[type.ToString().ToUpperInvariant()] = (ulong)n;
+        }
+
+        foreach ((Receiver.Nmea.Talker talker, long n) in s.SentencesByTalker)
+        {
+            r.SentencesByTalker[talker.ToString().ToUpperInvariant()] = (ulong)n;
+        }
+
+        foreach ((Receiver.Nmea.NmeaError error, long n) in s.Rejected)
+        {
+            r.Rejected[error.ToString()] = (ulong)n;
+        }
+
+        foreach ((string reason, long n) in s.FramingDrops)
+        {
+            r.FramingDrops[reason] = (ulong)n;
+        }
+
+        return r;
+    }
+
+    private static void AddSatellites(Google.Protobuf.Collections.RepeatedField<Satellite> target, SkySatellite[] satellites)
+    {
+        foreach (SkySatellite s in satellites)
+        {
+            var sat = new Satellite
+            {
+                Constellation = (ProtoConstellation)(int)s.Id.Constellation,
+                Svid = s.Id.Svid,
+                Used = s.Used,
+            };
+            if (s.Signal is { } sig)
+            {
+                sat.Signal = SignalNames[sig];
+            }
+
+            if (s.Elevation is { } el)
+            {
+                sat.ElevationDeg = el;
+            }
+
+            if (s.Azimuth is { } az)
+            {
+                sat.AzimuthDeg = az;
+            }
+
+            if (s.Cn0 is { } cn0)
+            {
+                sat.Cn0Dbhz = cn0;
+            }
+
+            target.Add(sat);
+        }
+    }
+
+    private static UsedCounts Used(int[] used) => new()
+    {
+        Gps = (uint)used[(int)Receiver.Satellites.Constellation.Gps],
+        Glonass = (uint)used[(int)Receiver.Satellites.Constellation.Glonass],
+        Galileo = (uint)used[(int)Receiver.Satellites.Constellation.Galileo],
+        Beidou = (uint)used[(int)Receiver.Satellites.Constellation.Beidou],
+        Qzss = (uint)used[(int)Receiver.Satellites.Constellation.Qzss],
+        Navic = (uint)used[(int)Receiver.Satellites.Constellation.Navic],
+        Sbas = (uint)used[(int)Receiver.Satellites.Constellation.Sbas],
+    };
+
+    private static void Set(double? value, Action<double> set)
+    {
+        if (value is { } v)
+        {
+            set(v);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Threading.Channels;
+using BeidouHub.Protocol.V1;
+using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Receivers;
+using Grpc.Core;
+using ProtoReceiverStatus = BeidouHub.Protocol.V1.ReceiverStatus;
+
+namespace BeidouHub.Service.Api;
+
+/// <summary>beidouhub.v1.Receivers: receiver list, state and statistics.</summary>
+internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
+{
+    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+    private readonly ReceiverHost _host;
+
+    public ReceiversService(ReceiverHost host)
+    {
+        _host = host;
+    }
+
+    public override Task<ListReceiversResponse> ListReceivers(ListReceiversRequest request, ServerCallContext context)
+    {
+        var response = new ListReceiversResponse();
+        response.Receivers.AddRange(_host.Workers.Select(w => ProtoMapping.ToProto(w.Snapshot())));
+        return Task.FromResult(response);
+    }
+
+    public override async Task WatchReceivers(WatchReceiversRequest request, IServerStreamWriter<ProtoReceiverStatus> responseStream, ServerCallContext context)
+    {
+        CancellationToken cancel = context.CancellationToken;
+        var changes = Channel.CreateBounded<ReceiverWorker>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
+        void OnChange(ReceiverWorker w) => changes.Writer.TryWrite(w);
+        _host.StateChanged += OnChange;
+        try
+        {
+            foreach (ReceiverWorker w in _host.Workers)
+            {
+                await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+            }
+
+            using var timer = new PeriodicTimer(Refresh);
+            Task<bool> tick = timer.WaitForNextTickAsync(cancel).AsTask();
+            while (!cancel.IsCancellationRequested)
+            {
+                Task<bool> change = changes.Reader.WaitToReadAsync(cancel).AsTask();
+                if (await Task.WhenAny(change, tick).ConfigureAwait(false) == tick)
+                {
+                    if (!await tick.ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    foreach (ReceiverWorker w in _host.Workers)
+                    {
+                        await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+                    }
+
+                    tick = timer.WaitForNextTickAsync(cancel).AsTask();
+                    continue;
+                }
+
+                await change.ConfigureAwait(false);
+                while (changes.Reader.TryRead(out ReceiverWorker? w))
+                {
+                    await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            _host.StateChanged -= OnChange;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+using System.Globalization;
+using BeidouHub.Geo;
+using BeidouHub.Geo.Zones;
+using BeidouHub.Receiver.Decoding;
+using BeidouHub.Receiver.Sources;
+using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Hub;
+
+namespace BeidouHub.Service.Configuration;
+
+/// <summary>A receiver ready to run: its options and its source.</summary>
+internal sealed record ReceiverPlan(ReceiverOptions Options, IByteSource Source);
+
+/// <summary>
+/// Turns the configuration into receivers, coordinate systems and zones, or into one clear
+/// error per problem (unknown scheme, duplicate id, missing file, bad zone), checked at start.
+/// </summary>
+internal static class ServiceSetup
+{
+    public const string DefaultNote = "no receivers configured: replaying the park recordings in seeds/ (truck, gate, walker) in a loop";
+
+    public static bool TryBuild(BeidouHubOptions options, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)
+    {
+        errors = [];
+        receivers = [];
+        geo = null;
+        usedDefault = options.Receivers.Count == 0;
+        List<ReceiverConfig> configured = usedDefault ? DefaultReceivers() : options.Receivers;
+        List<ZoneDefinition> zones = options.Zones.Count == 0 && options.ZonesFile is null && usedDefault ? DefaultZones() : [.. options.Zones];
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < configured.Count; i++)
+        {
+            ReceiverConfig r = configured[i];
+            string where = $"BeidouHub:Receivers:{i}";
+            if (string.IsNullOrWhiteSpace(r.Id))
+            {
+                errors.Add($"{where}: Id is missing");
+                continue;
+            }
+
+            if (!SourceOptions.TryParse(r.Source, out SourceOptions? source, out string? error))
+            {
+                errors.Add($"{where} ({r.Id}): {error}");
+                continue;
+            }
+
+            foreach ((string id, SourceOptions expanded) in Expand(r.Id, source!))
+            {
+                if (!ids.Add(id))
+                {
+                    errors.Add($"{where}: duplicate receiver id '{id}'");
+                    continue;
+                }
+
+                if (!ByteSources.TryCreate(expanded, out IByteSource? byteSource, out error))
+                {
+                    errors.Add($"{where} ({id}): {error}");
+                    continue;
+                }
+
+                var decoder = new NmeaDecoderOptions { RequireChecksum = r.RequireChecksum };
+                if (r.MaxSentenceLength is { } max)
+                {
+                    decoder = decoder with { MaxSentenceLength = max };
+                }
+
+                receivers.Add(new ReceiverPlan(
+                    new ReceiverOptions
+                    {
+                        Id = id,
+                        Source = expanded.Uri,
+                        BackoffCap = r.BackoffCap ?? TimeSpan.FromSeconds(5),
+                        StaleAfter = r.StaleAfter ?? TimeSpan.FromSeconds(5),
+                        Decoder = decoder,
+                        Recording = r.Record ? new RecordingOptions { Directory = options.RecordingsDirectory } : null,
+                    },
+                    byteSource!));
+            }
+        }
+
+        GaussKrugerGrid? grid = null;
+        if (options.Geo.GridEpsg == 0)
+        {
+            grid = GaussKrugerGrid.ForLongitude(113.134);
+        }
+        else if (!GaussKrugerGrid.TryFromEpsg(options.Geo.GridEpsg, out grid, out string? gridError))
+        {
+            errors.Add($"BeidouHub:Geo:GridEpsg: {gridError}");
+        }
+
+        ParkGrid? park = null;
+        if (grid is not null && options.Geo.Park is { } p)
+        {
+            park = BuildPark(p, errors);
+        }
+
+        if (options.ZonesFile is { } file)
+        {
+            try
+            {
+                zones.AddRange(ZoneGeoJson.Parse(File.ReadAllText(file), ZoneCoordinates.Geodetic));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or System.Text.Json.JsonException)
+            {
+                errors.Add($"BeidouHub:ZonesFile '{Path.GetFullPath(file)}': {e.Message}");
+            }
+        }
+
+        ZoneMonitor? monitor = null;
+        if (grid is not null)
+        {
+            try
+            {
+                monitor = new ZoneMonitor(zones, new ZoneMonitorOptions
+                {
+                    MarginMetres = options.Geo.ZoneMarginMetres,
+                    ConfirmEpochs = options.Geo.ZoneConfirmEpochs,
+                    DwellSeconds = options.Geo.ZoneDwellSeconds,
+                }, grid, park);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"BeidouHub:Zones: {e.Message}");
+            }
+        }
+
+        if (options.SubscriberQueue < 16)
+        {
+            errors.Add("BeidouHub:SubscriberQueue must be at least 16");
+        }
+
+        if (errors.Count > 0)
+        {
+            return false;
+        }
+
+        geo = new GeoPipeline(grid!, park, monitor!);
+        return true;
+    }
+
+    private static ParkGrid? BuildPark(ParkConfig p, List<string> errors)
+    {
+        if (p.ControlPoints.Count > 0)
+        {
+            var points = p.ControlPoints.Select(c => new ControlPoint(c.Id, new GridPoint(c.Northing, c.Easting), new ParkPoint(c.East, c.North))).ToList();
+            if (ParkGrid.TryFit(points, out ParkGridFit? fit, out string? error))
+            {
+                return fit.Grid;
+            }
+
+            errors.Add($"BeidouHub:Geo:Park:ControlPoints: {error}");
+            return null;
+        }
+
+        if (p.OriginNorthing is { } n && p.OriginEasting is { } e)
+        {
+            return ParkGrid.FromOrigin(new GridPoint(n, e), p.RotationDeg, p.Scale);
+        }
+
+        errors.Add("BeidouHub:Geo:Park: give OriginNorthing and OriginEasting (+ RotationDeg, Scale), or ControlPoints");
+        return null;
+    }
+
+    // sim://?fleet=N without an index is N receivers, {id}-{i}.
+    private static IEnumerable<(string Id, SourceOptions Source)> Expand(string id, SourceOptions source)
+    {
+        if (source is SimSourceOptions sim && sim.Parameters.TryGetValue("fleet", out string? fleet) && !sim.Parameters.ContainsKey("index")
+            && int.TryParse(fleet, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var parameters = new Dictionary<string, string>(sim.Parameters, StringComparer.OrdinalIgnoreCase) { ["index"] = i.ToString(CultureInfo.InvariantCulture) };
+                string uri = "sim://?" + string.Join("&", parameters.Select(kv => $"{kv.Key}={kv.Value}"));
+                yield return ($"{id}-{i}", new SimSourceOptions(uri, parameters));
+            }
+
+            yield break;
+        }
+
+        yield return (id, source);
+    }
+
+    private static List<ReceiverConfig> DefaultReceivers()
+    {
+        string seeds = Path.Combine(AppContext.BaseDirectory, "seeds");
+        return
+        [
+            new() { Id = "truck-1", Source = Replay(seeds, "park-vehicle-rtk-10hz.nmea") },
+            new() { Id = "gate-1", Source = Replay(seeds, "park-gate-outage.nmea") },
+            new() { Id = "walker-1", Source = Replay(seeds, "park-handheld-bd-walk.nmea") },
+        ];
+
+        static string Replay(string dir, string file) => "replay://" + Path.Combine(dir, file) + "?speed=1&loop=true";
+    }
+
+    // Two demo zones on the simulated park loop (seeds/README.md): the main gate and the loading dock.
+    private static List<ZoneDefinition> DefaultZones() =>
+    [
+        Box("main-gate", 27.8580, 113.1680, 40),
+        Box("loading-dock", 27.8618, 113.1728, 60),
+    ];
+
+    private static ZoneDefinition Box(string id, double lat, double lon, double halfMetres)
+    {
+        double dLat = halfMetres / 111_320.0;
+        double dLon = halfMetres / (111_320.0 * Math.Cos(lat * Math.PI / 180));
+        List<double[]> ring =
+        [
+            [lon - dLon, lat - dLat], [lon + dLon, lat - dLat], [lon + dLon, lat + dLat], [lon - dLon, lat + dLat], [lon - dLon, lat - dLat],
+        ];
+        return new ZoneDefinition { Id = id, Coordinates = ZoneCoordinates.Geodetic, Polygons = [new List<IList<double[]>> { ring }] };
+    }
+}

@@ -1,0 +1,147 @@
+using BeidouHub.Geo;
+using BeidouHub.Receiver.Epochs;
+using BeidouHub.Receiver.Nmea.Sentences;
+using BeidouHub.Receiver.Satellites;
+
+namespace BeidouHub.Service.Hub;
+
+/// <summary>
+/// One receiver's position for one epoch, immutable, with every coordinate the service offers
+/// computed once (not per subscriber). <see cref="Complete"/> is false for the early update sent
+/// when the epoch's position sentences are in.
+/// </summary>
+internal sealed record PositionUpdate
+{
+    public required string ReceiverId { get; init; }
+
+    public required long Sequence { get; init; }
+
+    public required bool Complete { get; init; }
+
+    public DateTime? Time { get; init; }
+
+    public int? TimeOfDayMs { get; init; }
+
+    public GgaQuality? Quality { get; init; }
+
+    public FixMode Mode { get; init; }
+
+    public RtkState Rtk { get; init; }
+
+    public double? Latitude { get; init; }
+
+    public double? Longitude { get; init; }
+
+    public double? AltitudeMsl { get; init; }
+
+    public double? GeoidSeparation { get; init; }
+
+    public GridPoint? Grid { get; init; }
+
+    public int GridEpsg { get; init; }
+
+    public ParkPoint? Park { get; init; }
+
+    public GeodeticPoint? Gcj02 { get; init; }
+
+    public GeodeticPoint? Bd09 { get; init; }
+
+    public double? SpeedMps { get; init; }
+
+    public double? CourseDeg { get; init; }
+
+    public double? Hdop { get; init; }
+
+    public double? Vdop { get; init; }
+
+    public double? Pdop { get; init; }
+
+    public double? SigmaLatitude { get; init; }
+
+    public double? SigmaLongitude { get; init; }
+
+    public double? SigmaAltitude { get; init; }
+
+    public double? DiffAge { get; init; }
+
+    public int? DiffStation { get; init; }
+
+    public required int[] UsedPerConstellation { get; init; }
+
+    public required SkySatellite[] Satellites { get; init; }
+
+    public required string[] Zones { get; init; }
+
+    /// <summary>When the service handed the update out (for ages and latency).</summary>
+    public DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>How a quality filter ranks this position: 0 none, 1 fix, 2 differential, 3 RTK float, 4 RTK fixed.</summary>
+    public int QualityRank => !Latitude.HasValue ? 0 : Rtk switch
+    {
+        RtkState.Fixed => 4,
+        RtkState.Float => 3,
+        _ => Quality is GgaQuality.Differential or GgaQuality.Pps ? 2 : 1,
+    };
+
+    public static PositionUpdate From(Epoch e, bool complete, GeoPipeline geo, string[] zones, DateTimeOffset now)
+    {
+        GridPoint? grid = null;
+        ParkPoint? park = null;
+        GeodeticPoint? gcj = null;
+        GeodeticPoint? bd = null;
+        if (e.Latitude is { } lat && e.Longitude is { } lon)
+        {
+            grid = geo.Grid.Forward(lat, lon);
+            park = geo.Park?.ToPark(grid.Value);
+            gcj = BeidouHub.Geo.Gcj02.FromWgs84(new GeodeticPoint(lat, lon));
+            bd = BeidouHub.Geo.Bd09.FromGcj02(gcj.Value);
+        }
+
+        int[] used = new int[ConstellationNames.Count];
+        for (int c = 0; c < used.Length; c++)
+        {
+            used[c] = e.UsedIn((Constellation)c);
+        }
+
+        return new PositionUpdate
+        {
+            ReceiverId = e.Receiver,
+            Sequence = e.Sequence,
+            Complete = complete,
+            Time = e.UtcTime,
+            TimeOfDayMs = e.TimeOfDayMs,
+            Quality = e.Quality,
+            Mode = e.Mode,
+            Rtk = e.Rtk,
+            Latitude = e.Latitude,
+            Longitude = e.Longitude,
+            AltitudeMsl = e.AltitudeMsl,
+            GeoidSeparation = e.GeoidSeparation,
+            Grid = grid,
+            GridEpsg = geo.Grid.Epsg,
+            Park = park,
+            Gcj02 = gcj,
+            Bd09 = bd,
+            SpeedMps = e.SpeedMps,
+            CourseDeg = e.CourseDeg,
+            Hdop = complete ? e.Hdop : null,
+            Vdop = complete ? e.Vdop : null,
+            Pdop = complete ? e.Pdop : null,
+            SigmaLatitude = complete ? e.SigmaLatitude : null,
+            SigmaLongitude = complete ? e.SigmaLongitude : null,
+            SigmaAltitude = complete ? e.SigmaAltitude : null,
+            DiffAge = e.DiffAge,
+            DiffStation = e.DiffStation,
+            UsedPerConstellation = used,
+            Satellites = complete ? e.Satellites.ToArray() : [],
+            Zones = zones,
+            PublishedAt = now,
+        };
+    }
+}
+
+/// <summary>A receiver's sky for one epoch.</summary>
+internal sealed record SkyUpdate(string ReceiverId, long Sequence, DateTime? Time, SkySatellite[] Satellites, int[] UsedPerConstellation);
+
+/// <summary>A zone event as the hub fans it out.</summary>
+internal sealed record ZoneUpdate(BeidouHub.Geo.Zones.ZoneEvent Event);

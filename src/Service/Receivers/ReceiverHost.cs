@@ -1,0 +1,106 @@
+using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Configuration;
+using BeidouHub.Service.Hub;
+using Microsoft.Extensions.Options;
+
+namespace BeidouHub.Service.Receivers;
+
+/// <summary>
+/// Runs one <see cref="ReceiverWorker"/> per configured receiver (each on its own, so a receiver
+/// that fails affects no other), and logs a one-line summary at an interval.
+/// </summary>
+internal sealed partial class ReceiverHost : BackgroundService
+{
+    private readonly List<ReceiverWorker> _workers;
+    private readonly PositionHub _hub;
+    private readonly ILogger<ReceiverHost> _logger;
+    private readonly TimeSpan _summaryInterval;
+
+    public ReceiverHost(IEnumerable<ReceiverPlan> plans, GeoPipeline geo, PositionHub hub, IOptions<BeidouHubOptions> options, ILoggerFactory loggers)
+    {
+        _hub = hub;
+        _logger = loggers.CreateLogger<ReceiverHost>();
+        _summaryInterval = options.Value.SummaryInterval;
+        ILogger workerLog = loggers.CreateLogger<ReceiverWorker>();
+        _workers = plans.Select(p => new ReceiverWorker(p.Options, p.Source, new EpochPublisher(hub, geo), workerLog, hub.Time)).ToList();
+    }
+
+    public IReadOnlyList<ReceiverWorker> Workers => _workers;
+
+    /// <summary>Raised when any receiver's state changes (for WatchReceivers).</summary>
+    public event Action<ReceiverWorker>? StateChanged;
+
+    public override void Dispose()
+    {
+        foreach (ReceiverWorker w in _workers)
+        {
+            w.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (ReceiverWorker w in _workers)
+        {
+            w.StateChanged += (worker, _) => StateChanged?.Invoke(worker);
+        }
+
+        // Workers start on the thread pool: one slow device open must not delay the others.
+        List<Task> running = _workers.Select(w => Task.Run(() => w.RunAsync(stoppingToken), CancellationToken.None)).ToList();
+        _hub.Running = true;
+        LogStarted(_logger, _workers.Count);
+        Task summary = SummarizeAsync(stoppingToken);
+        await Task.WhenAll(running).ConfigureAwait(false);
+        await summary.ConfigureAwait(false);
+    }
+
+    private async Task SummarizeAsync(CancellationToken stoppingToken)
+    {
+        long lastPublished = _hub.Published;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_summaryInterval, _hub.Time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            long published = _hub.Published;
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                int connected = 0, stale = 0, down = 0;
+                foreach (ReceiverWorker w in _workers)
+                {
+                    switch (w.State)
+                    {
+                        case ReceiverState.Connected:
+                            connected++;
+                            break;
+                        case ReceiverState.Stale:
+                            stale++;
+                            break;
+                        case ReceiverState.Disconnected or ReceiverState.Connecting:
+                            down++;
+                            break;
+                    }
+                }
+
+                LogSummary(_logger, _workers.Count, connected, stale, down, (published - lastPublished) / _summaryInterval.TotalSeconds, _hub.SubscriberCount, _hub.DroppedTotal);
+            }
+
+            lastPublished = published;
+        }
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Started {Count} receiver(s)")]
+    private static partial void LogStarted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information,
+        Message = "{Receivers} receivers: {Connected} connected, {Stale} stale, {Down} down; {PerSecond:0.0} positions/s; {Subscribers} subscribers, {Dropped} updates dropped")]
+    private static partial void LogSummary(ILogger logger, int receivers, int connected, int stale, int down, double perSecond, int subscribers, long dropped);
+}

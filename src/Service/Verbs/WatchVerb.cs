@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text;
+using BeidouHub.Protocol.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace BeidouHub.Service.Verbs;
+
+/// <summary>
+/// <c>beidouhub watch</c>: a console subscriber, one compact line per position (like gpspipe/cgps
+/// for gpsd); <c>--sky</c>, <c>--events</c> and <c>--receivers</c> follow the other streams.
+/// </summary>
+internal static class WatchVerb
+{
+    public const string Usage = """
+        usage: beidouhub watch [--url http://127.0.0.1:50051] [--receiver ID]... [--zone ID]...
+                               [--min-quality any|fix|dgps|float|fixed] [--rate HZ] [--early] [--count N]
+                               [--sky | --events | --receivers]
+          default     one line per position: time, receiver, fix, lat lon, grid N/E, satellites used (BDS/GPS/other)
+          --sky       one line per sky report: satellites per constellation, * = used
+          --events    zone Enter/Exit/Dwell events
+          --receivers receiver states and counters as they change
+          --early     positions as soon as the epoch's position sentences are in (no DOPs/sigmas)
+          --count N   stop after N lines
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        string url = "http://127.0.0.1:50051";
+        var request = new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } };
+        string mode = "positions";
+        long count = long.MaxValue;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            string? next = i + 1 < args.Length ? args[i + 1] : null;
+            switch (a)
+            {
+                case "--url" when next is not null:
+                    url = next;
+                    i++;
+                    break;
+                case "--receiver" when next is not null:
+                    request.ReceiverIds.Add(next);
+                    i++;
+                    break;
+                case "--zone" when next is not null:
+                    request.ZoneIds.Add(next);
+                    i++;
+                    break;
+                case "--min-quality" when next is not null:
+                    MinQuality? q = next switch
+                    {
+                        "any" => MinQuality.Any,
+                        "fix" => MinQuality.Fix,
+                        "dgps" => MinQuality.Differential,
+                        "float" => MinQuality.RtkFloat,
+                        "fixed" => MinQuality.RtkFixed,
+                        _ => null,
+                    };
+                    if (q is null)
+                    {
+                        await stderr.WriteLineAsync($"watch: --min-quality {next}: expected any, fix, dgps, float or fixed").ConfigureAwait(false);
+                        return 2;
+                    }
+
+                    request.MinQuality = q.Value;
+                    i++;
+                    break;
+                case "--rate" when next is not null && double.TryParse(next, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) && hz > 0:
+                    request.MaxRateHz = hz;
+                    i++;
+                    break;
+                case "--count" when next is not null && long.TryParse(next, NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n > 0:
+                    count = n;
+                    i++;
+                    break;
+                case "--early":
+                    request.Delivery = Delivery.Early;
+                    break;
+                case "--sky" or "--events" or "--receivers":
+                    mode = a[2..];
+                    break;
+                case "-h" or "--help":
+                    await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+                    return 0;
+                default:
+                    await stderr.WriteLineAsync($"watch: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? address))
+        {
+            await stderr.WriteLineAsync($"watch: --url {url} is not a URL").ConfigureAwait(false);
+            return 2;
+        }
+
+        using GrpcChannel channel = GrpcChannel.ForAddress(address);
+        try
+        {
+            switch (mode)
+            {
+                case "positions":
+                    {
+                        var client = new Positions.PositionsClient(channel);
+                        using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
+                        await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            await stdout.WriteLineAsync(FormatPosition(p)).ConfigureAwait(false);
+                            if (--count == 0)
+                            {
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+
+                case "sky":
+                    {
+                        var client = new Positions.PositionsClient(channel);
+                        var sky = new StreamSkyRequest { ReceiverIds = { request.ReceiverIds } };
+                        using AsyncServerStreamingCall<SkyView> call = client.StreamSky(sky, cancellationToken: cancellationToken);
+                        await foreach (SkyView v in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            await stdout.WriteLineAsync(FormatSky(v)).ConfigureAwait(false);
+                            if (--count == 0)
+                            {
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+
+                case "events":
+                    {
+                        var client = new Positions.PositionsClient(channel);
+                        var events = new StreamZoneEventsRequest { ReceiverIds = { request.ReceiverIds }, ZoneIds = { request.ZoneIds } };
+                        using AsyncServerStreamingCall<ZoneEvent> call = client.StreamZoneEvents(events, cancellationToken: cancellationToken);
+                        await foreach (ZoneEvent e in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                                $"{e.Time.ToDateTime():yyyy-MM-ddTHH:mm:ss.fffZ} {e.Kind.ToString().ToUpperInvariant(),-5} {e.ReceiverId} {e.ZoneId} at park ({e.Position.East:0.00}, {e.Position.North:0.00})")).ConfigureAwait(false);
+                            if (--count == 0)
+                            {
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+
+                default:
+                    {
+                        var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel);
+                        using AsyncServerStreamingCall<ReceiverStatus> call = client.WatchReceivers(new WatchReceiversRequest(), cancellationToken: cancellationToken);
+                        await foreach (ReceiverStatus s in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                                $"{s.Id,-12} {s.State.ToString().ToLowerInvariant(),-12} {s.Sentences,9} sentences {s.Epochs,8} epochs {s.ChecksumFailures} bad checksums {s.Reconnects} reconnects {s.Source}{(s.LastError.Length > 0 ? "  last error: " + s.LastError : string.Empty)}")).ConfigureAwait(false);
+                            if (--count == 0)
+                            {
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            await stderr.WriteLineAsync($"watch: {url} is not reachable or shut down ({e.Status.Detail})").ConfigureAwait(false);
+            return 1;
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            await stderr.WriteLineAsync($"watch: {e.StatusCode}: {e.Status.Detail}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception e) when (e is OperationCanceledException || (e is RpcException r && r.StatusCode == StatusCode.Cancelled))
+        {
+            // Ctrl+C.
+        }
+
+        return 0;
+    }
+
+    internal static string FormatPosition(Position p)
+    {
+        var sb = new StringBuilder(160);
+        string time = p.Time is { } t ? t.ToDateTime().ToString("yyyy-MM-ddTHH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            : TimeSpan.FromMilliseconds(p.TimeOfDayMs).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);
+        sb.Append(time).Append(' ').Append(p.ReceiverId.PadRight(10)).Append(' ');
+        string fix = p.Rtk switch
+        {
+            RtkState.Fixed => "RTK-fixed",
+            RtkState.Float => "RTK-float",
+            _ => p.Mode switch
+            {
+                FixMode._3D => p.Quality == 2 ? "DGPS-3D" : "3D",
+                FixMode._2D => "2D",
+                _ => "no-fix",
+            },
+        };
+        sb.Append(CultureInfo.InvariantCulture, $"{fix,-9} q{p.Quality} ");
+        if (p.HasLatitude && p.HasLongitude)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{p.Latitude,12:0.0000000} {p.Longitude,13:0.0000000} ");
+            if (p.HasAltitudeMsl)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"{p.AltitudeMsl,7:0.00}m ");
+            }
+        }
+        else
+        {
+            sb.Append("             -             - ");
+        }
+
+        if (p.Grid is { } g)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"N {g.Northing:0.000} E {g.Easting:0.000} ");
+        }
+
+        uint other = p.Used.Glonass + p.Used.Galileo + p.Used.Qzss + p.Used.Navic + p.Used.Sbas;
+        sb.Append(CultureInfo.InvariantCulture, $"used BDS {p.Used.Beidou} GPS {p.Used.Gps} other {other}");
+        if (p.HasHdop)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" hdop {p.Hdop:0.00}");
+        }
+
+        if (p.HasCorrectionAgeS)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" age {p.CorrectionAgeS:0.0}s");
+        }
+
+        if (p.ZoneIds.Count > 0)
+        {
+            sb.Append(" in ").Append(string.Join(",", p.ZoneIds));
+        }
+
+        if (p.Dropped > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" [dropped {p.Dropped}]");
+        }
+
+        return sb.ToString();
+    }
+
+    internal static string FormatSky(SkyView v)
+    {
+        var sb = new StringBuilder(256);
+        string time = v.Time is { } t ? t.ToDateTime().ToString("yyyy-MM-ddTHH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) : "-";
+        sb.Append(time).Append(' ').Append(v.ReceiverId);
+        foreach (IGrouping<Constellation, Satellite> group in v.Satellites.GroupBy(s => s.Constellation))
+        {
+            string prefix = group.Key switch
+            {
+                Constellation.Beidou => "C",
+                Constellation.Gps => "G",
+                Constellation.Glonass => "R",
+                Constellation.Galileo => "E",
+                Constellation.Qzss => "J",
+                Constellation.Navic => "I",
+                Constellation.Sbas => "S",
+                _ => "?",
+            };
+            sb.Append(CultureInfo.InvariantCulture, $" | {group.Key.ToString().ToUpperInvariant()} {group.Where(s => s.Used).Select(s => s.Svid).Distinct().Count()}/{group.Select(s => s.Svid).Distinct().Count()}:");
+            foreach (Satellite s in group)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" {prefix}{s.Svid:00}");
+                if (s.HasSignal)
+                {
+                    sb.Append('/').Append(s.Signal);
+                }
+
+                sb.Append(CultureInfo.InvariantCulture, $"({(s.HasElevationDeg ? s.ElevationDeg : 0)}°,{(s.HasCn0Dbhz ? s.Cn0Dbhz.ToString(CultureInfo.InvariantCulture) : "-")})");
+                if (s.Used)
+                {
+                    sb.Append('*');
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+}
