@@ -72,7 +72,8 @@ internal sealed partial class PositionsService : Positions.PositionsBase
     private async Task Pump<TUpdate, TMessage>(Subscription<TUpdate> sub, Func<TUpdate, TMessage> map, IServerStreamWriter<TMessage> stream, ServerCallContext context)
         where TUpdate : class
     {
-        CancellationToken cancel = context.CancellationToken;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended);
+        CancellationToken cancel = both.Token;
         try
         {
             await foreach (TUpdate update in sub.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
@@ -80,16 +81,17 @@ internal sealed partial class PositionsService : Positions.PositionsBase
                 await stream.WriteAsync(map(update), cancel).ConfigureAwait(false);
             }
         }
-        catch (SlowSubscriberException e)
+        catch (Exception e) when (e is SlowSubscriberException || (e is OperationCanceledException && sub.EndReason is SlowSubscriberException))
         {
-            LogSlow(_logger, context.Peer, e.Message);
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, e.Message));
+            string reason = (sub.EndReason ?? e).Message;
+            LogSlow(_logger, context.Peer, reason);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, reason));
         }
-        catch (ShutdownException e)
+        catch (Exception e) when (e is ShutdownException || (e is OperationCanceledException && sub.EndReason is ShutdownException))
         {
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+            throw new RpcException(new Status(StatusCode.Unavailable, (sub.EndReason ?? e).Message));
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
             // The client went away; the using releases the subscription.
         }

@@ -131,17 +131,17 @@ internal sealed class PositionHub
         _running = false;
         foreach (Subscription<PositionUpdate> s in _positions)
         {
-            s.Complete(error);
+            s.End(error);
         }
 
         foreach (Subscription<SkyUpdate> s in _skies)
         {
-            s.Complete(error);
+            s.End(error);
         }
 
         foreach (Subscription<ZoneUpdate> s in _zones)
         {
-            s.Complete(error);
+            s.End(error);
         }
     }
 }

@@ -22,7 +22,8 @@ internal sealed class Subscription<T> : IDisposable
     private long _dropped;
     private long _droppedTotal;
     private long _lastReadTicks;
-    private int _disposed;
+    private int _removed;
+    private readonly CancellationTokenSource _ended = new();
 
     public Subscription(int capacity, Func<T, bool> accepts, Action<Subscription<T>> remove, TimeProvider time, TimeSpan hopelessAfter)
     {
@@ -42,6 +43,16 @@ internal sealed class Subscription<T> : IDisposable
 
     public ChannelReader<T> Reader => _channel.Reader;
 
+    /// <summary>
+    /// Cancelled a grace period after the hub ended the subscriber, if its pump is still stuck in
+    /// a write that the client's flow control holds (a client that never reads again). A client
+    /// that does read again first gets what its transport buffered, then the ending status.
+    /// </summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Why the hub ended the subscriber, if it did.</summary>
+    public Exception? EndReason { get; private set; }
+
     /// <summary>Updates dropped over the subscription's life.</summary>
     public long DroppedTotal => Interlocked.Read(ref _droppedTotal);
 
@@ -55,7 +66,7 @@ internal sealed class Subscription<T> : IDisposable
 
         if (Interlocked.Read(ref _dropped) > 0 && _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastReadTicks) > _hopelessAfter.Ticks)
         {
-            _channel.Writer.TryComplete(new SlowSubscriberException(
+            End(new SlowSubscriberException(
                 $"subscriber read nothing for {_hopelessAfter.TotalSeconds:0} s while {Interlocked.Read(ref _dropped)} updates were dropped; ended"));
             return;
         }
@@ -73,14 +84,35 @@ internal sealed class Subscription<T> : IDisposable
         return Interlocked.Exchange(ref _dropped, 0);
     }
 
-    /// <summary>Ends the stream (service shutting down).</summary>
-    public void Complete(Exception? error = null) => _channel.Writer.TryComplete(error);
+    /// <summary>Ends the stream with a reason (slow subscriber, service shutting down); it leaves the hub at once.</summary>
+    public void End(Exception reason)
+    {
+        if (_channel.Writer.TryComplete(reason))
+        {
+            EndReason = reason;
+            Remove();
+            try
+            {
+                _ended.CancelAfter(_hopelessAfter);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The pump already finished.
+            }
+        }
+    }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        _channel.Writer.TryComplete();
+        Remove();
+        _ended.Dispose();
+    }
+
+    private void Remove()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) == 0)
         {
-            _channel.Writer.TryComplete();
             _remove(this);
         }
     }

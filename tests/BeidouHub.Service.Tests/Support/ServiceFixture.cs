@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using BeidouHub.Service.Hub;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BeidouHub.Service.Tests.Support;
+
+/// <summary>The real service (Kestrel, HTTP/2) on a free loopback port, with real gRPC clients.</summary>
+internal sealed class ServiceFixture : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServiceFixture(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 << 20 });
+    }
+
+    public Uri Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public PositionHub Hub => _app.Services.GetRequiredService<PositionHub>();
+
+    public static async Task<ServiceFixture> StartAsync(params string[] configuration)
+    {
+        string[] args = ["--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:SummaryInterval=00:00:01", "--Logging:LogLevel:Default=Warning", .. configuration];
+        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
+        await app!.StartAsync();
+        var address = new Uri(app.Urls.Single());
+        Assert.NotEqual(0, address.Port);
+        return new ServiceFixture(app, address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>A loopback TCP listener playing a receiver (a serial-to-Ethernet converter) that the service connects to.</summary>
+internal sealed class ReceiverFeed : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private Socket? _peer;
+
+    public ReceiverFeed()
+    {
+        _listener.Start();
+    }
+
+    public string Uri => $"tcp://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    public async Task AcceptAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        _peer = await _listener.AcceptSocketAsync(timeout.Token);
+    }
+
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await _peer!.SendAsync(bytes);
+    }
+
+    public void Close()
+    {
+        _peer?.Dispose();
+        _peer = null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        _listener.Stop();
+        _listener.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
