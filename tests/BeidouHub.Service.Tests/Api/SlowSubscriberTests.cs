@@ -9,10 +9,11 @@ public class SlowSubscriberTests
     [Fact]
     public async Task StreamPositions_OneClientReadsNothingFor10s_OthersGetEverythingAndItSeesItsDrops()
     {
-        // 20 simulated receivers at 10 Hz; queues of 64 so the slow one must drop.
+        // 20 simulated receivers at 10 Hz (2,000 updates in 10 s); queues of 512 so the slow one must drop
+        // while the readers keep up even on a loaded 2-core machine.
         await using ServiceFixture service = await ServiceFixture.StartAsync(
             "--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?fleet=20&rate=10",
-            "--BeidouHub:SubscriberQueue=64");
+            "--BeidouHub:SubscriberQueue=512");
         var client = new Positions.PositionsClient(service.Channel);
         using var fast1 = new PositionsServiceTests.Collector(client, new StreamPositionsRequest());
         using var fast2 = new PositionsServiceTests.Collector(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
