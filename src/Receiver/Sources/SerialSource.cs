@@ -22,8 +22,13 @@ public sealed class SerialSource : IByteSource
     /// <inheritdoc />
     public Task<Stream> OpenAsync(CancellationToken cancellationToken)
     {
-        // A missing device throws here (FileNotFoundException/UnauthorizedAccessException/IOException):
-        // the worker logs one line and backs off.
+        // A missing device throws here: the worker logs one line and backs off. System.IO.Ports
+        // reports a missing port as "access denied"; say what an operator needs to know instead.
+        if (OperatingSystem.IsLinux() && !File.Exists(_options.Port))
+        {
+            throw new IOException($"{_options.Port} does not exist (receiver unplugged, or another name?)");
+        }
+
         var port = new SerialPort(_options.Port, _options.BaudRate, _options.Parity, _options.DataBits, _options.StopBits)
         {
             Handshake = Handshake.None,

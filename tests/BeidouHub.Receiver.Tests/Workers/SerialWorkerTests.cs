@@ -108,7 +108,7 @@ public class SerialWorkerTests
 
         var warnings = log.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
         Assert.Single(warnings);
-        Assert.Contains("/dev/beidouhub-no-such-tty", warnings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("/dev/beidouhub-no-such-tty does not exist", warnings[0].Message, StringComparison.Ordinal);
         Assert.Null(warnings[0].Exception);
         Assert.NotNull(worker.Snapshot().LastError);
         Assert.Equal(ReceiverState.Stopped, worker.State);
