@@ -39,6 +39,9 @@ internal sealed class ServiceFixture : IAsyncDisposable
         return new ServiceFixture(app, address);
     }
 
+    /// <summary>Stops the service the way Ctrl+C or systemd does.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Channel.Dispose();
