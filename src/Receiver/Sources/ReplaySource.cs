@@ -34,7 +34,7 @@ public sealed class ReplaySource : IByteSource
 }
 
 /// <summary>The paced stream behind <see cref="ReplaySource"/>; reads return whole lines where they fit.</summary>
-internal sealed class ReplayStream : Stream
+internal sealed class ReplayStream : ReadOnlyStream
 {
     private const int DayMs = 24 * 3600 * 1000;
     private const int MaxStepMs = 3600 * 1000;
@@ -60,22 +60,6 @@ internal sealed class ReplayStream : Stream
 
     /// <summary>How many times the capture has started over.</summary>
     public int Loops { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -143,19 +127,6 @@ internal sealed class ReplayStream : Stream
 
         return written;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -123,7 +123,7 @@ public sealed class SimSource : IByteSource
         return true;
     }
 
-    private sealed class SimStream(NmeaSimulator simulator, DateTime start, int baud) : Stream
+    private sealed class SimStream(NmeaSimulator simulator, DateTime start, int baud) : ReadOnlyStream
     {
         private readonly ArrayBufferWriter<byte> _epoch = new(4096);
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -131,20 +131,6 @@ public sealed class SimSource : IByteSource
         private long _index;
         private int _sent;
         private TimeSpan _epochDue;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
         {
@@ -182,17 +168,5 @@ public sealed class SimSource : IByteSource
             _sent += n;
             return n;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -30,7 +30,6 @@ internal readonly record struct PositionShape(bool Grid, bool Park, bool Gcj02, 
 /// <summary>Domain values to beidouhub.v1 messages: strings and protobuf objects are made here, at the edge.</summary>
 internal static class ProtoMapping
 {
-    private static readonly string[] SignalNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"];
 
     public static Position ToProto(PositionUpdate u, PositionShape shape, long dropped)
     {
@@ -208,7 +207,7 @@ internal static class ProtoMapping
             };
             if (s.Signal is { } sig)
             {
-                sat.Signal = SignalNames[sig];
+                sat.Signal = SignalIds.ToHex(sig);
             }
 
             if (s.Elevation is { } el)

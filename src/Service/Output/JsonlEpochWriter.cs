@@ -14,7 +14,6 @@ namespace BeidouHub.Service.Output;
 internal sealed class JsonlEpochWriter : EpochWriter
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
-    private static readonly string[] SignalNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F"];
 
     private readonly Utf8JsonWriter _json;
 
@@ -99,7 +98,7 @@ internal sealed class JsonlEpochWriter : EpochWriter
             w.WriteNumber("svid"u8, s.Id.Svid);
             if (s.Signal is { } sig)
             {
-                w.WriteString("signal"u8, SignalNames[sig]);
+                w.WriteString("signal"u8, SignalIds.ToHex(sig));
             }
             else
             {

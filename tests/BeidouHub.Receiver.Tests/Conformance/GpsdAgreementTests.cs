@@ -211,14 +211,7 @@ public class GpsdAgreementTests
         return (log, log + ".chk");
     }
 
-    internal static List<Epoch> DecodeFile(string path, string receiver)
-    {
-        var sink = new RecordingSink();
-        var decoder = new NmeaDecoder(receiver, sink);
-        var buffer = new ReadOnlySequence<byte>(File.ReadAllBytes(path));
-        decoder.Decode(ref buffer, isFinalBlock: true);
-        return sink.Epochs;
-    }
+    internal static List<Epoch> DecodeFile(string path, string receiver) => NmeaText.DecodeAll(File.ReadAllBytes(path), receiver);
 
     private static IEnumerable<JsonElement> Reports(string chk, string cls)
     {

@@ -33,11 +33,14 @@ internal static class NmeaText
         }
     }
 
-    public static List<Epoch> DecodeAll(IEnumerable<string> lines, string receiver = "test")
+    public static List<Epoch> DecodeAll(IEnumerable<string> lines, string receiver = "test") => DecodeAll(Bytes(lines), receiver);
+
+    /// <summary>What `beidouhub decode` does: the whole input in one block, the last epoch flushed.</summary>
+    public static List<Epoch> DecodeAll(byte[] bytes, string receiver = "test")
     {
         var sink = new RecordingSink();
         var decoder = new NmeaDecoder(receiver, sink);
-        var seq = new ReadOnlySequence<byte>(Bytes(lines));
+        var seq = new ReadOnlySequence<byte>(bytes);
         decoder.Decode(ref seq, isFinalBlock: true);
         return sink.Epochs;
     }

@@ -140,12 +140,5 @@ public class SerialWorkerTests
         return File.ReadAllBytes(Path.Combine(dir!, parts[1] + ".log"));
     }
 
-    internal static List<Epoch> DecodeAll(byte[] bytes, string receiver = "serial-test")
-    {
-        var sink = new RecordingSink();
-        var decoder = new NmeaDecoder(receiver, sink);
-        var seq = new ReadOnlySequence<byte>(bytes);
-        decoder.Decode(ref seq, isFinalBlock: true);
-        return sink.Epochs;
-    }
+    internal static List<Epoch> DecodeAll(byte[] bytes, string receiver = "serial-test") => NmeaText.DecodeAll(bytes, receiver);
 }
