@@ -1,0 +1,27 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BeidouHub.Bench;
+
+// dotnet run -c Release --project bench -- --filter '*'            full run (BenchmarkDotNet's default job)
+// dotnet run -c Release --project bench -- --filter '*' --quick    CI-style: in-process, 1 warm-up, 3 short iterations
+// Any other BenchmarkDotNet option (--job short, --list flat, --exporters ...) passes through.
+bool quick = args.Contains("--quick");
+string[] rest = [.. args.Where(a => a != "--quick")];
+
+IConfig config = DefaultConfig.Instance
+    .AddColumn(ThroughputColumn.MegabytesPerSecond, ThroughputColumn.NanosecondsPerSentence);
+if (quick)
+{
+    // In-process saves the per-run build of a host project; the numbers are noisier, for trends only.
+    config = config.AddJob(Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(3)
+        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
+        .WithId("Quick"));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Corpus).Assembly).Run(rest, config);
