@@ -7,13 +7,15 @@ using BeidouHub.Bench.Decoding;
 namespace BeidouHub.Bench;
 
 /// <summary>
-/// MB/s (10^6 bytes per second of Mean) and ns per sentence for the stream ingest benchmarks,
-/// computed from the capture's size and sentence count; empty for other benchmarks.
+/// MB/s (10^6 bytes per second of Mean) and ns per sentence for the benchmarks over a capture
+/// (a <c>Capture</c> parameter), computed from its size and sentence count; "-" for the others.
 /// </summary>
 internal sealed class ThroughputColumn : IColumn
 {
     public static readonly IColumn MegabytesPerSecond = new ThroughputColumn("MB/s", perSentence: false);
     public static readonly IColumn NanosecondsPerSentence = new ThroughputColumn("ns/sentence", perSentence: true);
+
+    private const string CaptureParameter = nameof(StreamIngestBenchmarks.Capture);
 
     private readonly bool _perSentence;
 
@@ -42,7 +44,7 @@ internal sealed class ThroughputColumn : IColumn
         : "Capture bytes divided by Mean, 10^6 bytes per second";
 
     public bool IsAvailable(Summary summary) =>
-        summary.BenchmarksCases.Any(b => b.Descriptor.Type == typeof(StreamIngestBenchmarks));
+        summary.BenchmarksCases.Any(b => b.Parameters.Items.Any(p => p.Name == CaptureParameter));
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
@@ -51,8 +53,8 @@ internal sealed class ThroughputColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        if (benchmarkCase.Descriptor.Type != typeof(StreamIngestBenchmarks)
-            || benchmarkCase.Parameters[nameof(StreamIngestBenchmarks.Capture)] is not string capture
+        if (!benchmarkCase.Parameters.Items.Any(p => p.Name == CaptureParameter)
+            || benchmarkCase.Parameters[CaptureParameter] is not string capture
             || summary[benchmarkCase]?.ResultStatistics is not { } stats)
         {
             return "-";

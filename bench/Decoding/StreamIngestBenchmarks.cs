@@ -108,6 +108,18 @@ internal static class CaptureData
         }
     }
 
+    /// <summary>What bench/decode-throughput.sh feeds `beidouhub decode`: the gpsd captures' lines that start with '$'.</summary>
+    public static IEnumerable<string> NmeaLinesOnly
+    {
+        get
+        {
+            if (Directory.Exists(GpsdDirectory))
+            {
+                yield return "GpsdNmeaLines";
+            }
+        }
+    }
+
     private static string SeedPath => Path.Combine(Corpus.RepositoryRoot, "seeds", "park-vehicle-rtk-10hz.nmea");
 
     private static string GpsdDirectory => Path.Combine(Corpus.SharedCorpus, "gpsd");
@@ -125,6 +137,7 @@ internal static class CaptureData
                         [.. Directory.GetFiles(GpsdDirectory, "*.log").Order(StringComparer.Ordinal).SelectMany(File.ReadAllBytes)],
                         6_000_000),
                     "EpochMix" => Corpus.Repeat(Corpus.EpochStream(3600), 3_000_000),
+                    "GpsdNmeaLines" => Corpus.Repeat(DollarLines(), 6_000_000),
                     _ => throw new ArgumentException($"Unknown capture '{name}'.", nameof(name)),
                 };
                 s_cache[name] = data;
@@ -132,6 +145,30 @@ internal static class CaptureData
 
             return data;
         }
+    }
+
+    // As `grep -ah '^\$' gpsd/*.log`: whole lines (with their line ends) that start with '$'.
+    private static byte[] DollarLines()
+    {
+        var result = new List<byte>();
+        foreach (string file in Directory.GetFiles(GpsdDirectory, "*.log").Order(StringComparer.Ordinal))
+        {
+            byte[] data = File.ReadAllBytes(file);
+            int start = 0;
+            while (start < data.Length)
+            {
+                int end = Array.IndexOf(data, (byte)'\n', start);
+                end = end < 0 ? data.Length : end + 1;
+                if (data[start] == (byte)'$')
+                {
+                    result.AddRange(data.AsSpan(start, end - start));
+                }
+
+                start = end;
+            }
+        }
+
+        return [.. result];
     }
 
     /// <summary>Sentences the parser accepts in the capture (what "per sentence" divides by).</summary>
