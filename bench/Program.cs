@@ -7,6 +7,12 @@ using BeidouHub.Bench;
 // dotnet run -c Release --project bench -- --filter '*'            full run (BenchmarkDotNet's default job)
 // dotnet run -c Release --project bench -- --filter '*' --quick    CI-style: in-process, 1 warm-up, 3 short iterations
 // Any other BenchmarkDotNet option (--job short, --list flat, --exporters ...) passes through.
+// dotnet run -c Release --project bench -- load [--receivers 1000 --rate 10 --subscribers 10 ...]   end-to-end load
+if (args.Length > 0 && args[0] == "load")
+{
+    return await BeidouHub.Bench.Load.LoadHarness.RunAsync(args[1..]);
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 
@@ -25,3 +31,4 @@ if (quick)
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Corpus).Assembly).Run(rest, config);
+return 0;
