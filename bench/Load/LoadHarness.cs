@@ -25,20 +25,23 @@ namespace BeidouHub.Bench.Load;
 internal static class LoadHarness
 {
     public const string Usage = """
-        usage: BeidouHub.Bench load [--receivers N] [--rate HZ] [--subscribers M] [--seconds S] [--warmup S] [--baud B] [--satellites]
+        usage: BeidouHub.Bench load [--receivers N] [--rate HZ] [--subscribers M] [--seconds S] [--warmup S] [--baud B] [--satellites] [--early]
           --receivers N   simulated receivers (sim://?fleet=N), default 1000
           --rate HZ       epochs per second per receiver, default 10
           --subscribers M gRPC StreamPositions clients, default 10
           --seconds S     measured seconds, default 30 (after --warmup, default 10)
           --baud B        serial pacing of the simulator (0 = whole epoch at once), default 115200
           --satellites    ask for satellites in each position (include_satellites)
+          --early         DELIVERY_EARLY: positions as soon as the epoch's position sentences are in
+                          (default DELIVERY_COMPLETE, which with 1 Hz GSV/ZDA in a 10 Hz stream is
+                          handed out when the next epoch begins, one epoch period later)
         needs the Release build of src/Service: dotnet build src/Service -c Release
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         int receivers = 1000, rate = 10, subscribers = 10, seconds = 30, warmup = 10, baud = 115200;
-        bool satellites = false;
+        bool satellites = false, early = false;
         for (int i = 0; i < args.Length; i++)
         {
             bool hasValue = i + 1 < args.Length;
@@ -51,6 +54,7 @@ internal static class LoadHarness
                 case "--warmup" when hasValue: warmup = Int(args[++i]); break;
                 case "--baud" when hasValue: baud = Int(args[++i]); break;
                 case "--satellites": satellites = true; break;
+                case "--early": early = true; break;
                 default:
                     await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 2;
@@ -90,7 +94,7 @@ internal static class LoadHarness
         service.BeginErrorReadLine();
         try
         {
-            return await MeasureAsync(service, port, receivers, rate, subscribers, seconds, warmup, satellites).ConfigureAwait(false);
+            return await MeasureAsync(service, port, receivers, rate, subscribers, seconds, warmup, new StreamPositionsRequest { IncludeSatellites = satellites, Delivery = early ? Delivery.Early : Delivery.Complete }).ConfigureAwait(false);
         }
         finally
         {
@@ -110,7 +114,7 @@ internal static class LoadHarness
         }
     }
 
-    private static async Task<int> MeasureAsync(Process service, int port, int receivers, int rate, int subscribers, int seconds, int warmup, bool satellites)
+    private static async Task<int> MeasureAsync(Process service, int port, int receivers, int rate, int subscribers, int seconds, int warmup, StreamPositionsRequest request)
     {
         var address = new Uri($"http://127.0.0.1:{port}");
         if (!await WaitForReceiversAsync(address, receivers, TimeSpan.FromSeconds(60)).ConfigureAwait(false))
@@ -124,11 +128,11 @@ internal static class LoadHarness
         var tasks = new Task[subscribers];
         for (int i = 0; i < subscribers; i++)
         {
-            clients[i] = new Client(address, satellites);
+            clients[i] = new Client(address, request);
             tasks[i] = clients[i].RunAsync(stop.Token);
         }
 
-        Console.WriteLine($"warming up {warmup} s ({receivers} receivers x {rate} Hz, {subscribers} subscribers)...");
+        Console.WriteLine($"warming up {warmup} s ({receivers} receivers x {rate} Hz, {subscribers} subscribers, {request.Delivery}, satellites {request.IncludeSatellites})...");
         await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
 
         foreach (Client c in clients)
@@ -243,7 +247,7 @@ internal static class LoadHarness
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>One subscriber: its own channel (HTTP/2 connection) and StreamPositions call.</summary>
-    private sealed class Client(Uri address, bool satellites)
+    private sealed class Client(Uri address, StreamPositionsRequest request)
     {
         private readonly List<float> _latencies = new(1 << 20);
         private volatile bool _measuring;
@@ -266,8 +270,7 @@ internal static class LoadHarness
             {
                 using GrpcChannel channel = GrpcChannel.ForAddress(address);
                 var client = new Positions.PositionsClient(channel);
-                using AsyncServerStreamingCall<Position> call = client.StreamPositions(
-                    new StreamPositionsRequest { IncludeSatellites = satellites }, cancellationToken: cancellationToken);
+                using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
                 await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     if (!_measuring)
