@@ -141,6 +141,7 @@ internal static class LoadHarness
         }
 
         TimeSpan cpu0 = ProcessCpu(service);
+        TimeSpan clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         long peakRss = 0;
         for (int s = 0; s < seconds; s++)
@@ -156,6 +157,7 @@ internal static class LoadHarness
 
         double elapsed = wall.Elapsed.TotalSeconds;
         TimeSpan cpu1 = ProcessCpu(service);
+        TimeSpan clientCpu1 = Process.GetCurrentProcess().TotalProcessorTime;
         long rssEnd = Rss(service);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -175,6 +177,7 @@ internal static class LoadHarness
         }
 
         Console.WriteLine(string.Create(inv, $"service process: CPU {(cpu1 - cpu0).TotalSeconds / elapsed * 100:0}% of one core ({Environment.ProcessorCount} cores), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
+        Console.WriteLine(string.Create(inv, $"client process (this one, {subscribers} subscribers): CPU {(clientCpu1 - clientCpu0).TotalSeconds / elapsed * 100:0}% of one core; client and service share the machine"));
         foreach (Client c in clients.Where(c => c.Error is not null).Take(3))
         {
             Console.WriteLine($"client error: {c.Error}");
