@@ -1,0 +1,34 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using BeidouHub.Bench;
+
+// dotnet run -c Release --project bench -- --filter '*'            full run (BenchmarkDotNet's default job)
+// dotnet run -c Release --project bench -- --filter '*' --quick    CI-style: in-process, 1 warm-up, 3 short iterations
+// Any other BenchmarkDotNet option (--job short, --list flat, --exporters ...) passes through.
+// dotnet run -c Release --project bench -- load [--receivers 1000 --rate 10 --subscribers 10 ...]   end-to-end load
+if (args.Length > 0 && args[0] == "load")
+{
+    return await BeidouHub.Bench.Load.LoadHarness.RunAsync(args[1..]);
+}
+
+bool quick = args.Contains("--quick");
+string[] rest = [.. args.Where(a => a != "--quick")];
+
+IConfig config = DefaultConfig.Instance
+    .AddColumn(ThroughputColumn.MegabytesPerSecond, ThroughputColumn.NanosecondsPerSentence);
+if (quick)
+{
+    // In-process saves the per-run build of a host project; the numbers are noisier, for trends only.
+    config = config.AddJob(Job.Default
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(3)
+        .WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
+        .WithId("Quick"));
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Corpus).Assembly).Run(rest, config);
+return 0;
