@@ -86,9 +86,9 @@ internal static class Corpus
     /// <summary>The repository root (the folder with BeidouHub.sln), found upwards from the running binary.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>The shared corpus of public captures (BEIDOUHUB_CORPUS overrides /work/shared/corpus).</summary>
+    /// <summary>The shared corpus of public captures: ../shared/corpus beside the repository (BEIDOUHUB_CORPUS overrides).</summary>
     public static string SharedCorpus =>
-        Environment.GetEnvironmentVariable("BEIDOUHUB_CORPUS") is { Length: > 0 } dir ? dir : "/work/shared/corpus";
+        Environment.GetEnvironmentVariable("BEIDOUHUB_CORPUS") is { Length: > 0 } dir ? dir : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "corpus"));
 
     /// <summary>Reads a file and repeats it until it is at least <paramref name="minBytes"/> long.</summary>
     public static byte[] Repeat(byte[] data, int minBytes)

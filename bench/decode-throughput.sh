@@ -14,7 +14,7 @@ set -euo pipefail
 runs=${1:-3}
 megabytes=${2:-75}
 root=$(cd "$(dirname "$0")/.." && pwd)
-corpus=${BEIDOUHUB_CORPUS:-/work/shared/corpus}
+corpus=${BEIDOUHUB_CORPUS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/corpus}
 file=/tmp/beidouhub-decode-throughput-${megabytes}mb.nmea
 dll=$root/src/Service/bin/Release/net10.0/beidouhub.dll
 
