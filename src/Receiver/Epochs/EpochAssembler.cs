@@ -11,11 +11,12 @@ namespace BeidouHub.Receiver.Epochs;
 /// the complete epoch at the cycle's last sentence, without waiting for the next epoch.
 /// <para>
 /// Learning, like gpsd's cycle ender but per sentence kind (formatter + talker + GSV signal or
-/// GSA system id): a kind that ended a complete cycle and has never been followed by another
-/// kind within a cycle is the cycle's end. Sky reports slower than fixes make the last kind vary;
-/// such kinds gain successors and stop ending cycles early, and the epoch is then completed when
-/// the time changes (the fallback) or on <see cref="Flush"/>. A first cycle that may have started
-/// mid-way teaches nothing about ends.
+/// GSA system id): a kind that ended a complete cycle ends this one unless a kind that has
+/// followed it may still come. Sky reports slower than fixes make the last kind vary; a kind
+/// that only ever comes together with others (ZDA with the 1 Hz GSV sets of a 10 Hz receiver)
+/// is not awaited in cycles that lack those. Where that cannot be told, the epoch is completed
+/// when the time changes (the fallback) or on <see cref="Flush"/>. A first cycle that may have
+/// started mid-way teaches nothing about ends.
 /// </para>
 /// No allocation per sentence or per epoch once constructed.
 /// </summary>
@@ -33,6 +34,9 @@ public sealed class EpochAssembler
     // Cycle learning, per sentence kind.
     private readonly int[] _kinds = new int[MaxKinds];
     private readonly ulong[] _successors = new ulong[MaxKinds];
+    private readonly ulong[] _companions = new ulong[MaxKinds];
+    private readonly ulong[] _everBefore = new ulong[MaxKinds];
+    private ulong _companionsKnown;
     private readonly byte[] _expectedCount = new byte[MaxKinds];
     private readonly byte[] _countThisEpoch = new byte[MaxKinds];
     private ulong _endKinds;
@@ -276,6 +280,8 @@ public sealed class EpochAssembler
                 if (_lastKind >= 0 && k >= 0 && k != _lastKind)
                 {
                     _successors[_lastKind] |= 1UL << k;
+                    _companions[k] = 0;
+                    _companionsKnown |= 1UL << k;
                 }
 
                 return false;
@@ -318,6 +324,9 @@ public sealed class EpochAssembler
                 seen &= seen - 1;
             }
 
+            // Every kind seen before this one in some cycle.
+            _everBefore[k] |= _seenThisEpoch & ~(1UL << k);
+
             if (completesKind)
             {
                 _seenThisEpoch |= 1UL << k;
@@ -350,12 +359,38 @@ public sealed class EpochAssembler
         }
 
         int k = _lastKind;
-        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && (_successors[k] & ~(1UL << k)) == 0
+        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && !AnySuccessorMayCome(k)
             && (_seenThisEpoch & (1UL << k)) != 0 && _countThisEpoch[k] >= _expectedCount[k])
         {
             Complete();
             _completedTime = _epoch.TimeOfDayMs;
         }
+    }
+
+    // Whether a kind that has followed k in some cycle may still come in this one. A successor
+    // that only ever came in cycles holding some kind P that comes before k and never after it
+    // will not come when P is missing now: a 10 Hz receiver with GSV and ZDA once a second ends
+    // its other cycles at GST, and its sky cycles at ZDA.
+    private bool AnySuccessorMayCome(int k)
+    {
+        ulong successors = _successors[k] & ~(1UL << k);
+        while (successors != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(successors);
+            successors &= successors - 1;
+            if ((_companionsKnown & (1UL << j)) == 0)
+            {
+                return true;
+            }
+
+            ulong required = _companions[j] & _everBefore[k] & ~_successors[k] & ~(1UL << j);
+            if (required == 0 || (required & ~_seenThisEpoch) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool CountsReached(ulong kinds)
@@ -431,6 +466,8 @@ public sealed class EpochAssembler
                 {
                     int j = BitOperations.TrailingZeroCount(seen);
                     _expectedCount[j] = _countThisEpoch[j];
+                    _companions[j] = (_companionsKnown & (1UL << j)) != 0 ? _companions[j] & _seenThisEpoch : _seenThisEpoch;
+                    _companionsKnown |= 1UL << j;
                     seen &= seen - 1;
                 }
 

@@ -211,4 +211,85 @@ public class EpochAssemblerTests
         Assert.Equal(2, e.DiffStation);
         Assert.Equal(new DateTime(2020, 3, 18, 13, 38, 59, 800, DateTimeKind.Utc), e.UtcTime);
     }
+
+    [Fact]
+    public void Add_TenHertzWithSkyAndZdaOncePerSecond_EveryEpochCompletesAtItsOwnLastSentence()
+    {
+        // The u-blox/Unicore 10 Hz pattern of seeds/park-vehicle-rtk-10hz.nmea: RMC VTG GGA GSA GSA
+        // [GSV sets] GST [ZDA], the bracketed ones once a second. GST ends nine cycles in ten and is
+        // followed by ZDA in the tenth: waiting for the next RMC would make every epoch 100 ms late.
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r10", sink);
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        int late = 0;
+        for (int i = 0; i < 50; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
+            bool sky = i % 10 == 0;
+            var cycle = new List<string>
+            {
+                NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,3.1,87.5,{t:ddMMyy},,,R,V"),
+                NmeaText.Line("GNVTG,87.5,T,,M,3.1,N,5.7,K,R"),
+                NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,4,18,0.62,58.3,M,-21.4,M,1.0,0042"),
+                NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.10,0.62,0.91,1"),
+                NmeaText.Line("GNGSA,A,3,19,20,21,22,35,38,40,59,,,,,1.10,0.62,0.91,4"),
+            };
+            if (sky)
+            {
+                cycle.Add(NmeaText.Line("GBGSV,2,1,08,19,55,180,45,20,40,090,43,21,38,260,42,22,70,010,47,1"));
+                cycle.Add(NmeaText.Line("GBGSV,2,2,08,35,25,140,39,38,48,200,44,40,30,100,41,59,52,190,46,1"));
+            }
+
+            cycle.Add(NmeaText.Line($"GNGST,{hms},0.8,0.012,0.009,35.0,0.011,0.010,0.020"));
+            if (sky)
+            {
+                cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
+            }
+
+            NmeaText.Feed(decoder, cycle);
+            if (sink.Epochs.Count != i + 1)
+            {
+                late++;
+            }
+        }
+
+        // Cycles are learned from the second full one on; after that none waits for the next.
+        Assert.InRange(late, 1, 12);
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+        Assert.All(sink.Epochs.Skip(20), e => Assert.NotNull(e.SigmaLatitude));
+        Assert.Equal(Enumerable.Range(0, 50).Where(i => i % 10 == 0), sink.Epochs.Select((e, i) => (e, i)).Where(p => p.e.HasSky).Select(p => p.i));
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => (DateTime?)start.AddMilliseconds(i * 100)), sink.Epochs.Select(e => e.UtcTime).Concat(Enumerable.Repeat((DateTime?)null, 0)).Take(50));
+    }
+
+    [Fact]
+    public void Add_TenHertzSeedLineByLine_EpochsCompleteWithoutWaitingForTheNext()
+    {
+        string seed = Path.Combine(Corpus.RepositoryRoot!, "seeds", "park-vehicle-rtk-10hz.nmea");
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("truck", sink);
+        var waited = new List<Epoch>();
+        foreach (string line in File.ReadLines(seed))
+        {
+            int before = sink.Epochs.Count;
+            NmeaText.Feed(decoder, [line]);
+
+            // A cycle starts with RMC: an epoch handed out by it waited for the next cycle.
+            if (line.StartsWith("$GNRMC", StringComparison.Ordinal) && sink.Epochs.Count > before)
+            {
+                waited.Add(sink.Epochs[^1]);
+            }
+        }
+
+        decoder.Assembler.Flush();
+        Assert.Equal(3000, sink.Epochs.Count);
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+
+        // Only the first second (learning: ZDA's company is known after the first full sky cycle)
+        // and the outages (no fix: no GST, the cycle ends elsewhere) fall back to the time change;
+        // every epoch with a fix after that is on time.
+        DateTime learned = new(2026, 11, 27, 2, 0, 1, 100, DateTimeKind.Utc);
+        Assert.All(waited.Where(e => e.UtcTime > learned), e => Assert.False(e.HasPosition, $"epoch at {e.UtcTime:HH:mm:ss.f} with a fix waited for the next cycle"));
+        Assert.True(waited.Count < 150, $"{waited.Count} of 3000 epochs waited");
+    }
 }
