@@ -8,8 +8,6 @@ namespace BeidouHub.Geo;
 public static class Bd09
 {
     private const double XPi = Math.PI * 3000.0 / 180.0;
-    private const double InverseTolerance = 1e-11;
-    private const int MaxIterations = 20;
 
     /// <summary>GCJ-02 degrees to BD-09 degrees.</summary>
     public static GeodeticPoint FromGcj02(GeodeticPoint gcj02)
@@ -25,26 +23,7 @@ public static class Bd09
     /// BD-09 degrees to GCJ-02 degrees: the published one-step approximation refined by
     /// fixed-point iteration of <see cref="FromGcj02"/> until below 1e-11 degree.
     /// </summary>
-    public static GeodeticPoint ToGcj02(GeodeticPoint bd09)
-    {
-        GeodeticPoint gcj = OneStepToGcj02(bd09);
-        double lat = gcj.Latitude;
-        double lon = gcj.Longitude;
-        for (int i = 0; i < MaxIterations; i++)
-        {
-            GeodeticPoint forward = FromGcj02(new GeodeticPoint(lat, lon));
-            double eLat = forward.Latitude - bd09.Latitude;
-            double eLon = forward.Longitude - bd09.Longitude;
-            lat -= eLat;
-            lon -= eLon;
-            if (Math.Abs(eLat) < InverseTolerance && Math.Abs(eLon) < InverseTolerance)
-            {
-                break;
-            }
-        }
-
-        return new GeodeticPoint(lat, lon);
-    }
+    public static GeodeticPoint ToGcj02(GeodeticPoint bd09) => FixedPointInverse.Invert<ForwardTransform>(bd09, OneStepToGcj02(bd09));
 
     /// <summary>WGS 84 (CGCS2000) degrees to BD-09 degrees.</summary>
     public static GeodeticPoint FromWgs84(GeodeticPoint wgs84) => FromGcj02(Gcj02.FromWgs84(wgs84));
@@ -60,5 +39,10 @@ public static class Bd09
         double z = Math.Sqrt((x * x) + (y * y)) - (0.00002 * Math.Sin(y * XPi));
         double theta = Math.Atan2(y, x) - (0.000003 * Math.Cos(x * XPi));
         return new GeodeticPoint(z * Math.Sin(theta), z * Math.Cos(theta));
+    }
+
+    private readonly struct ForwardTransform : IForwardTransform
+    {
+        public static GeodeticPoint Forward(GeodeticPoint point) => FromGcj02(point);
     }
 }

@@ -12,10 +12,6 @@ public static class Gcj02
     private const double A = 6378245.0;
     private const double Ee = 0.00669342162296594323;
 
-    // Fixed-point iteration stops when the forward image is this close to the target,
-    // degrees (1e-11 degree is about 1 µm): well below the 1 cm required.
-    private const double InverseTolerance = 1e-11;
-    private const int MaxIterations = 20;
 
     /// <summary>
     /// True when the point gets no GCJ-02 offset. The box is coordtransform's
@@ -52,22 +48,7 @@ public static class Gcj02
             return gcj02;
         }
 
-        double lat = gcj02.Latitude;
-        double lon = gcj02.Longitude;
-        for (int i = 0; i < MaxIterations; i++)
-        {
-            GeodeticPoint forward = FromWgs84(new GeodeticPoint(lat, lon));
-            double eLat = forward.Latitude - gcj02.Latitude;
-            double eLon = forward.Longitude - gcj02.Longitude;
-            lat -= eLat;
-            lon -= eLon;
-            if (Math.Abs(eLat) < InverseTolerance && Math.Abs(eLon) < InverseTolerance)
-            {
-                break;
-            }
-        }
-
-        return new GeodeticPoint(lat, lon);
+        return FixedPointInverse.Invert<ForwardTransform>(gcj02, gcj02);
     }
 
     private static void Offset(double lat, double lon, out double dLat, out double dLon)
@@ -100,5 +81,10 @@ public static class Gcj02
         ret += ((20.0 * Math.Sin(x * Math.PI)) + (40.0 * Math.Sin(x / 3.0 * Math.PI))) * 2.0 / 3.0;
         ret += ((150.0 * Math.Sin(x / 12.0 * Math.PI)) + (300.0 * Math.Sin(x / 30.0 * Math.PI))) * 2.0 / 3.0;
         return ret;
+    }
+
+    private readonly struct ForwardTransform : IForwardTransform
+    {
+        public static GeodeticPoint Forward(GeodeticPoint point) => FromWgs84(point);
     }
 }
