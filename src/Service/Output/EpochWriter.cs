@@ -49,6 +49,16 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
     protected GridPoint? GridOf(Epoch epoch) =>
         Grid is not null && epoch.Latitude is { } lat && epoch.Longitude is { } lon ? Grid.Forward(lat, lon) : null;
 
+    /// <summary>The decode record's <c>grid</c> object: <c>{epsg, northing, easting}</c>.</summary>
+    protected void WriteGrid(System.Text.Json.Utf8JsonWriter w, GridPoint g)
+    {
+        w.WriteStartObject("grid"u8);
+        w.WriteNumber("epsg"u8, Grid!.Epsg);
+        w.WriteNumber("northing"u8, g.Northing);
+        w.WriteNumber("easting"u8, g.Easting);
+        w.WriteEndObject();
+    }
+
     protected static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     protected static string TimeOfDay(int ms) => TimeSpan.FromMilliseconds(ms).ToString(@"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture);

@@ -66,13 +66,9 @@ internal sealed class GeoJsonEpochWriter : EpochWriter
         Optional(w, "hdop"u8, epoch.Hdop);
         Optional(w, "sigmaLat"u8, epoch.SigmaLatitude);
         Optional(w, "sigmaLon"u8, epoch.SigmaLongitude);
-        if (Grid is not null && GridOf(epoch) is { } g)
+        if (GridOf(epoch) is { } g)
         {
-            w.WriteStartObject("grid"u8);
-            w.WriteNumber("epsg"u8, Grid.Epsg);
-            w.WriteNumber("northing"u8, g.Northing);
-            w.WriteNumber("easting"u8, g.Easting);
-            w.WriteEndObject();
+            WriteGrid(w, g);
         }
 
         w.WriteEndObject();

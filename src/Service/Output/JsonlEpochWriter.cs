@@ -117,11 +117,7 @@ internal sealed class JsonlEpochWriter : EpochWriter
         {
             if (GridOf(epoch) is { } g)
             {
-                w.WriteStartObject("grid"u8);
-                w.WriteNumber("epsg"u8, Grid.Epsg);
-                w.WriteNumber("northing"u8, g.Northing);
-                w.WriteNumber("easting"u8, g.Easting);
-                w.WriteEndObject();
+                WriteGrid(w, g);
             }
             else
             {

@@ -10,16 +10,7 @@ namespace BeidouHub.Receiver.Tests.Support;
 internal static class NmeaText
 {
     /// <summary><c>$</c> + body + <c>*hh</c>, the checksum computed as NMEA 0183 defines it.</summary>
-    public static string Line(string body)
-    {
-        byte xor = 0;
-        foreach (char c in body)
-        {
-            xor ^= (byte)c;
-        }
-
-        return "$" + body + "*" + xor.ToString("X2", CultureInfo.InvariantCulture);
-    }
+    public static string Line(string body) => TestNmea.WithChecksum(body);
 
     public static byte[] Bytes(IEnumerable<string> lines) => Encoding.ASCII.GetBytes(string.Concat(lines.Select(l => l + "\r\n")));
 
