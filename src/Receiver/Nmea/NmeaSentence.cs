@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BeidouHub.Receiver.Nmea;
 
@@ -43,6 +46,7 @@ public ref struct NmeaSentence
     /// the separating commas. A field past the end of the sentence reads as empty, which every
     /// typed reader treats as "absent": NMEA lets talkers drop trailing null fields.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly ReadOnlySpan<byte> Field(int index)
     {
         if ((uint)index > (uint)FieldCount)
@@ -50,9 +54,10 @@ public ref struct NmeaSentence
             return default;
         }
 
+        // Starts are written by TryParse in increasing order within the body: no need to check again.
         int start = _starts[index];
         int end = _starts[index + 1] - 1;
-        return _body[start..end];
+        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(_body), start), end - start);
     }
 
     /// <summary>
@@ -67,7 +72,6 @@ public ref struct NmeaSentence
     /// </param>
     public static bool TryParse(ReadOnlySpan<byte> line, out NmeaSentence sentence, out NmeaError error, bool requireChecksum = false)
     {
-        sentence = default;
         while (line.Length > 0 && line[^1] is (byte)'\r' or (byte)'\n' or (byte)' ')
         {
             line = line[..^1];
@@ -75,82 +79,65 @@ public ref struct NmeaSentence
 
         if (line.Length < 2 || (line[0] != (byte)'$' && line[0] != (byte)'!'))
         {
+            sentence = default;
             error = NmeaError.NoStart;
             return false;
         }
 
-        sentence.IsEncapsulated = line[0] == (byte)'!';
+        // Only the field starts up to FieldCount + 1 are ever read: no need to zero the rest.
+        Unsafe.SkipInit(out sentence);
         ReadOnlySpan<byte> body = line[1..];
-
-        // One pass: XOR for the checksum (NMEA 0183: every byte between the start character and
-        // '*'), printable-ASCII check, and the comma positions.
-        int star = -1;
-        int fields = 0;
-        byte xor = 0;
-        ref FieldStarts starts = ref sentence._starts;
-        starts[0] = 0;
-        for (int i = 0; i < body.Length; i++)
+        var scan = new Scan(ref sentence._starts);
+        if (!scan.Run(body, out error))
         {
-            byte b = body[i];
-            if (b == (byte)'*')
-            {
-                star = i;
-                break;
-            }
-
-            if (b < 0x20 || b > 0x7E || b == (byte)'$' || b == (byte)'!')
-            {
-                error = NmeaError.InvalidCharacter;
-                return false;
-            }
-
-            xor ^= b;
-            if (b == (byte)',')
-            {
-                if (++fields >= MaxFields)
-                {
-                    error = NmeaError.TooManyFields;
-                    return false;
-                }
-
-                starts[fields] = (ushort)(i + 1);
-            }
+            sentence = default;
+            return false;
         }
 
+        int star = scan.Star;
         int payloadEnd = star < 0 ? body.Length : star;
         if (payloadEnd > ushort.MaxValue - 1)
         {
+            sentence = default;
             error = NmeaError.TooLong;
             return false;
         }
 
-        starts[fields + 1] = (ushort)(payloadEnd + 1);
+        int fields = scan.Fields;
+        sentence._starts[0] = 0;
+        sentence._starts[fields + 1] = (ushort)(payloadEnd + 1);
 
+        bool hasChecksum = false;
         if (star >= 0)
         {
             ReadOnlySpan<byte> hex = body[(star + 1)..];
             if (hex.Length != 2 || !TryHex(hex[0], out int hi) || !TryHex(hex[1], out int lo))
             {
+                sentence = default;
                 error = NmeaError.BadChecksumFormat;
                 return false;
             }
 
-            if (((hi << 4) | lo) != xor)
+            if (((hi << 4) | lo) != scan.Xor)
             {
+                sentence = default;
                 error = NmeaError.ChecksumMismatch;
                 return false;
             }
 
-            sentence.HasChecksum = true;
+            hasChecksum = true;
         }
         else if (requireChecksum)
         {
+            sentence = default;
             error = NmeaError.MissingChecksum;
             return false;
         }
 
         sentence._body = body[..payloadEnd];
         sentence.FieldCount = fields;
+        sentence.HasChecksum = hasChecksum;
+        sentence.IsEncapsulated = line[0] == (byte)'!';
 
         if (!TryClassify(sentence.Address, out Talker talker, out SentenceType type))
         {
@@ -163,6 +150,152 @@ public ref struct NmeaSentence
         sentence.Type = sentence.IsEncapsulated ? SentenceType.Unknown : type;
         error = NmeaError.None;
         return true;
+    }
+
+    /// <summary>
+    /// The one pass over a sentence body, 32 bytes at a time: where the <c>*</c> is, the comma
+    /// positions before it (field starts), any byte that may not appear in a sentence (control,
+    /// 8-bit, another <c>$</c>/<c>!</c>), and the XOR of every byte before the <c>*</c> (the NMEA
+    /// checksum). Each block gives bit masks (one bit per byte); commas are then taken from the
+    /// mask one by one, so the cost is per block and per field, not per byte.
+    /// </summary>
+    private ref struct Scan
+    {
+        private const int Width = 32;
+
+        private readonly ref FieldStarts _starts;
+        private Vector256<byte> _xor;
+
+        public Scan(ref FieldStarts starts)
+        {
+            _starts = ref starts;
+            Star = -1;
+        }
+
+        /// <summary>Index of the first <c>*</c> in the body, or -1.</summary>
+        public int Star { get; private set; }
+
+        /// <summary>Commas before the <c>*</c>.</summary>
+        public int Fields { get; private set; }
+
+        /// <summary>The checksum of the bytes before the <c>*</c>.</summary>
+        public readonly byte Xor
+        {
+            get
+            {
+                Vector128<byte> half = _xor.GetLower() ^ _xor.GetUpper();
+                ulong x = half.AsUInt64().GetElement(0) ^ half.AsUInt64().GetElement(1);
+                x ^= x >> 32;
+                x ^= x >> 16;
+                x ^= x >> 8;
+                return (byte)x;
+            }
+        }
+
+        public bool Run(ReadOnlySpan<byte> body, out NmeaError error)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(body);
+            int length = body.Length;
+            int at = 0;
+            for (; at + Width <= length; at += Width)
+            {
+                if (Block(Vector256.LoadUnsafe(ref start, (nuint)at), at, 0, out bool done, out error) is false)
+                {
+                    return false;
+                }
+
+                if (done)
+                {
+                    return true;
+                }
+            }
+
+            int rest = length - at;
+            if (rest == 0)
+            {
+                error = NmeaError.None;
+                return true;
+            }
+
+            if (length >= Width)
+            {
+                // The last bytes as one block ending at the end; the first Width - rest bytes of
+                // it were in the previous block and are skipped.
+                int skip = Width - rest;
+                return Block(Vector256.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, skip, out _, out error);
+            }
+
+            // A short sentence: copy it into a zeroed block (the zeros lie past the end and are masked off).
+            Span<byte> block = stackalloc byte[Width];
+            body.CopyTo(block);
+            return Block(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, rest, out _, out error);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool Block(Vector256<byte> v, int offset, int skip, out bool done, out NmeaError error) =>
+            Block(v, offset, skip, Width, out done, out error);
+
+        // Handles bytes [skip, end) of a block whose byte 0 is body[offset].
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool Block(Vector256<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
+        {
+            uint stars = Vector256.Equals(v, Vector256.Create((byte)'*')).ExtractMostSignificantBits() >> skip << skip;
+            done = false;
+            if (stars != 0)
+            {
+                int star = BitOperations.TrailingZeroCount(stars);
+                if (star < end)
+                {
+                    end = star;
+                    done = true;
+                }
+            }
+
+            uint live = (end == Width ? uint.MaxValue : (1u << end) - 1) >> skip << skip;
+            Vector256<byte> bad = Vector256.LessThan(v, Vector256.Create((byte)0x20))
+                | Vector256.GreaterThan(v, Vector256.Create((byte)0x7E))
+                | Vector256.Equals(v, Vector256.Create((byte)'$'))
+                | Vector256.Equals(v, Vector256.Create((byte)'!'));
+            uint badBits = bad.ExtractMostSignificantBits() & live;
+            uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits() & live;
+            if (badBits != 0)
+            {
+                // Only the commas before the bad byte count, as a byte-by-byte scan would have seen them.
+                commas &= (1u << BitOperations.TrailingZeroCount(badBits)) - 1;
+            }
+
+            int fields = Fields;
+            while (commas != 0)
+            {
+                if (++fields >= MaxFields)
+                {
+                    error = NmeaError.TooManyFields;
+                    return false;
+                }
+
+                _starts[fields] = (ushort)(offset + BitOperations.TrailingZeroCount(commas) + 1);
+                commas &= commas - 1;
+            }
+
+            Fields = fields;
+            if (badBits != 0)
+            {
+                error = NmeaError.InvalidCharacter;
+                return false;
+            }
+
+            Vector256<byte> index = Vector256<byte>.Indices;
+            Vector256<byte> inside = Vector256.GreaterThanOrEqual(index, Vector256.Create((byte)skip))
+                & Vector256.LessThan(index, Vector256.Create((byte)end));
+            _xor ^= v & inside;
+            if (done)
+            {
+                Star = offset + end;
+            }
+
+            error = NmeaError.None;
+            return true;
+        }
     }
 
     // Proprietary addresses run long: Quectel's $PQTMJAMMINGSTATUS is 17 characters.
