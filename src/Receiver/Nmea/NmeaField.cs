@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BeidouHub.Receiver.Nmea;
 
 /// <summary>
@@ -16,42 +18,37 @@ public static class NmeaField
     ];
 
     /// <summary>Reads a decimal number such as <c>-12.345</c> or <c>.5</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryGetDouble(ReadOnlySpan<byte> field, out double? value)
     {
-        value = null;
         if (field.IsEmpty)
         {
+            value = null;
             return true;
         }
 
-        if (!TryParseDecimal(field, out double v))
-        {
-            return false;
-        }
-
-        value = v;
-        return true;
+        bool ok = TryParseDecimal(field, out double v);
+        value = ok ? v : null;
+        return ok;
     }
 
     /// <summary>Reads a non-negative or signed integer of at most 9 digits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryGetInt(ReadOnlySpan<byte> field, out int? value)
     {
-        value = null;
         if (field.IsEmpty)
         {
+            value = null;
             return true;
         }
 
-        if (!TryParseInt(field, out int v))
-        {
-            return false;
-        }
-
-        value = v;
-        return true;
+        bool ok = TryParseInt(field, out int v);
+        value = ok ? v : null;
+        return ok;
     }
 
     /// <summary>Reads one character field such as a status (<c>A</c>/<c>V</c>) or a hemisphere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryGetChar(ReadOnlySpan<byte> field, out byte? value)
     {
         value = null;
@@ -102,26 +99,34 @@ public static class NmeaField
 
         // Split at the decimal point: the integer part is degrees*100 + whole minutes; keeping
         // them as integers avoids the modf() rounding gpsd's do_lat_lon comment warns about.
-        int dot = value.IndexOf((byte)'.');
-        ReadOnlySpan<byte> whole = dot < 0 ? value : value[..dot];
-        if (whole.Length < 3 || whole.Length > 5 || !TryParseInt(whole, out int packed) || packed < 0)
+        int packed = 0;
+        int i = value[0] == (byte)'+' ? 1 : 0; // a sign counts towards the 3-5 characters, as it always has
+        for (; i < value.Length; i++)
+        {
+            uint digit = (uint)(value[i] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+
+            packed = (packed * 10) + (int)digit;
+        }
+
+        if (i < 3 || i > 5 || (i < value.Length && value[i] != (byte)'.'))
         {
             return false;
         }
 
         double fraction = 0;
-        if (dot >= 0)
+        int fractionLength = value.Length - i - 1;
+        if (fractionLength > 0)
         {
-            ReadOnlySpan<byte> frac = value[(dot + 1)..];
-            if (frac.Length > 0)
+            if (fractionLength > 15 || !TryDigits(value[(i + 1)..], out long mantissa))
             {
-                if (frac.Length > 15 || !TryDigits(frac, out long mantissa))
-                {
-                    return false;
-                }
-
-                fraction = mantissa / Pow10[frac.Length];
+                return false;
             }
+
+            fraction = mantissa / Pow10[fractionLength];
         }
 
         int wholeDegrees = packed / 100;
@@ -249,24 +254,90 @@ public static class NmeaField
 
     internal static bool TryParseInt(ReadOnlySpan<byte> field, out int value)
     {
-        value = 0;
+        int i = 0;
         bool negative = false;
         if (field.Length > 0 && (field[0] == (byte)'-' || field[0] == (byte)'+'))
         {
             negative = field[0] == (byte)'-';
-            field = field[1..];
+            i = 1;
         }
 
-        if (field.IsEmpty || field.Length > 9 || !TryDigits(field, out long v))
+        int length = field.Length - i;
+        if (length is <= 0 or > 9)
         {
+            value = 0;
             return false;
         }
 
-        value = negative ? (int)-v : (int)v;
+        int v = 0;
+        for (; i < field.Length; i++)
+        {
+            uint digit = (uint)(field[i] - '0');
+            if (digit > 9)
+            {
+                value = 0;
+                return false;
+            }
+
+            v = (v * 10) + (int)digit;
+        }
+
+        value = negative ? -v : v;
         return true;
     }
 
     internal static bool TryParseDecimal(ReadOnlySpan<byte> field, out double value)
+    {
+        int i = 0;
+        bool negative = false;
+        if (field.Length > 0 && (field[0] == (byte)'-' || field[0] == (byte)'+'))
+        {
+            negative = field[0] == (byte)'-';
+            i = 1;
+        }
+
+        int first = i;
+        if (field.Length - first > 18)
+        {
+            // Long numbers (leading zeros, 18+ digits): the careful path.
+            return TryParseLongDecimal(field, out value);
+        }
+
+        // At most 18 digits: the mantissa fits a long and the division by an exact power of ten
+        // is correctly rounded.
+        long mantissa = 0;
+        int dot = -1;
+        for (; i < field.Length; i++)
+        {
+            uint digit = (uint)(field[i] - '0');
+            if (digit <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+            }
+            else if (field[i] == (byte)'.' && dot < 0)
+            {
+                dot = i;
+            }
+            else
+            {
+                value = 0;
+                return false;
+            }
+        }
+
+        int digits = field.Length - first - (dot < 0 ? 0 : 1);
+        if (digits == 0)
+        {
+            value = 0;
+            return false;
+        }
+
+        double v = dot < 0 ? mantissa : mantissa / Pow10[field.Length - dot - 1];
+        value = negative ? -v : v;
+        return true;
+    }
+
+    private static bool TryParseLongDecimal(ReadOnlySpan<byte> field, out double value)
     {
         value = 0;
         bool negative = false;

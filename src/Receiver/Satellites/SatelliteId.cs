@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Nmea;
 
 namespace BeidouHub.Receiver.Satellites;
@@ -22,24 +23,50 @@ public readonly record struct SatelliteId(Constellation Constellation, byte Svid
     /// <param name="talker">The sentence's talker.</param>
     /// <param name="number">The satellite number as sent.</param>
     /// <param name="systemId">The NMEA system id, when the sentence has one (GSA field 18, PQGSV/PQGSA trailer).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static SatelliteId FromNmea(Talker talker, int number, int systemId = 0)
     {
-        if (number <= 0 || number > 999)
+        if ((uint)(number - 1) >= MaxNumber)
         {
             return default;
         }
 
-        return systemId switch
-        {
-            1 => FromGpsSystem(number),
-            2 => Glonass(number),
-            3 => Galileo(number),
-            4 => Beidou(number),
-            5 => Qzss(number),
-            6 => Make(Constellation.Navic, number, 1, 14),
-            _ => FromTalker(talker, number),
-        };
+        // Without a system id the answer depends on talker and number only: one table look-up.
+        return systemId == 0 && (uint)talker < TalkerCount
+            ? s_byTalker[((int)talker * (MaxNumber + 1)) + number]
+            : FromSystem(talker, number, systemId);
     }
+
+    private const int MaxNumber = 999;
+    private const int TalkerCount = (int)Talker.Proprietary + 1;
+
+    // FromTalker for every talker and number 0-999 (24 KB), filled once.
+    private static readonly SatelliteId[] s_byTalker = BuildTalkerTable();
+
+    private static SatelliteId[] BuildTalkerTable()
+    {
+        var table = new SatelliteId[TalkerCount * (MaxNumber + 1)];
+        for (int t = 0; t < TalkerCount; t++)
+        {
+            for (int n = 1; n <= MaxNumber; n++)
+            {
+                table[(t * (MaxNumber + 1)) + n] = FromTalker((Talker)t, n);
+            }
+        }
+
+        return table;
+    }
+
+    private static SatelliteId FromSystem(Talker talker, int number, int systemId) => systemId switch
+    {
+        1 => FromGpsSystem(number),
+        2 => Glonass(number),
+        3 => Galileo(number),
+        4 => Beidou(number),
+        5 => Qzss(number),
+        6 => Make(Constellation.Navic, number, 1, 14),
+        _ => FromTalker(talker, number),
+    };
 
     private static SatelliteId FromTalker(Talker talker, int number) => talker switch
     {

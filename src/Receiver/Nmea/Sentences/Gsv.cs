@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Satellites;
 
 namespace BeidouHub.Receiver.Nmea.Sentences;
@@ -11,56 +12,38 @@ public readonly record struct GsvSatellite(short Number, SatelliteId Id, short? 
 /// disagree, so it is kept raw) tells the sets apart: receivers send one set per signal for the
 /// same satellites. Quectel's <c>$PQGSV</c> adds the system id after the signal id.
 /// </summary>
-public readonly struct Gsv
+public struct Gsv
 {
-    private readonly GsvSatellite _s0, _s1, _s2, _s3;
-
-    private Gsv(int total, int number, int? inView, int count, byte? signalId, byte? systemId, Talker talker,
-        GsvSatellite s0, GsvSatellite s1, GsvSatellite s2, GsvSatellite s3)
-    {
-        TotalMessages = total;
-        MessageNumber = number;
-        SatellitesInView = inView;
-        Count = count;
-        SignalId = signalId;
-        SystemId = systemId;
-        Talker = talker;
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
-    }
+    private Satellites _satellites;
 
     /// <summary>Number of sentences in this set.</summary>
-    public int TotalMessages { get; }
+    public int TotalMessages { readonly get; private set; }
 
     /// <summary>This sentence's number in the set, 1-based.</summary>
-    public int MessageNumber { get; }
+    public int MessageNumber { readonly get; private set; }
 
     /// <summary>Satellites in view for this talker and signal, as the receiver counts them.</summary>
-    public int? SatellitesInView { get; }
+    public int? SatellitesInView { readonly get; private set; }
 
     /// <summary>Number of satellites in this sentence (0–4).</summary>
-    public int Count { get; }
+    public int Count { readonly get; private set; }
 
     /// <summary>The raw signal id (0–15), or null when the sentence has none.</summary>
-    public byte? SignalId { get; }
+    public byte? SignalId { readonly get; private set; }
 
     /// <summary>The system id of a Quectel <c>$PQGSV</c>, or null.</summary>
-    public byte? SystemId { get; }
+    public byte? SystemId { readonly get; private set; }
 
     /// <summary>The talker the sentence came with.</summary>
-    public Talker Talker { get; }
+    public Talker Talker { readonly get; private set; }
 
     /// <summary>True for the last sentence of its set.</summary>
-    public bool IsLastOfSet => MessageNumber == TotalMessages;
+    public readonly bool IsLastOfSet => MessageNumber == TotalMessages;
 
     /// <summary>Satellite <paramref name="index"/> (0-based, &lt; <see cref="Count"/>).</summary>
-    public GsvSatellite this[int index] => index switch
-    {
-        0 => _s0,
-        1 => _s1,
-        2 => _s2,
-        3 => _s3,
-        _ => throw new ArgumentOutOfRangeException(nameof(index)),
-    };
+    public readonly GsvSatellite this[int index] => (uint)index < Satellites.Length
+        ? _satellites[index]
+        : throw new ArgumentOutOfRangeException(nameof(index));
 
     /// <summary>Reads a GSV (or PQGSV) sentence; false when it is another type or malformed.</summary>
     public static bool TryRead(in NmeaSentence s, out Gsv gsv)
@@ -113,18 +96,19 @@ public readonly struct Gsv
             return false;
         }
 
-        Span<GsvSatellite> sats = stackalloc GsvSatellite[4];
         int count = 0;
         int systemId = system is >= 1 and <= 6 ? system.Value : 0;
+        Talker talker = s.Talker;
         for (int g = 0; g < groups; g++)
         {
             int f = 4 + (g * 4);
             ok = NmeaField.TryGetInt(s.Field(f), out int? sv);
-            ok &= NmeaField.TryGetDouble(s.Field(f + 1), out double? el);
-            ok &= NmeaField.TryGetDouble(s.Field(f + 2), out double? az);
-            ok &= NmeaField.TryGetDouble(s.Field(f + 3), out double? cn0);
-            if (!ok || sv is < 0 or > 999 || el is < -90 or > 90 || az is < 0 or > 360 || cn0 is < 0 or > 99)
+            ok &= TryGetRounded(s.Field(f + 1), -90, 90, out short? el);
+            ok &= TryGetRounded(s.Field(f + 2), 0, 360, out short? az);
+            ok &= TryGetRounded(s.Field(f + 3), 0, 99, out short? cn0);
+            if (!ok || sv is < 0 or > 999)
             {
+                gsv = default;
                 return false;
             }
 
@@ -134,17 +118,61 @@ public readonly struct Gsv
                 continue;
             }
 
-            sats[count++] = new GsvSatellite(
-                (short)sv.Value,
-                SatelliteId.FromNmea(s.Talker, sv.Value, systemId),
-                ToShort(el),
-                ToShort(az),
-                ToShort(cn0));
+            gsv._satellites[count++] = new GsvSatellite((short)sv.Value, SatelliteId.FromNmea(talker, sv.Value, systemId), el, az, cn0);
         }
 
-        gsv = new Gsv(total.Value, number.Value, inView, count, signal, system, s.Talker, sats[0], sats[1], sats[2], sats[3]);
+        gsv.TotalMessages = total.Value;
+        gsv.MessageNumber = number.Value;
+        gsv.SatellitesInView = inView;
+        gsv.Count = count;
+        gsv.SignalId = signal;
+        gsv.SystemId = system;
+        gsv.Talker = talker;
         return true;
     }
 
-    private static short? ToShort(double? v) => v.HasValue ? (short)Math.Round(v.Value) : null;
+    // Elevation, azimuth, C/N0: whole numbers as receivers send them, range-checked, or a decimal
+    // (some receivers send tenths) range-checked before it is rounded. Empty = absent.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryGetRounded(ReadOnlySpan<byte> field, int min, int max, out short? value)
+    {
+        if (field.Length is >= 1 and <= 3)
+        {
+            int n = 0;
+            int i = 0;
+            for (; i < field.Length; i++)
+            {
+                uint digit = (uint)(field[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+
+                n = (n * 10) + (int)digit;
+            }
+
+            if (i == field.Length)
+            {
+                value = (short)n;
+                return n >= min && n <= max;
+            }
+        }
+
+        if (!NmeaField.TryGetDouble(field, out double? d) || d < min || d > max)
+        {
+            value = null;
+            return false;
+        }
+
+        value = d.HasValue ? (short)Math.Round(d.Value) : null;
+        return true;
+    }
+
+    [InlineArray(4)]
+    private struct Satellites
+    {
+        public const int Length = 4;
+
+        private GsvSatellite _element0;
+    }
 }
