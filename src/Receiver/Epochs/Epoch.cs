@@ -26,6 +26,15 @@ public sealed class Epoch
     private readonly SatelliteId[] _used = new SatelliteId[MaxUsed];
     private readonly int[] _usedPerConstellation = new int[ConstellationNames.Count];
 
+    // One bit per (constellation, svid) in the used lists: duplicates and used flags without a search.
+    private readonly ulong[] _usedBits = new ulong[ConstellationSlots * 256 / 64];
+
+    // One bit per hash of (satellite, signal) in the sky table: a clear bit means "not there yet",
+    // so the search for a repeated report runs only when the bit is set (rarely).
+    private readonly ulong[] _skyFilter = new ulong[256 / 64];
+
+    private const int ConstellationSlots = 8;
+
     /// <summary>Creates an empty epoch for a receiver.</summary>
     public Epoch(string receiver)
     {
@@ -177,6 +186,8 @@ public sealed class Epoch
         Used.CopyTo(target._used);
         target.UsedCount = UsedCount;
         _usedPerConstellation.CopyTo(target._usedPerConstellation, 0);
+        _usedBits.CopyTo(target._usedBits, 0);
+        _skyFilter.CopyTo(target._skyFilter, 0);
     }
 
     /// <summary>A copy that outlives the sink call.</summary>
@@ -207,21 +218,30 @@ public sealed class Epoch
         SatelliteCount = 0;
         UsedCount = 0;
         Array.Clear(_usedPerConstellation);
+        Array.Clear(_usedBits);
+        Array.Clear(_skyFilter);
     }
 
     internal void AddSatellite(SatelliteId id, byte? signal, short? elevation, short? azimuth, short? cn0)
     {
-        Span<SkySatellite> sats = _satellites.AsSpan(0, SatelliteCount);
-        for (int i = 0; i < sats.Length; i++)
+        int hash = (int)((((uint)UsedKey(id) * 17) + (signal ?? 16u)) * 0x9E3779B1u >> 24);
+        ref ulong word = ref _skyFilter[hash >> 6];
+        ulong bit = 1UL << hash;
+        if ((word & bit) != 0)
         {
-            if (sats[i].Id == id && sats[i].Signal == signal)
+            Span<SkySatellite> sats = _satellites.AsSpan(0, SatelliteCount);
+            for (int i = 0; i < sats.Length; i++)
             {
-                // The same satellite and signal twice in one epoch (a repeated GSV set): the later report wins.
-                sats[i] = new SkySatellite(id, signal, elevation, azimuth, cn0, false);
-                return;
+                if (sats[i].Id == id && sats[i].Signal == signal)
+                {
+                    // The same satellite and signal twice in one epoch (a repeated GSV set): the later report wins.
+                    sats[i] = new SkySatellite(id, signal, elevation, azimuth, cn0, false);
+                    return;
+                }
             }
         }
 
+        word |= bit;
         if (SatelliteCount < MaxSatellites)
         {
             _satellites[SatelliteCount++] = new SkySatellite(id, signal, elevation, azimuth, cn0, false);
@@ -230,33 +250,33 @@ public sealed class Epoch
 
     internal void AddUsed(SatelliteId id)
     {
-        foreach (SatelliteId u in Used)
+        int key = UsedKey(id);
+        ref ulong word = ref _usedBits[key >> 6];
+        ulong bit = 1UL << key;
+        if ((word & bit) != 0 || UsedCount >= MaxUsed)
         {
-            if (u == id)
-            {
-                return;
-            }
+            return;
         }
 
-        if (UsedCount < MaxUsed)
-        {
-            _used[UsedCount++] = id;
-            _usedPerConstellation[(int)id.Constellation]++;
-        }
+        word |= bit;
+        _used[UsedCount++] = id;
+        _usedPerConstellation[(int)id.Constellation]++;
     }
 
     // Marks sky entries whose satellite is in the used lists; called once when the epoch is handed out.
     internal void ResolveUsedFlags()
     {
         Span<SkySatellite> sats = _satellites.AsSpan(0, SatelliteCount);
-        ReadOnlySpan<SatelliteId> used = Used;
         for (int i = 0; i < sats.Length; i++)
         {
-            bool isUsed = used.Contains(sats[i].Id);
+            int key = UsedKey(sats[i].Id);
+            bool isUsed = (_usedBits[key >> 6] & (1UL << key)) != 0;
             if (isUsed != sats[i].Used)
             {
                 sats[i] = sats[i] with { Used = isUsed };
             }
         }
     }
+
+    private static int UsedKey(SatelliteId id) => (((int)id.Constellation & (ConstellationSlots - 1)) << 8) | id.Svid;
 }

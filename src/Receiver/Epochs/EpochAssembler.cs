@@ -33,6 +33,10 @@ public sealed class EpochAssembler
 
     // Cycle learning, per sentence kind.
     private readonly int[] _kinds = new int[MaxKinds];
+    private readonly byte[] _kindSlots = new byte[KindTypes * KindTalkers * KindVariants];
+    private const int KindTypes = 16;
+    private const int KindTalkers = 16;
+    private const int KindVariants = 17;
     private readonly ulong[] _successors = new ulong[MaxKinds];
     private readonly ulong[] _companions = new ulong[MaxKinds];
     private readonly ulong[] _everBefore = new ulong[MaxKinds];
@@ -659,6 +663,22 @@ public sealed class EpochAssembler
 
     private int KindIndex(int kind)
     {
+        // Direct-mapped: formatter x talker x (variant + 1). Index + 1 is stored; 0 = not seen yet.
+        int type = kind & 0xFF;
+        int talker = (kind >> 8) & 0xFF;
+        int variant = kind >> 16;
+        if (type < KindTypes && talker < KindTalkers && variant < KindVariants)
+        {
+            ref byte slot = ref _kindSlots[(((type * KindTalkers) + talker) * KindVariants) + variant];
+            if (slot == 0 && _kindCount < MaxKinds)
+            {
+                _kinds[_kindCount] = kind;
+                slot = (byte)++_kindCount;
+            }
+
+            return slot - 1;
+        }
+
         for (int i = 0; i < _kindCount; i++)
         {
             if (_kinds[i] == kind)

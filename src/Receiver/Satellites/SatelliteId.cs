@@ -31,41 +31,46 @@ public readonly record struct SatelliteId(Constellation Constellation, byte Svid
             return default;
         }
 
-        // Without a system id the answer depends on talker and number only: one table look-up.
-        return systemId == 0 && (uint)talker < TalkerCount
-            ? s_byTalker[((int)talker * (MaxNumber + 1)) + number]
-            : FromSystem(talker, number, systemId);
+        // The answer depends on (system id, number) or, without a system id, on (talker, number):
+        // one table look-up either way.
+        if ((uint)(systemId - 1) < SystemCount)
+        {
+            return s_bySystem[((systemId - 1) * (MaxNumber + 1)) + number];
+        }
+
+        return (uint)talker < TalkerCount ? s_byTalker[((int)talker * (MaxNumber + 1)) + number] : FromTalker(talker, number);
     }
 
     private const int MaxNumber = 999;
     private const int TalkerCount = (int)Talker.Proprietary + 1;
+    private const int SystemCount = 6;
 
-    // FromTalker for every talker and number 0-999 (24 KB), filled once.
-    private static readonly SatelliteId[] s_byTalker = BuildTalkerTable();
+    // FromTalker for every talker and FromSystem for every system id 1-6, numbers 0-999 (36 KB), filled once.
+    private static readonly SatelliteId[] s_byTalker = BuildTable(TalkerCount, static (t, n) => FromTalker((Talker)t, n));
+    private static readonly SatelliteId[] s_bySystem = BuildTable(SystemCount, static (i, n) => FromSystem(i + 1, n));
 
-    private static SatelliteId[] BuildTalkerTable()
+    private static SatelliteId[] BuildTable(int rows, Func<int, int, SatelliteId> map)
     {
-        var table = new SatelliteId[TalkerCount * (MaxNumber + 1)];
-        for (int t = 0; t < TalkerCount; t++)
+        var table = new SatelliteId[rows * (MaxNumber + 1)];
+        for (int row = 0; row < rows; row++)
         {
             for (int n = 1; n <= MaxNumber; n++)
             {
-                table[(t * (MaxNumber + 1)) + n] = FromTalker((Talker)t, n);
+                table[(row * (MaxNumber + 1)) + n] = map(row, n);
             }
         }
 
         return table;
     }
 
-    private static SatelliteId FromSystem(Talker talker, int number, int systemId) => systemId switch
+    private static SatelliteId FromSystem(int systemId, int number) => systemId switch
     {
         1 => FromGpsSystem(number),
         2 => Glonass(number),
         3 => Galileo(number),
         4 => Beidou(number),
         5 => Qzss(number),
-        6 => Make(Constellation.Navic, number, 1, 14),
-        _ => FromTalker(talker, number),
+        _ => Make(Constellation.Navic, number, 1, 14),
     };
 
     private static SatelliteId FromTalker(Talker talker, int number) => talker switch
