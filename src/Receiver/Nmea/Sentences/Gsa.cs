@@ -106,18 +106,48 @@ public readonly struct Gsa
         int count = 0;
         for (int i = 0; i < slots; i++)
         {
-            if (!NmeaField.TryGetInt(s.Field(3 + i), out int? n) || n is < 0 or > 999)
+            // Slots are empty or 1-3 digits; anything else (a sign, leading zeros) takes the general path.
+            ReadOnlySpan<byte> slot = s.Field(3 + i);
+            if (slot.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!TrySmallNumber(slot, out int n) && (!NmeaField.TryParseInt(slot, out n) || n is < 0 or > 999))
             {
                 return false;
             }
 
-            if (n is > 0)
+            if (n > 0)
             {
-                numbers[count++] = (short)n.Value;
+                numbers[count++] = (short)n;
             }
         }
 
         gsa = new Gsa(selection, fixType, numbers, count, pdop, hdop, vdop, system, s.Talker);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TrySmallNumber(ReadOnlySpan<byte> field, out int value)
+    {
+        value = 0;
+        if (field.Length > 3)
+        {
+            return false;
+        }
+
+        foreach (byte b in field)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (int)digit;
+        }
+
         return true;
     }
 
