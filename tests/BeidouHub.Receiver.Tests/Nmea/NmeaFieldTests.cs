@@ -200,4 +200,59 @@ public class NmeaFieldTests
         Assert.Null(none);
         Assert.False(NmeaField.TryGetChar("AV"u8, out _));
     }
+
+    [Fact]
+    public void TryGetDouble_RandomNumbersUpTo15Digits_SameValueAsDoubleParse()
+    {
+        // Up to 15 significant digits the mantissa is exact and one division rounds correctly,
+        // so the result must be the very double the runtime's parser gives.
+        var random = new Random(1127);
+        int checkedValues = 0;
+        for (int i = 0; i < 50_000; i++)
+        {
+            var text = new System.Text.StringBuilder();
+            if (random.Next(4) == 0)
+            {
+                text.Append(random.Next(2) == 0 ? '-' : '+');
+            }
+
+            int digits = random.Next(0, 16);
+            int dot = random.Next(-1, digits + 1);
+            for (int d = 0; d < digits; d++)
+            {
+                if (d == dot)
+                {
+                    text.Append('.');
+                }
+
+                text.Append((char)('0' + random.Next(10)));
+            }
+
+            if (dot == digits)
+            {
+                text.Append('.');
+            }
+
+            string s = text.ToString();
+            bool expected = double.TryParse(s, System.Globalization.NumberStyles.AllowLeadingSign | System.Globalization.NumberStyles.AllowDecimalPoint,
+                System.Globalization.CultureInfo.InvariantCulture, out double want);
+            bool ok = NmeaField.TryGetDouble(System.Text.Encoding.ASCII.GetBytes(s), out double? got);
+            if (s.Length == 0)
+            {
+                Assert.True(ok);
+                Assert.Null(got);
+                continue;
+            }
+
+            Assert.True(expected == ok, $"'{s}': double.TryParse {expected}, TryGetDouble {ok}");
+            if (ok)
+            {
+                Assert.True(got.HasValue && BitConverter.DoubleToInt64Bits(got.Value) == BitConverter.DoubleToInt64Bits(want) || (got == 0 && want == 0),
+                    $"'{s}': {want:R} expected, got {got:R}");
+                checkedValues++;
+            }
+        }
+
+        Assert.True(checkedValues > 40_000, $"only {checkedValues} values compared");
+    }
 }
