@@ -56,9 +56,27 @@ public sealed class NmeaDecoder
     /// <param name="isFinalBlock">No more bytes will come: a last unterminated sentence is decoded and the open epoch handed out.</param>
     public void Decode(ref ReadOnlySequence<byte> buffer, bool isFinalBlock)
     {
-        while (Framer.TryReadSentence(ref buffer, out ReadOnlySpan<byte> line, isFinalBlock))
+        while (!buffer.IsEmpty)
         {
-            DecodeSentence(line);
+            // Sentences inside the first segment straight from its span; only a sentence that
+            // straddles two segments goes through the sequence (and the framer's copy).
+            ReadOnlySpan<byte> block = buffer.FirstSpan;
+            bool onlySegment = buffer.IsSingleSegment;
+            int offset = 0;
+            int consumed;
+            while (Framer.TryReadSentenceInBlock(block[offset..], isFinalBlock && onlySegment, out consumed, out ReadOnlySpan<byte> line))
+            {
+                offset += consumed;
+                DecodeSentence(line);
+            }
+
+            buffer = buffer.Slice(offset + consumed);
+            if (onlySegment || !Framer.TryReadSentence(ref buffer, out ReadOnlySpan<byte> straddling, isFinalBlock))
+            {
+                break;
+            }
+
+            DecodeSentence(straddling);
         }
 
         if (isFinalBlock)

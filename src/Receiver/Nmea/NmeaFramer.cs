@@ -119,6 +119,23 @@ public sealed class NmeaFramer
         return false;
     }
 
+    /// <summary>
+    /// The same as <see cref="TryReadSentence"/> for bytes in one contiguous block, without slicing a
+    /// sequence per sentence: the decoder's fast path. False: <paramref name="consumed"/> bytes may
+    /// be dropped and the rest (an incomplete sentence, or nothing) waits for more bytes.
+    /// </summary>
+    internal bool TryReadSentenceInBlock(ReadOnlySpan<byte> block, bool isFinalBlock, out int consumed, out ReadOnlySpan<byte> sentence)
+    {
+        if (Scan(block, isFinalBlock, out consumed, out int start, out int length))
+        {
+            sentence = block.Slice(start, length);
+            return true;
+        }
+
+        sentence = default;
+        return false;
+    }
+
     /// <summary>Resets the line state, as after a reconnect (counters are kept).</summary>
     public void Reset()
     {
