@@ -225,10 +225,17 @@ public ref struct NmeaSentence
                 return Block(Vector256.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, skip, out _, out error);
             }
 
-            // A short sentence: copy it into a zeroed block (the zeros lie past the end and are masked off).
+            return Short(body, out error);
+        }
+
+        // A sentence shorter than one block: copied into a zeroed block (the zeros lie past the end
+        // and are masked off). Apart, so that the common path's frame has no stack buffer to clear.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool Short(ReadOnlySpan<byte> body, out NmeaError error)
+        {
             Span<byte> block = stackalloc byte[Width];
             body.CopyTo(block);
-            return Block(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, rest, out _, out error);
+            return Block(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -265,16 +272,23 @@ public ref struct NmeaSentence
             }
 
             int fields = Fields;
-            while (commas != 0)
+            if (commas != 0)
             {
-                if (++fields >= MaxFields)
+                // fields < MaxFields is checked before each write, so the index stays inside the array.
+                ref ushort starts = ref Unsafe.As<FieldStarts, ushort>(ref _starts);
+                int next = offset + 1;
+                do
                 {
-                    error = NmeaError.TooManyFields;
-                    return false;
-                }
+                    if (++fields >= MaxFields)
+                    {
+                        error = NmeaError.TooManyFields;
+                        return false;
+                    }
 
-                _starts[fields] = (ushort)(offset + BitOperations.TrailingZeroCount(commas) + 1);
-                commas &= commas - 1;
+                    Unsafe.Add(ref starts, fields) = (ushort)(next + BitOperations.TrailingZeroCount(commas));
+                    commas &= commas - 1;
+                }
+                while (commas != 0);
             }
 
             Fields = fields;
