@@ -54,9 +54,11 @@ public ref struct NmeaSentence
             return default;
         }
 
-        // Starts are written by TryParse in increasing order within the body: no need to check again.
-        int start = _starts[index];
-        int end = _starts[index + 1] - 1;
+        // Starts 0..FieldCount+1 are written by TryParse, in increasing order within the body, and
+        // FieldCount < MaxFields: no need to check again.
+        ref ushort starts = ref Unsafe.As<FieldStarts, ushort>(ref Unsafe.AsRef(in _starts));
+        int start = Unsafe.Add(ref starts, index);
+        int end = Unsafe.Add(ref starts, index + 1) - 1;
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(_body), start), end - start);
     }
 
