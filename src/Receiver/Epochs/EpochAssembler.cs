@@ -38,6 +38,7 @@ public sealed class EpochAssembler
     private const int KindTalkers = 16;
     private const int KindVariants = 17;
     private readonly ulong[] _successors = new ulong[MaxKinds];
+    private readonly ulong[] _predecessors = new ulong[MaxKinds]; // j in _predecessors[k] <=> k in _successors[j]
     private readonly ulong[] _companions = new ulong[MaxKinds];
     private readonly ulong[] _everBefore = new ulong[MaxKinds];
     private ulong _companionsKnown;
@@ -284,8 +285,11 @@ public sealed class EpochAssembler
                 if (_lastKind >= 0 && k >= 0 && k != _lastKind)
                 {
                     _successors[_lastKind] |= 1UL << k;
+                    _predecessors[k] |= 1UL << _lastKind;
+                    // What k comes with is not known after all: learn it again from the next cycle
+                    // that holds it (until then k may always come).
                     _companions[k] = 0;
-                    _companionsKnown |= 1UL << k;
+                    _companionsKnown &= ~(1UL << k);
                 }
 
                 return false;
@@ -319,8 +323,9 @@ public sealed class EpochAssembler
 
         if (k >= 0)
         {
-            // Every kind seen earlier in this cycle is followed by this one.
-            ulong seen = _seenThisEpoch & ~(1UL << k);
+            // Every kind seen earlier in this cycle is followed by this one (once learned, nothing to do).
+            ulong seen = _seenThisEpoch & ~(1UL << k) & ~_predecessors[k];
+            _predecessors[k] |= seen;
             while (seen != 0)
             {
                 int j = BitOperations.TrailingZeroCount(seen);
