@@ -95,6 +95,10 @@ internal sealed partial class Feeder
     /// <summary>The feeder thread's Linux thread id (for its CPU time), 0 until it runs.</summary>
     public int ThreadId { get; private set; }
 
+    /// <summary>Receivers whose connection the service closed (no longer fed).</summary>
+    public int Lost { get; private set; }
+
+    /// <summary>The first error (a lost receiver's, or the one that stopped the feeder).</summary>
     public Exception? Error { get; private set; }
 
     /// <summary>
@@ -138,7 +142,18 @@ internal sealed partial class Feeder
                 while (queue.TryPeek(out int r, out long due) && due <= now)
                 {
                     queue.Dequeue();
-                    Fire(r, due);
+                    try
+                    {
+                        Fire(r, due);
+                    }
+                    catch (IOException e)
+                    {
+                        // The service closed this receiver's connection: feed the others on.
+                        Lost++;
+                        Error ??= e;
+                        continue;
+                    }
+
                     queue.Enqueue(r, Due(r));
                 }
 

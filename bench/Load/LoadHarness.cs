@@ -36,6 +36,7 @@ internal static class LoadHarness
           --seconds S     measured seconds, default 30, after --warmup S, default 10
           --satellites    ask for satellites in each position (include_satellites)
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
+          --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
           --ceiling LIST  run once per receiver count in LIST (e.g. 250,500,1000,1500,2000) with the other
                           options, and stop after the first step where updates are dropped or missing, or
                           a p99 passes 50 ms
@@ -65,6 +66,7 @@ internal static class LoadHarness
                 case "--warmup" when hasValue: o.Warmup = Int(args[++i]); break;
                 case "--satellites": o.Satellites = true; break;
                 case "--seed" when hasValue: o.SeedPath = Path.GetFullPath(args[++i]); break;
+                case "--service-log" when hasValue: o.ServiceLog = Path.GetFullPath(args[++i]); break;
                 case "--ceiling" when hasValue: ceiling = [.. args[++i].Split(',').Select(Int)]; break;
                 default:
                     await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -169,7 +171,10 @@ internal static class LoadHarness
 
             lock (serviceLog)
             {
-                foreach (string line in serviceLog.Where(l => !l.Contains("connected to", StringComparison.Ordinal)).TakeLast(5))
+                string logFile = o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-service.log");
+                File.WriteAllLines(logFile, serviceLog);
+                Console.WriteLine($"service log: {serviceLog.Count} lines in {logFile}; warnings and errors:");
+                foreach (string line in serviceLog.Where(l => l.Contains("warn:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(10))
                 {
                     Console.WriteLine($"service log: {line}");
                 }
@@ -250,9 +255,14 @@ internal static class LoadHarness
         double seconds = o.Seconds;
         var result = new LoadResult { Receivers = o.Receivers };
         Console.WriteLine($"measured {seconds:0} s, load average after {loadAfter}");
+        if (service.HasExited)
+        {
+            Console.WriteLine($"SERVICE EXITED with code {service.ExitCode} during the run (see --service-log)");
+        }
+
         if (feeder is not null)
         {
-            Console.WriteLine(string.Create(inv, $"feeder: {feeder.Epochs} epochs, {feeder.Writes} writes, {feeder.Bytes / 1e6:0.0} MB in all; in the window {feeder.CompleteInWindow / seconds:0} epochs/s; write lateness vs UART schedule p50 {feeder.Lateness.PercentileMs(0.5):0.00} ms, p99 {feeder.Lateness.PercentileMs(0.99):0.00} ms, max {feeder.Lateness.MaxMs:0.0} ms; stalls (kernel buffer full) {feeder.Stalls}{(feeder.Error is null ? "" : $"; ERROR {feeder.Error.Message}")}"));
+            Console.WriteLine(string.Create(inv, $"feeder: {feeder.Epochs} epochs, {feeder.Writes} writes, {feeder.Bytes / 1e6:0.0} MB in all; in the window {feeder.CompleteInWindow / seconds:0} epochs/s; write lateness vs UART schedule p50 {feeder.Lateness.PercentileMs(0.5):0.00} ms, p99 {feeder.Lateness.PercentileMs(0.99):0.00} ms, max {feeder.Lateness.MaxMs:0.0} ms; stalls (kernel buffer full) {feeder.Stalls}; receivers lost {feeder.Lost}{(feeder.Error is null ? "" : $"; ERROR {feeder.Error.Message}")}"));
         }
 
         long delivered = 0, expectedTotal = 0;
@@ -310,7 +320,7 @@ internal static class LoadHarness
             Console.WriteLine($"subscriber error: {s.Error}");
         }
 
-        bool clean = result.Dropped == 0 && result.Missing == 0 && subscribers.All(s => s.Error is null) && feeder?.Error is null && (feeder?.Stalls ?? 0) == 0;
+        bool clean = result.Dropped == 0 && result.Missing == 0 && subscribers.All(s => s.Error is null) && feeder?.Error is null && (feeder?.Stalls ?? 0) == 0 && !service.HasExited;
         Console.WriteLine(string.Create(inv, $"target (1,000 x 10 Hz, 10 subscribers): no drops {(clean ? "yes" : "NO")}, p99 <= 5 ms {(feeder is null ? "n/a" : result.WorstP99Ms <= 5 ? "yes" : "NO")}, CPU <= 1.5 cores {(serviceCores <= 1.5 ? "yes" : "NO")}, RSS <= 300 MB {(result.RssMb <= 300 ? "yes" : "NO")}"));
         return result;
     }
@@ -408,6 +418,8 @@ internal static class LoadHarness
         public int Warmup { get; set; } = 10;
 
         public bool Satellites { get; set; }
+
+        public string? ServiceLog { get; set; }
 
         public string SeedPath { get; set; } = Path.Combine(Corpus.RepositoryRoot, "seeds", "park-vehicle-rtk-10hz.nmea");
     }
