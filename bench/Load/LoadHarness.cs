@@ -44,6 +44,7 @@ internal static class LoadHarness
         """;
 
     private const double CeilingP99Ms = 50;
+    private const double FeederLateMs = 5;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -315,6 +316,11 @@ internal static class LoadHarness
         Console.WriteLine(string.Create(inv, $"delivered {delivered / seconds:0} positions/s of {expectedTotal / seconds:0} /s"));
         Console.WriteLine(string.Create(inv, $"service process: CPU {serviceCores:0.00} cores ({Environment.ProcessorCount} on the machine), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
         Console.WriteLine(string.Create(inv, $"harness process: CPU {(selfCpu1 - selfCpu0).TotalSeconds / seconds:0.00} cores, of which the feeder thread {(feederCpu1 - feederCpu0).TotalSeconds / seconds:0.00} (the rest: {o.Subscribers} subscribers, gRPC client, GC)"));
+        if (feeder is not null && feeder.Lateness.PercentileMs(0.99) > FeederLateMs)
+        {
+            Console.WriteLine(string.Create(inv, $"INVALID: the feeder ran behind its UART schedule (p99 {feeder.Lateness.PercentileMs(0.99):0.0} ms late, > {FeederLateMs} ms): the machine could not run the feed as paced, so the service saw bursts, not a paced load"));
+        }
+
         foreach (Subscriber s in subscribers.Where(s => s.Error is not null).Take(3))
         {
             Console.WriteLine($"subscriber error: {s.Error}");
