@@ -9,56 +9,76 @@ using Grpc.Net.Client;
 namespace BeidouHub.Bench.Load;
 
 /// <summary>
-/// End-to-end load (issue 7): starts the real service (<c>beidouhub serve</c>, the Release build of
-/// src/Service) as its own process with a simulated fleet of N receivers at R Hz, subscribes M
-/// gRPC clients (one channel, so one HTTP/2 connection, each) to StreamPositions, and reports
-/// positions delivered per second, latency, drops, and the service's CPU and RSS.
-/// <para>
-/// Latency is receive time minus the position's epoch time (<c>Position.time</c>). The simulator
-/// writes an epoch when the wall clock reaches its time, so this is "fix time to delivery": with
-/// baud=0 the whole epoch is written at once and the figure is the service's own latency (framing
-/// to gRPC write) plus the client's; with baud=115200 it adds the serial transmission of the
-/// epoch, as a real receiver would. PositionUpdate.PublishedAt is not on the wire, so the hub's
-/// part alone is not separable from outside. Clients and service share this machine's cores.
-/// </para>
+/// End-to-end load (issue 7): N simulated receivers at R Hz fed from this process into the real
+/// service (<c>beidouhub serve</c>, the Release build of src/Service, its own process) over
+/// loopback TCP or real pseudo-terminals, M gRPC subscribers to StreamPositions in this process.
+/// Reports positions delivered per second, the latency from the source write to the subscriber
+/// holding the Position (EARLY: from the write of the last byte of the epoch's position sentences;
+/// COMPLETE: from the write of the epoch's last byte), dropped and missing updates, and the CPU
+/// and RSS of the service, of this process and of the feeder thread. The replay transport lets
+/// the service replay the seed itself: throughput, drops and CPU only, no latency.
 /// </summary>
 internal static class LoadHarness
 {
     public const string Usage = """
-        usage: BeidouHub.Bench load [--receivers N] [--rate HZ] [--subscribers M] [--seconds S] [--warmup S] [--baud B] [--satellites] [--early]
-          --receivers N   simulated receivers (sim://?fleet=N), default 1000
-          --rate HZ       epochs per second per receiver, default 10
+        usage: BeidouHub.Bench load [options]
+          --transport T   tcp (default): the feeder writes loopback TCP connections, one listener per receiver
+                          pty: real pseudo-terminals, the service opens the slaves with System.IO.Ports (serial path)
+                          replay: the service replays the seed itself (replay://...?loop=true); no latency measured
+          --receivers N   default 1000
+          --rate HZ       epochs per second per receiver, default 10 (the seed is 10 Hz; other rates re-time it)
           --subscribers M gRPC StreamPositions clients, default 10
-          --seconds S     measured seconds, default 30 (after --warmup, default 10)
-          --baud B        serial pacing of the simulator (0 = whole epoch at once), default 115200
+          --delivery D    both (default: half EARLY, half COMPLETE), early, complete
+          --phase P       aligned (default: every receiver's epoch starts at the same instant, as on GPS time)
+                          staggered (epoch starts spread evenly over the period)
+          --baud B        UART pacing, default 115200 (10 bits per byte; 0 = each epoch in one write)
+          --tick-ms T     the feeder wakes at most every T ms (default 1) and writes what is due
+          --seconds S     measured seconds, default 30, after --warmup S, default 10
           --satellites    ask for satellites in each position (include_satellites)
-          --early         DELIVERY_EARLY: positions as soon as the epoch's position sentences are in
-                          (default DELIVERY_COMPLETE, which with 1 Hz GSV/ZDA in a 10 Hz stream is
-                          handed out when the next epoch begins, one epoch period later)
+          --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
+          --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
+          --ceiling LIST  run once per receiver count in LIST (e.g. 250,500,1000,1500,2000) with the other
+                          options, and stop after the first step where updates are dropped or missing, or
+                          a p99 passes 50 ms
         needs the Release build of src/Service: dotnet build src/Service -c Release
         """;
 
+    private const double CeilingP99Ms = 50;
+    private const double FeederLateMs = 5;
+
     public static async Task<int> RunAsync(string[] args)
     {
-        int receivers = 1000, rate = 10, subscribers = 10, seconds = 30, warmup = 10, baud = 115200;
-        bool satellites = false, early = false;
+        var o = new LoadOptions();
+        int[]? ceiling = null;
         for (int i = 0; i < args.Length; i++)
         {
             bool hasValue = i + 1 < args.Length;
             switch (args[i])
             {
-                case "--receivers" when hasValue: receivers = Int(args[++i]); break;
-                case "--rate" when hasValue: rate = Int(args[++i]); break;
-                case "--subscribers" when hasValue: subscribers = Int(args[++i]); break;
-                case "--seconds" when hasValue: seconds = Int(args[++i]); break;
-                case "--warmup" when hasValue: warmup = Int(args[++i]); break;
-                case "--baud" when hasValue: baud = Int(args[++i]); break;
-                case "--satellites": satellites = true; break;
-                case "--early": early = true; break;
+                case "--transport" when hasValue && args[i + 1] is "tcp" or "pty" or "replay": o.Transport = args[++i]; break;
+                case "--receivers" when hasValue: o.Receivers = Int(args[++i]); break;
+                case "--rate" when hasValue: o.Rate = Int(args[++i]); break;
+                case "--subscribers" when hasValue: o.Subscribers = Int(args[++i]); break;
+                case "--delivery" when hasValue && args[i + 1] is "both" or "early" or "complete": o.Delivery = args[++i]; break;
+                case "--phase" when hasValue && args[i + 1] is "aligned" or "staggered": o.Staggered = args[++i] == "staggered"; break;
+                case "--baud" when hasValue: o.Baud = Int(args[++i]); break;
+                case "--tick-ms" when hasValue: o.Tick = TimeSpan.FromMilliseconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
+                case "--seconds" when hasValue: o.Seconds = Int(args[++i]); break;
+                case "--warmup" when hasValue: o.Warmup = Int(args[++i]); break;
+                case "--satellites": o.Satellites = true; break;
+                case "--seed" when hasValue: o.SeedPath = Path.GetFullPath(args[++i]); break;
+                case "--service-log" when hasValue: o.ServiceLog = Path.GetFullPath(args[++i]); break;
+                case "--ceiling" when hasValue: ceiling = [.. args[++i].Split(',').Select(Int)]; break;
                 default:
                     await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 2;
             }
+        }
+
+        if (o.Receivers < 1 || o.Rate < 1 || o.Subscribers < 1 || o.Seconds < 1 || o.Warmup < 0 || o.Baud < 0)
+        {
+            await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
         }
 
         string dll = Path.Combine(Corpus.RepositoryRoot, "src", "Service", "bin", "Release", "net10.0", "beidouhub.dll");
@@ -68,23 +88,69 @@ internal static class LoadHarness
             return 1;
         }
 
+        if (ceiling is null)
+        {
+            return await RunOnceAsync(dll, o).ConfigureAwait(false) is null ? 1 : 0;
+        }
+
+        var summary = new List<string>();
+        foreach (int n in ceiling)
+        {
+            o.Receivers = n;
+            Console.WriteLine($"=== ceiling step: {n} receivers ===");
+            LoadResult? r = await RunOnceAsync(dll, o).ConfigureAwait(false);
+            if (r is null)
+            {
+                summary.Add($"{n,6} receivers: run failed");
+                break;
+            }
+
+            summary.Add(r.SummaryLine);
+            Console.WriteLine();
+            if (r.Dropped > 0 || r.Missing > 0 || r.WorstP99Ms > CeilingP99Ms)
+            {
+                summary.Add(string.Create(CultureInfo.InvariantCulture, $"ceiling: reached at {n} receivers (dropped {r.Dropped}, missing {r.Missing}, worst p99 {r.WorstP99Ms:0.0} ms; limit: any drop or p99 > {CeilingP99Ms} ms)"));
+                break;
+            }
+        }
+
+        Console.WriteLine("=== ceiling summary ===");
+        summary.ForEach(Console.WriteLine);
+        return 0;
+    }
+
+    private static async Task<LoadResult?> RunOnceAsync(string dll, LoadOptions o)
+    {
+        SeedEpochs seed = SeedEpochs.Load(o.SeedPath);
+        using IFeedTransport? transport = o.Transport switch
+        {
+            "tcp" => new TcpFeedTransport(o.Receivers),
+            "pty" => new PtyFeedTransport(o.Receivers),
+            _ => null,
+        };
+
         int port = FreePort();
-        string source = string.Create(CultureInfo.InvariantCulture, $"sim://?fleet={receivers}&rate={rate}&baud={baud}");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList =
-            {
-                dll, "serve",
-                $"--BeidouHub:Listen=http://127.0.0.1:{port}",
-                "--BeidouHub:Receivers:0:Id=sim",
-                $"--BeidouHub:Receivers:0:Source={source}",
-            },
+            ArgumentList = { dll, "serve" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
 
-        Console.WriteLine($"service: dotnet {string.Join(' ', start.ArgumentList)}");
+        // Receivers through the environment (BeidouHub__Receivers__i__...): a thousand of them
+        // would make an unreadable command line.
+        start.Environment["BeidouHub__Listen"] = $"http://127.0.0.1:{port}";
+        double speed = o.Rate / 10.0;
+        for (int i = 0; i < o.Receivers; i++)
+        {
+            start.Environment[$"BeidouHub__Receivers__{i}__Id"] = $"rx-{i}";
+            start.Environment[$"BeidouHub__Receivers__{i}__Source"] = transport?.SourceUri(i)
+                ?? string.Create(CultureInfo.InvariantCulture, $"replay://{o.SeedPath}?loop=true&speed={speed}");
+        }
+
+        string example = transport?.SourceUri(0) ?? $"replay://{o.SeedPath}?loop=true&speed={speed.ToString(CultureInfo.InvariantCulture)}";
+        Console.WriteLine($"service: dotnet {dll} serve, BeidouHub__Listen=http://127.0.0.1:{port}, {o.Receivers} receivers rx-0.. (BeidouHub__Receivers__i__Source, e.g. {example})");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
         using Process service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
         var serviceLog = new List<string>();
@@ -94,7 +160,7 @@ internal static class LoadHarness
         service.BeginErrorReadLine();
         try
         {
-            return await MeasureAsync(service, port, receivers, rate, subscribers, seconds, warmup, new StreamPositionsRequest { IncludeSatellites = satellites, Delivery = early ? Delivery.Early : Delivery.Complete }).ConfigureAwait(false);
+            return await MeasureAsync(service, port, seed, transport, o).ConfigureAwait(false);
         }
         finally
         {
@@ -106,7 +172,10 @@ internal static class LoadHarness
 
             lock (serviceLog)
             {
-                foreach (string line in serviceLog.TakeLast(5))
+                string logFile = o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-service.log");
+                File.WriteAllLines(logFile, serviceLog);
+                Console.WriteLine($"service log: {serviceLog.Count} lines in {logFile}; warnings and errors:");
+                foreach (string line in serviceLog.Where(l => l.Contains("warn:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(10))
                 {
                     Console.WriteLine($"service log: {line}");
                 }
@@ -114,76 +183,152 @@ internal static class LoadHarness
         }
     }
 
-    private static async Task<int> MeasureAsync(Process service, int port, int receivers, int rate, int subscribers, int seconds, int warmup, StreamPositionsRequest request)
+    private static async Task<LoadResult?> MeasureAsync(Process service, int port, SeedEpochs seed, IFeedTransport? transport, LoadOptions o)
     {
         var address = new Uri($"http://127.0.0.1:{port}");
-        if (!await WaitForReceiversAsync(address, receivers, TimeSpan.FromSeconds(60)).ConfigureAwait(false))
+        var setup = Stopwatch.StartNew();
+        try
         {
-            await Console.Error.WriteLineAsync("the service did not list its receivers within 60 s").ConfigureAwait(false);
-            return 1;
+            if (transport is not null)
+            {
+                await transport.ConnectAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            }
         }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("the service did not connect to every receiver within 120 s").ConfigureAwait(false);
+            return null;
+        }
+
+        if (!await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+        {
+            await Console.Error.WriteLineAsync("the service did not report every receiver connected within 120 s").ConfigureAwait(false);
+            return null;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{o.Receivers} receivers connected after {setup.Elapsed.TotalSeconds:0.0} s"));
+
+        long f = Stopwatch.Frequency;
+        long feedStart = Stopwatch.GetTimestamp() + f;
+        long windowStart = feedStart + (o.Warmup * f);
+        long windowEnd = windowStart + (o.Seconds * f);
+        Feeder? feeder = transport is null ? null
+            : new Feeder(seed, transport, o.Receivers, o.Rate, o.Baud, o.Staggered, feedStart, o.Tick, windowStart, windowEnd);
 
         using var stop = new CancellationTokenSource();
-        var clients = new Client[subscribers];
-        var tasks = new Task[subscribers];
-        for (int i = 0; i < subscribers; i++)
+        var subscribers = new Subscriber[o.Subscribers];
+        var tasks = new Task[o.Subscribers];
+        for (int i = 0; i < o.Subscribers; i++)
         {
-            clients[i] = new Client(address, request);
-            tasks[i] = clients[i].RunAsync(stop.Token);
+            bool early = o.Delivery == "early" || (o.Delivery == "both" && i % 2 == 1);
+            var request = new StreamPositionsRequest { IncludeSatellites = o.Satellites, Delivery = early ? Delivery.Early : Delivery.Complete };
+            subscribers[i] = new Subscriber(address, request, seed, feeder, windowStart, windowEnd);
+            tasks[i] = subscribers[i].RunAsync(stop.Token);
         }
 
-        Console.WriteLine($"warming up {warmup} s ({receivers} receivers x {rate} Hz, {subscribers} subscribers, {request.Delivery}, satellites {request.IncludeSatellites})...");
-        await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
+        Thread? feederThread = feeder?.Start(stop.Token);
+        Console.WriteLine($"feeding {o.Receivers} receivers x {o.Rate} Hz over {o.Transport}" + (feeder is null ? "" : $", {o.Baud} baud, phase {(o.Staggered ? "staggered" : "aligned")}, tick {o.Tick.TotalMilliseconds} ms")
+            + $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
 
-        foreach (Client c in clients)
-        {
-            c.StartMeasuring();
-        }
-
-        TimeSpan cpu0 = ProcessCpu(service);
-        TimeSpan clientCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var wall = Stopwatch.StartNew();
+        await DelayUntil(windowStart).ConfigureAwait(false);
+        Process self = Process.GetCurrentProcess();
+        TimeSpan cpu0 = ProcessCpu(service), selfCpu0 = ProcessCpu(self);
+        TimeSpan feederCpu0 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
         long peakRss = 0;
-        for (int s = 0; s < seconds; s++)
+        for (int s = 1; s <= o.Seconds; s++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            await DelayUntil(windowStart + (s * f)).ConfigureAwait(false);
             peakRss = Math.Max(peakRss, Rss(service));
         }
 
-        foreach (Client c in clients)
-        {
-            c.StopMeasuring();
-        }
-
-        double elapsed = wall.Elapsed.TotalSeconds;
-        TimeSpan cpu1 = ProcessCpu(service);
-        TimeSpan clientCpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+        TimeSpan cpu1 = ProcessCpu(service), selfCpu1 = ProcessCpu(self);
+        TimeSpan feederCpu1 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
         long rssEnd = Rss(service);
+        string loadAfter = LoadAverage();
+
+        // Let the window's last epochs arrive (late ones are what the latency is about), then stop.
+        await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(tasks).ConfigureAwait(false);
+        feederThread?.Join();
 
-        long delivered = clients.Sum(c => c.Received);
-        long dropped = clients.Sum(c => c.Dropped);
-        float[] latencies = [.. clients.SelectMany(c => c.Latencies)];
-        Array.Sort(latencies);
-        double expected = (double)receivers * rate * subscribers;
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(inv, $"measured {elapsed:0.0} s, load average {LoadAverage()}"));
-        Console.WriteLine(string.Create(inv, $"positions delivered: {delivered / elapsed:0} /s over {subscribers} subscribers (offered {expected:0} /s = {receivers} x {rate} Hz x {subscribers}); per subscriber min {clients.Min(c => c.Received) / elapsed:0} /s, max {clients.Max(c => c.Received) / elapsed:0} /s"));
-        Console.WriteLine(string.Create(inv, $"dropped (reported by the service in Position.dropped): {dropped}; client errors: {clients.Count(c => c.Error is not null)}"));
-        if (latencies.Length > 0)
+        double seconds = o.Seconds;
+        var result = new LoadResult { Receivers = o.Receivers };
+        Console.WriteLine($"measured {seconds:0} s, load average after {loadAfter}");
+        if (service.HasExited)
         {
-            Console.WriteLine(string.Create(inv, $"latency receive - epoch time, ms: p50 {Percentile(latencies, 0.50):0.0}, p90 {Percentile(latencies, 0.90):0.0}, p99 {Percentile(latencies, 0.99):0.0}, p99.9 {Percentile(latencies, 0.999):0.0}, max {latencies[^1]:0.0} ({latencies.Length} samples)"));
+            Console.WriteLine($"SERVICE EXITED with code {service.ExitCode} during the run (see --service-log)");
         }
 
-        Console.WriteLine(string.Create(inv, $"service process: CPU {(cpu1 - cpu0).TotalSeconds / elapsed * 100:0}% of one core ({Environment.ProcessorCount} cores), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
-        Console.WriteLine(string.Create(inv, $"client process (this one, {subscribers} subscribers): CPU {(clientCpu1 - clientCpu0).TotalSeconds / elapsed * 100:0}% of one core; client and service share the machine"));
-        foreach (Client c in clients.Where(c => c.Error is not null).Take(3))
+        if (feeder is not null)
         {
-            Console.WriteLine($"client error: {c.Error}");
+            Console.WriteLine(string.Create(inv, $"feeder: {feeder.Epochs} epochs, {feeder.Writes} writes, {feeder.Bytes / 1e6:0.0} MB in all; in the window {feeder.CompleteInWindow / seconds:0} epochs/s; write lateness vs UART schedule p50 {feeder.Lateness.PercentileMs(0.5):0.00} ms, p99 {feeder.Lateness.PercentileMs(0.99):0.00} ms, max {feeder.Lateness.MaxMs:0.0} ms; stalls (kernel buffer full) {feeder.Stalls}; receivers lost {feeder.Lost}{(feeder.Error is null ? "" : $"; ERROR {feeder.Error.Message}")}"));
         }
 
-        return 0;
+        long delivered = 0, expectedTotal = 0;
+        foreach (bool early in new[] { true, false })
+        {
+            Subscriber[] kind = [.. subscribers.Where(s => s.Early == early)];
+            if (kind.Length == 0)
+            {
+                continue;
+            }
+
+            string name = early ? "EARLY" : "COMPLETE";
+            long received = kind.Sum(s => s.Received);
+            long dropped = kind.Sum(s => s.Dropped);
+            long expected = feeder is null ? (long)o.Receivers * o.Rate * o.Seconds * kind.Length
+                : (early ? feeder.EarlyInWindow : feeder.CompleteInWindow) * kind.Length;
+            long missing = Math.Max(0, expected - received);
+            delivered += received;
+            expectedTotal += expected;
+            result.Dropped += dropped;
+            result.Missing += feeder is null ? 0 : missing;
+            Console.WriteLine(string.Create(inv, $"{name} x {kind.Length}: received {received / seconds:0} /s of {expected / seconds:0} /s fed ({(feeder is null ? "nominal" : "epochs written in the window x subscribers")}); dropped (Position.dropped) {dropped}; missing {(feeder is null ? "n/a" : missing)}; unmatched {kind.Sum(s => s.Unmatched)}; handed out before the stamped byte was written {kind.Sum(s => s.BeforeLastByte)}; per subscriber min {kind.Min(s => s.Received) / seconds:0} /s, max {kind.Max(s => s.Received) / seconds:0} /s"));
+            if (feeder is not null)
+            {
+                var h = new LatencyHistogram();
+                foreach (Subscriber s in kind)
+                {
+                    h.Merge(s.Latency);
+                }
+
+                string from = early ? "write of the last byte of the epoch's position sentences" : "write of the epoch's last byte";
+                Console.WriteLine(string.Create(inv, $"  latency {from} -> Position held by the subscriber, ms: p50 {h.PercentileMs(0.5):0.00}, p90 {h.PercentileMs(0.9):0.00}, p99 {h.PercentileMs(0.99):0.00}, p99.9 {h.PercentileMs(0.999):0.00}, max {h.MaxMs:0.0} ({h.Count} samples{(h.NegativeCount > 0 ? $", {h.NegativeCount} NEGATIVE" : "")})"));
+                result.WorstP99Ms = Math.Max(result.WorstP99Ms, h.PercentileMs(0.99));
+                if (early)
+                {
+                    result.EarlyP99Ms = h.PercentileMs(0.99);
+                }
+                else
+                {
+                    result.CompleteP99Ms = h.PercentileMs(0.99);
+                }
+            }
+        }
+
+        double serviceCores = (cpu1 - cpu0).TotalSeconds / seconds;
+        result.ServiceCores = serviceCores;
+        result.RssMb = peakRss / 1e6;
+        result.DeliveredPerSecond = delivered / seconds;
+        result.OfferedPerSecond = expectedTotal / seconds;
+        Console.WriteLine(string.Create(inv, $"delivered {delivered / seconds:0} positions/s of {expectedTotal / seconds:0} /s"));
+        Console.WriteLine(string.Create(inv, $"service process: CPU {serviceCores:0.00} cores ({Environment.ProcessorCount} on the machine), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
+        Console.WriteLine(string.Create(inv, $"harness process: CPU {(selfCpu1 - selfCpu0).TotalSeconds / seconds:0.00} cores, of which the feeder thread {(feederCpu1 - feederCpu0).TotalSeconds / seconds:0.00} (the rest: {o.Subscribers} subscribers, gRPC client, GC)"));
+        if (feeder is not null && feeder.Lateness.PercentileMs(0.99) > FeederLateMs)
+        {
+            Console.WriteLine(string.Create(inv, $"INVALID: the feeder ran behind its UART schedule (p99 {feeder.Lateness.PercentileMs(0.99):0.0} ms late, > {FeederLateMs} ms): the machine could not run the feed as paced, so the service saw bursts, not a paced load"));
+        }
+
+        foreach (Subscriber s in subscribers.Where(s => s.Error is not null).Take(3))
+        {
+            Console.WriteLine($"subscriber error: {s.Error}");
+        }
+
+        bool clean = result.Dropped == 0 && result.Missing == 0 && subscribers.All(s => s.Error is null) && feeder?.Error is null && (feeder?.Stalls ?? 0) == 0 && !service.HasExited;
+        Console.WriteLine(string.Create(inv, $"target (1,000 x 10 Hz, 10 subscribers): no drops {(clean ? "yes" : "NO")}, p99 <= 5 ms {(feeder is null ? "n/a" : result.WorstP99Ms <= 5 ? "yes" : "NO")}, CPU <= 1.5 cores {(serviceCores <= 1.5 ? "yes" : "NO")}, RSS <= 300 MB {(result.RssMb <= 300 ? "yes" : "NO")}"));
+        return result;
     }
 
     private static async Task<bool> WaitForReceiversAsync(Uri address, int receivers, TimeSpan timeout)
@@ -196,7 +341,7 @@ internal static class LoadHarness
             try
             {
                 ListReceiversResponse r = await client.ListReceiversAsync(new ListReceiversRequest()).ResponseAsync.ConfigureAwait(false);
-                if (r.Receivers.Count >= receivers)
+                if (r.Receivers.Count(s => s.State == ConnectionState.Connected) >= receivers)
                 {
                     return true;
                 }
@@ -212,7 +357,14 @@ internal static class LoadHarness
         return false;
     }
 
-    private static double Percentile(float[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    private static async Task DelayUntil(long timestamp)
+    {
+        long wait = timestamp - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency)).ConfigureAwait(false);
+        }
+    }
 
     private static int Int(string s) => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
 
@@ -249,58 +401,58 @@ internal static class LoadHarness
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    /// <summary>One subscriber: its own channel (HTTP/2 connection) and StreamPositions call.</summary>
-    private sealed class Client(Uri address, StreamPositionsRequest request)
+    private sealed class LoadOptions
     {
-        private readonly List<float> _latencies = new(1 << 20);
-        private volatile bool _measuring;
+        public string Transport { get; set; } = "tcp";
 
-        public long Received { get; private set; }
+        public int Receivers { get; set; } = 1000;
 
-        public long Dropped { get; private set; }
+        public int Rate { get; set; } = 10;
 
-        public Exception? Error { get; private set; }
+        public int Subscribers { get; set; } = 10;
 
-        public IReadOnlyList<float> Latencies => _latencies;
+        public string Delivery { get; set; } = "both";
 
-        public void StartMeasuring() => _measuring = true;
+        public bool Staggered { get; set; }
 
-        public void StopMeasuring() => _measuring = false;
+        public int Baud { get; set; } = 115200;
 
-        public async Task RunAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                using GrpcChannel channel = GrpcChannel.ForAddress(address);
-                var client = new Positions.PositionsClient(channel);
-                using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
-                await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (!_measuring)
-                    {
-                        continue;
-                    }
+        public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(1);
 
-                    Received++;
-                    Dropped += (long)p.Dropped;
-                    if (p.Time is { } time)
-                    {
-                        _latencies.Add((float)(DateTime.UtcNow - time.ToDateTime()).TotalMilliseconds);
-                    }
-                }
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
-            {
-                // Stopped by the harness.
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped by the harness.
-            }
-            catch (RpcException e)
-            {
-                Error = e;
-            }
-        }
+        public int Seconds { get; set; } = 30;
+
+        public int Warmup { get; set; } = 10;
+
+        public bool Satellites { get; set; }
+
+        public string? ServiceLog { get; set; }
+
+        public string SeedPath { get; set; } = Path.Combine(Corpus.RepositoryRoot, "seeds", "park-vehicle-rtk-10hz.nmea");
+    }
+
+    private sealed class LoadResult
+    {
+        public int Receivers { get; init; }
+
+        public long Dropped { get; set; }
+
+        public long Missing { get; set; }
+
+        public double EarlyP99Ms { get; set; } = double.NaN;
+
+        public double CompleteP99Ms { get; set; } = double.NaN;
+
+        public double WorstP99Ms { get; set; }
+
+        public double ServiceCores { get; set; }
+
+        public double RssMb { get; set; }
+
+        public double DeliveredPerSecond { get; set; }
+
+        public double OfferedPerSecond { get; set; }
+
+        public string SummaryLine => string.Create(CultureInfo.InvariantCulture,
+            $"{Receivers,6} receivers: delivered {DeliveredPerSecond:0}/{OfferedPerSecond:0} /s, dropped {Dropped}, missing {Missing}, p99 EARLY {EarlyP99Ms:0.0} ms, COMPLETE {CompleteP99Ms:0.0} ms, service {ServiceCores:0.00} cores, RSS peak {RssMb:0} MB");
     }
 }

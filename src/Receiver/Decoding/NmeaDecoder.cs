@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
@@ -13,6 +14,16 @@ public sealed record NmeaDecoderOptions
 
     /// <summary>Reject sentences without <c>*hh</c> (default false: accepted and counted, as gpsd does).</summary>
     public bool RequireChecksum { get; init; }
+
+    /// <summary>
+    /// In <see cref="NmeaDecoder.RunAsync"/>, hand out the open epoch when no byte has come for a
+    /// quarter of the receiver's cycle (learned from successive epoch times), as gpsd ends a cycle
+    /// on a timeout: the assembler cannot know that a sentence it has always seen (GST after GSA)
+    /// will not come this time (an outage epoch), and would otherwise hold the epoch until the next
+    /// one begins. Default false (files and pipes have no meaningful silences); the receiver
+    /// workers turn it on.
+    /// </summary>
+    public bool IdleFlush { get; init; }
 }
 
 /// <summary>
@@ -22,13 +33,23 @@ public sealed record NmeaDecoderOptions
 /// </summary>
 public sealed class NmeaDecoder
 {
+    private const int MaxCycleMs = 2000;
+    private const double MinIdleMs = 5;
+
     private readonly bool _requireChecksum;
+    private readonly CycleTap? _cycle;
 
     /// <summary>Creates a decoder for one receiver.</summary>
     public NmeaDecoder(string receiver, IEpochSink sink, NmeaDecoderOptions? options = null)
     {
         options ??= new NmeaDecoderOptions();
         Framer = new NmeaFramer(options.MaxSentenceLength);
+        if (options.IdleFlush)
+        {
+            _cycle = new CycleTap(sink);
+            sink = _cycle;
+        }
+
         Assembler = new EpochAssembler(receiver, sink);
         _requireChecksum = options.RequireChecksum;
     }
@@ -101,14 +122,55 @@ public sealed class NmeaDecoder
         }
     }
 
-    /// <summary>Reads a pipe to its end (or cancellation), decoding as bytes arrive.</summary>
+    /// <summary>
+    /// How long a silence hands out the open epoch (<see cref="NmeaDecoderOptions.IdleFlush"/>):
+    /// a quarter of the last interval between epoch times, at least 5 ms; null when idle flush is
+    /// off, no cycle is known yet, or the open epoch has not had its position sentences yet
+    /// (nothing is open, or a silence cut the epoch's head: handing that out would split it).
+    /// </summary>
+    public TimeSpan? IdleFlushAfter =>
+        _cycle is { CycleMs: > 0, PositionPending: true } c ? TimeSpan.FromMilliseconds(Math.Max(MinIdleMs, c.CycleMs / 4.0)) : null;
+
+    /// <summary>
+    /// Reads a pipe to its end (or cancellation), decoding as bytes arrive. With idle flush on, a
+    /// timer cancels the pending read after <see cref="IdleFlushAfter"/> of silence and the loop
+    /// flushes the assembler itself (so the assembler is only ever touched by this loop); a
+    /// <see cref="PipeReader.CancelPendingRead"/> from elsewhere then does not end the loop.
+    /// </summary>
     public async Task RunAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        IdleTimer? idle = _cycle is null ? null : new IdleTimer(reader);
+        try
+        {
+            await ReadLoopAsync(reader, idle, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            idle?.Dispose();
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader reader, IdleTimer? idle, CancellationToken cancellationToken)
+    {
         long carried = 0;
+        long lastBytes = Stopwatch.GetTimestamp();
         while (true)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ValueTask<ReadResult> read = reader.ReadAsync(cancellationToken);
+            bool armed = false;
+            if (idle is not null && !read.IsCompleted && IdleFlushAfter is { } after)
+            {
+                idle.Arm(after);
+                armed = true;
+            }
+
+            ReadResult result = await read.ConfigureAwait(false);
+            if (armed)
+            {
+                idle!.Disarm();
+            }
+
             ReadOnlySequence<byte> buffer = result.Buffer;
 
             // The first `carried` bytes are an incomplete sentence already counted and tapped.
@@ -122,11 +184,99 @@ public sealed class NmeaDecoder
             Decode(ref buffer, result.IsCompleted);
             carried = buffer.Length;
 
+            bool silent = fresh.IsEmpty;
+            if (!silent)
+            {
+                lastBytes = Stopwatch.GetTimestamp();
+            }
+
             // Consumed up to what was decoded; examined everything, so the next read waits for new bytes.
             reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
+
+            if (result.IsCompleted)
             {
                 break;
+            }
+
+            if (result.IsCanceled)
+            {
+                if (idle is null)
+                {
+                    break;
+                }
+
+                // With the idle timer, a cancelled read is the timer's (it owns CancelPendingRead;
+                // the worker stops through the token). It may have fired just as bytes came, its
+                // cancel then ending a later read: flush only after a real silence of the idle time.
+                if (silent && IdleFlushAfter is { } idleAfter && Stopwatch.GetElapsedTime(lastBytes) >= idleAfter)
+                {
+                    Assembler.Flush();
+                }
+            }
+        }
+    }
+
+    // Learns the cycle from the epochs' times, and whether the open epoch has had its position.
+    private sealed class CycleTap(IEpochSink inner) : IEpochSink
+    {
+        private int? _lastTime;
+
+        public int CycleMs { get; private set; }
+
+        public bool PositionPending { get; private set; }
+
+        public void OnPosition(Epoch epoch)
+        {
+            PositionPending = true;
+            inner.OnPosition(epoch);
+        }
+
+        public void OnEpoch(Epoch epoch)
+        {
+            PositionPending = false;
+            if (epoch.TimeOfDayMs is { } t)
+            {
+                if (_lastTime is { } last && t - last is > 0 and <= MaxCycleMs)
+                {
+                    CycleMs = t - last;
+                }
+
+                _lastTime = t;
+            }
+
+            inner.OnEpoch(epoch);
+        }
+    }
+
+    // One timer per connection, re-armed while a read waits; firing cancels that read.
+    private sealed class IdleTimer : IDisposable
+    {
+        private readonly Timer _timer;
+
+        public IdleTimer(PipeReader reader)
+        {
+            _timer = new Timer(static s => ((IdleTimer)s!).Fire(), this, Timeout.Infinite, Timeout.Infinite);
+            Reader = reader;
+        }
+
+        private PipeReader Reader { get; }
+
+        public void Arm(TimeSpan after) => _timer.Change(after, Timeout.InfiniteTimeSpan);
+
+        public void Disarm() => _timer.Change(Timeout.Infinite, Timeout.Infinite);
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Fire()
+        {
+            try
+            {
+                Reader.CancelPendingRead();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                // The connection ended as the timer fired (Dispose does not wait for a running
+                // callback): nothing to cancel, and a throw here would end the process.
             }
         }
     }

@@ -17,6 +17,13 @@ public sealed record ReceiverOptions
     /// <summary>A connected receiver that sends no sentence for this long is reported Stale (default 5 s).</summary>
     public TimeSpan StaleAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Hand out an open epoch after a quarter of the receiver's cycle without bytes (default true;
+    /// see <see cref="NmeaDecoderOptions.IdleFlush"/>): an epoch that lacks a sentence its cycle
+    /// usually ends with is then not held until the next epoch begins.
+    /// </summary>
+    public bool IdleFlush { get; init; } = true;
+
     /// <summary>Sentence options (length cap, checksum policy).</summary>
     public NmeaDecoderOptions Decoder { get; init; } = new();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Tests.Support;
 using BeidouHub.Receiver.Workers;
@@ -111,6 +112,73 @@ public class TcpWorkerTests
         await Eventually.True(() => worker.State != ReceiverState.Connected, "peer closed");
         await stop.CancelAsync();
         await run;
+        Assert.Equal(expected, EpochText.Of(sink.Snapshot()));
+    }
+
+    [Fact]
+    public async Task RunAsync_EpochWithoutItsLastSentenceThenSilence_HandedOutWithoutTheNextEpoch()
+    {
+        // Five 1 Hz cycles teach that ZDA ends the cycle; the sixth lacks its ZDA (a receiver
+        // that drops a sentence) and nothing follows: the idle flush hands it out anyway.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var sink = new ConcurrentSink();
+        using ReceiverWorker worker = Worker(port, sink);
+        using var stop = new CancellationTokenSource();
+        Task run = worker.RunAsync(stop.Token);
+        try
+        {
+            using Socket peer = await listener.AcceptSocketAsync();
+            await peer.SendAsync(NmeaText.Bytes(CycleBuilder.Cycles(5).Concat(CycleBuilder.Cycle(5).SkipLast(1))));
+            await Eventually.True(() => sink.Count == 6, "the sixth epoch without its ZDA, with the connection still open");
+            Assert.Equal(ReceiverState.Connected, worker.State);
+        }
+        finally
+        {
+            listener.Stop();
+            await stop.CancelAsync();
+            await run;
+        }
+
+        List<Epoch> epochs = sink.Snapshot();
+        Assert.Equal(Enumerable.Range(0, 6).Select(s => (DateTime?)CycleBuilder.Start.AddSeconds(s)), epochs.Select(e => e.UtcTime));
+        Assert.Equal(CycleBuilder.LatitudeDegrees(5), epochs[5].Latitude!.Value, 9);
+    }
+
+    [Fact]
+    public async Task RunAsync_SentencesWithGapsShorterThanAQuarterCycle_SameEpochsAsDecode()
+    {
+        // 1 Hz cycles sentence by sentence, 20 ms apart: no gap is a quarter of the cycle, so
+        // the idle flush never cuts an epoch.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        List<string> lines = [.. CycleBuilder.Cycles(4)];
+        List<string> expected = EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test"));
+        var sink = new ConcurrentSink();
+        using ReceiverWorker worker = Worker(port, sink);
+        using var stop = new CancellationTokenSource();
+        Task run = worker.RunAsync(stop.Token);
+        try
+        {
+            using Socket peer = await listener.AcceptSocketAsync();
+            peer.NoDelay = true;
+            foreach (string line in lines)
+            {
+                await peer.SendAsync(NmeaText.Bytes([line]));
+                await Task.Delay(20);
+            }
+
+            await Eventually.True(() => sink.Count == 4, "every epoch");
+        }
+        finally
+        {
+            listener.Stop();
+            await stop.CancelAsync();
+            await run;
+        }
+
         Assert.Equal(expected, EpochText.Of(sink.Snapshot()));
     }
 

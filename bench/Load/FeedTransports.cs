@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace BeidouHub.Bench.Load;
+
+/// <summary>
+/// Where the feeder writes receiver i's bytes. Writes never block (the feeder is one thread for
+/// all receivers): they return how many bytes the kernel took, and the feeder keeps the rest.
+/// </summary>
+internal interface IFeedTransport : IDisposable
+{
+    /// <summary>The source URI the service is configured with for receiver i.</summary>
+    string SourceUri(int receiver);
+
+    /// <summary>Waits until the service holds every receiver's connection (TCP: accepted).</summary>
+    Task ConnectAsync(TimeSpan timeout);
+
+    /// <summary>Writes what the kernel takes now; returns that count (0 when its buffer is full).</summary>
+    int Write(int receiver, ReadOnlySpan<byte> bytes);
+}
+
+/// <summary>
+/// TCP over loopback: one listener per receiver (the service's TcpSource is a client, and the
+/// port is what tells the harness which receiver a connection is), non-blocking sends, Nagle off.
+/// </summary>
+internal sealed class TcpFeedTransport : IFeedTransport
+{
+    private readonly TcpListener[] _listeners;
+    private readonly Socket?[] _sockets;
+
+    public TcpFeedTransport(int receivers)
+    {
+        _listeners = new TcpListener[receivers];
+        _sockets = new Socket?[receivers];
+        for (int i = 0; i < receivers; i++)
+        {
+            _listeners[i] = new TcpListener(IPAddress.Loopback, 0);
+            _listeners[i].Start(1);
+        }
+    }
+
+    public string SourceUri(int receiver) => $"tcp://127.0.0.1:{((IPEndPoint)_listeners[receiver].LocalEndpoint).Port}";
+
+    public async Task ConnectAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await Task.WhenAll(_listeners.Select(async (l, i) =>
+        {
+            Socket s = await l.AcceptSocketAsync(cts.Token).ConfigureAwait(false);
+            s.NoDelay = true;
+            s.Blocking = false;
+            _sockets[i] = s;
+            l.Stop();
+        })).ConfigureAwait(false);
+    }
+
+    public int Write(int receiver, ReadOnlySpan<byte> bytes)
+    {
+        int sent = _sockets[receiver]!.Send(bytes, SocketFlags.None, out SocketError error);
+        return error is SocketError.Success or SocketError.WouldBlock ? Math.Max(0, sent)
+            : throw new IOException($"receiver {receiver}: send failed: {error}");
+    }
+
+    public void Dispose()
+    {
+        foreach (TcpListener l in _listeners)
+        {
+            l.Dispose();
+        }
+
+        foreach (Socket? s in _sockets)
+        {
+            s?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// Real pseudo-terminals (posix_openpt), the serial path: the service opens each slave with
+/// System.IO.Ports as it would /dev/ttyUSB0; the feeder writes the master, non-blocking. A pty
+/// has no baud rate: the feeder's own pacing is what spreads the bytes.
+/// </summary>
+internal sealed partial class PtyFeedTransport : IFeedTransport
+{
+    private const int ORdWr = 2;
+    private const int ONoCtty = 0x100;
+    private const int ONonBlock = 0x800;
+    private const int FGetFl = 3;
+    private const int FSetFl = 4;
+    private const int EAgain = 11;
+
+    private readonly int[] _masters;
+    private readonly string[] _slaves;
+
+    public PtyFeedTransport(int receivers)
+    {
+        _masters = new int[receivers];
+        _slaves = new string[receivers];
+        Array.Fill(_masters, -1);
+        byte[] name = new byte[256];
+        for (int i = 0; i < receivers; i++)
+        {
+            int fd = posix_openpt(ORdWr | ONoCtty);
+            if (fd < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                Dispose();
+                throw new IOException($"posix_openpt failed for pty {i} of {receivers}: errno {errno} (see /proc/sys/kernel/pty/max and /proc/sys/kernel/pty/nr)");
+            }
+
+            _masters[i] = fd;
+            if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, (nuint)name.Length) != 0 || fcntl(fd, FSetFl, fcntl(fd, FGetFl, 0) | ONonBlock) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                Dispose();
+                throw new IOException($"grantpt/unlockpt/ptsname_r/fcntl failed: errno {errno}");
+            }
+
+            _slaves[i] = Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
+        }
+    }
+
+    // The baud parameter is what an operator would write; a pty ignores it.
+    public string SourceUri(int receiver) => $"serial://{_slaves[receiver]}?baud=115200";
+
+    // The service reports Connected once System.IO.Ports has opened the slave; the harness waits
+    // for that through ListReceivers (LoadHarness), not here.
+    public Task ConnectAsync(TimeSpan timeout) => Task.CompletedTask;
+
+    public unsafe int Write(int receiver, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+        {
+            nint n = write(_masters[receiver], p, (nuint)bytes.Length);
+            if (n >= 0)
+            {
+                return (int)n;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            return errno == EAgain ? 0 : throw new IOException($"receiver {receiver}: write to pty master failed: errno {errno}");
+        }
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < _masters.Length; i++)
+        {
+            if (_masters[i] >= 0)
+            {
+                _ = close(_masters[i]);
+                _masters[i] = -1;
+            }
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int posix_openpt(int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int grantpt(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int unlockpt(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int ptsname_r(int fd, [Out] byte[] buffer, nuint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using BeidouHub.Protocol.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace BeidouHub.Bench.Load;
+
+/// <summary>
+/// One gRPC subscriber: its own channel (one HTTP/2 connection) and StreamPositions call. For each
+/// Position it holds, it takes the Stopwatch time, finds the epoch by (receiver id, time of day)
+/// and subtracts the feeder's stamp of that epoch (EARLY or COMPLETE, as the position says).
+/// Counts only epochs whose stamp lies in the measured window, so "received" compares with the
+/// feeder's count of epochs written in that window. Without a feeder (replay) it counts by
+/// receive time and measures no latency.
+/// </summary>
+internal sealed class Subscriber(Uri address, StreamPositionsRequest request, SeedEpochs? seed, Feeder? feeder, long windowStart, long windowEnd)
+{
+    public bool Early => request.Delivery == Delivery.Early;
+
+    public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>Positions of the window received.</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Position.dropped summed over messages received in the window.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Positions whose epoch the feeder no longer (or never) knew: should stay 0.</summary>
+    public long Unmatched { get; private set; }
+
+    /// <summary>
+    /// Positions received before the feeder wrote the byte they are measured from: a COMPLETE
+    /// epoch handed out before its last sentence (the assembler ended the cycle too soon).
+    /// </summary>
+    public long BeforeLastByte { get; private set; }
+
+    /// <summary>Positions of the other delivery kind (the snapshot at subscription, a complete one, is expected).</summary>
+    public long OtherKind { get; private set; }
+
+    public Exception? Error { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using GrpcChannel channel = GrpcChannel.ForAddress(address);
+            var client = new Positions.PositionsClient(channel);
+            using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
+            await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                long now = Stopwatch.GetTimestamp();
+                if (feeder is null)
+                {
+                    if (now >= windowStart && now < windowEnd)
+                    {
+                        Received++;
+                        Dropped += (long)p.Dropped;
+                    }
+
+                    continue;
+                }
+
+                if (p.Complete == Early)
+                {
+                    OtherKind++;
+                    continue;
+                }
+
+                long stamp = seed!.TryIndexOf((int)p.TimeOfDayMs, out int epoch) && TryReceiverIndex(p.ReceiverId, out int receiver)
+                    ? feeder.Stamp(receiver, epoch, p.Complete)
+                    : 0;
+                if (stamp <= 0)
+                {
+                    if (stamp == 0)
+                    {
+                        Unmatched++;
+                    }
+                    else
+                    {
+                        BeforeLastByte++;
+                    }
+
+                    continue;
+                }
+
+                if (stamp >= windowStart && stamp < windowEnd)
+                {
+                    Received++;
+                    Dropped += (long)p.Dropped;
+                    Latency.Add(now - stamp);
+                }
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        {
+            // Stopped by the harness.
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped by the harness.
+        }
+        catch (RpcException e)
+        {
+            Error = e;
+        }
+    }
+
+    // Receiver ids are "rx-{index}".
+    internal static bool TryReceiverIndex(string id, out int index)
+    {
+        index = 0;
+        int dash = id.LastIndexOf('-');
+        if (dash < 0 || dash == id.Length - 1)
+        {
+            return false;
+        }
+
+        for (int i = dash + 1; i < id.Length; i++)
+        {
+            int d = id[i] - '0';
+            if ((uint)d > 9)
+            {
+                return false;
+            }
+
+            index = (index * 10) + d;
+        }
+
+        return true;
+    }
+}
