@@ -28,7 +28,7 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         PositionShape shape = PositionShape.From(request.Coordinates, request.IncludeSatellites);
         using Subscription<PositionUpdate> sub = _hub.SubscribePositions(filter);
         LogSubscribed(_logger, "positions", context.Peer, _hub.SubscriberCount);
-        await Pump(sub, u => ProtoMapping.ToProto(u, shape, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+        await Pump(sub, u => ProtoMapping.ToSharedProto(u, shape, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
     }
 
     public override Task<GetLatestPositionsResponse> GetLatestPositions(GetLatestPositionsRequest request, ServerCallContext context)

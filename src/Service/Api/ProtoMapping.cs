@@ -27,10 +27,44 @@ internal readonly record struct PositionShape(bool Grid, bool Park, bool Gcj02, 
     }
 }
 
+/// <summary>A position message shared by the subscribers of one shape (see <see cref="ProtoMapping.ToSharedProto"/>).</summary>
+internal sealed record SharedPosition(PositionShape Shape, Position Message);
+
 /// <summary>Domain values to beidouhub.v1 messages: strings and protobuf objects are made here, at the edge.</summary>
 internal static class ProtoMapping
 {
 
+    /// <summary>
+    /// The message for a stream subscriber: built once per update and shape and shared by every
+    /// subscriber that asked for that shape (the writers only read it while serialising); a
+    /// subscriber with drops to report gets its own copy. Never mutate the result.
+    /// </summary>
+    public static Position ToSharedProto(PositionUpdate u, PositionShape shape, long dropped)
+    {
+        Position shared;
+        if (u.WireCache is SharedPosition cached && cached.Shape == shape)
+        {
+            shared = cached.Message;
+        }
+        else
+        {
+            shared = ToProto(u, shape, dropped: 0);
+
+            // Last writer wins: subscribers of another shape may replace it, which only costs a rebuild.
+            u.WireCache = new SharedPosition(shape, shared);
+        }
+
+        if (dropped == 0)
+        {
+            return shared;
+        }
+
+        Position own = shared.Clone();
+        own.Dropped = (ulong)dropped;
+        return own;
+    }
+
+    /// <summary>A new message the caller owns.</summary>
     public static Position ToProto(PositionUpdate u, PositionShape shape, long dropped)
     {
         var p = new Position
@@ -61,19 +95,71 @@ internal static class ProtoMapping
             p.Time = Timestamp.FromDateTime(time);
         }
 
-        Set(u.Latitude, v => p.Latitude = v);
-        Set(u.Longitude, v => p.Longitude = v);
-        Set(u.AltitudeMsl, v => p.AltitudeMsl = v);
-        Set(u.GeoidSeparation, v => p.GeoidSeparation = v);
-        Set(u.SpeedMps, v => p.SpeedMps = v);
-        Set(u.CourseDeg, v => p.CourseDeg = v);
-        Set(u.Hdop, v => p.Hdop = v);
-        Set(u.Vdop, v => p.Vdop = v);
-        Set(u.Pdop, v => p.Pdop = v);
-        Set(u.SigmaLatitude, v => p.SigmaLatitudeM = v);
-        Set(u.SigmaLongitude, v => p.SigmaLongitudeM = v);
-        Set(u.SigmaAltitude, v => p.SigmaAltitudeM = v);
-        Set(u.DiffAge, v => p.CorrectionAgeS = v);
+        if (u.Latitude is { } latitude)
+        {
+            p.Latitude = latitude;
+        }
+
+        if (u.Longitude is { } longitude)
+        {
+            p.Longitude = longitude;
+        }
+
+        if (u.AltitudeMsl is { } altitude)
+        {
+            p.AltitudeMsl = altitude;
+        }
+
+        if (u.GeoidSeparation is { } separation)
+        {
+            p.GeoidSeparation = separation;
+        }
+
+        if (u.SpeedMps is { } speed)
+        {
+            p.SpeedMps = speed;
+        }
+
+        if (u.CourseDeg is { } course)
+        {
+            p.CourseDeg = course;
+        }
+
+        if (u.Hdop is { } hdop)
+        {
+            p.Hdop = hdop;
+        }
+
+        if (u.Vdop is { } vdop)
+        {
+            p.Vdop = vdop;
+        }
+
+        if (u.Pdop is { } pdop)
+        {
+            p.Pdop = pdop;
+        }
+
+        if (u.SigmaLatitude is { } sigmaLatitude)
+        {
+            p.SigmaLatitudeM = sigmaLatitude;
+        }
+
+        if (u.SigmaLongitude is { } sigmaLongitude)
+        {
+            p.SigmaLongitudeM = sigmaLongitude;
+        }
+
+        if (u.SigmaAltitude is { } sigmaAltitude)
+        {
+            p.SigmaAltitudeM = sigmaAltitude;
+        }
+
+        if (u.DiffAge is { } age)
+        {
+            p.CorrectionAgeS = age;
+        }
+
         if (u.DiffStation is { } station)
         {
             p.CorrectionStation = (uint)station;
@@ -239,12 +325,4 @@ internal static class ProtoMapping
         Navic = (uint)used[(int)Receiver.Satellites.Constellation.Navic],
         Sbas = (uint)used[(int)Receiver.Satellites.Constellation.Sbas],
     };
-
-    private static void Set(double? value, Action<double> set)
-    {
-        if (value is { } v)
-        {
-            set(v);
-        }
-    }
 }

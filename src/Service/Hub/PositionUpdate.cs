@@ -75,6 +75,19 @@ internal sealed record PositionUpdate
     /// <summary>When the service handed the update out (for ages and latency).</summary>
     public DateTimeOffset PublishedAt { get; init; }
 
+    /// <summary>
+    /// The wire form the API layer built for the most recent subscriber shape, shared by the
+    /// subscribers of that shape (one message per update instead of one per subscriber). Not part
+    /// of the update's value: do not derive updates with <c>with</c> (the copy would carry it).
+    /// </summary>
+    public object? WireCache
+    {
+        get => Volatile.Read(ref _wireCache);
+        set => Volatile.Write(ref _wireCache, value);
+    }
+
+    private object? _wireCache;
+
     /// <summary>How a quality filter ranks this position: 0 none, 1 fix, 2 differential, 3 RTK float, 4 RTK fixed.</summary>
     public int QualityRank => !Latitude.HasValue ? 0 : Rtk switch
     {
