@@ -1,6 +1,7 @@
 using BeidouHub.Protocol.V1;
 using BeidouHub.Service.Hub;
 using Google.Protobuf.WellKnownTypes;
+using System.Threading.Channels;
 using Grpc.Core;
 
 namespace BeidouHub.Service.Api;
@@ -76,9 +77,17 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         CancellationToken cancel = both.Token;
         try
         {
-            await foreach (TUpdate update in sub.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
+            // A burst (a thousand receivers' epochs at the same GPS instant) goes out in one flush:
+            // while more updates are already queued, a write only appends to the response; the
+            // burst's last write flushes to the socket.
+            ChannelReader<TUpdate> reader = sub.Reader;
+            while (await reader.WaitToReadAsync(cancel).ConfigureAwait(false))
             {
-                await stream.WriteAsync(map(update), cancel).ConfigureAwait(false);
+                while (reader.TryRead(out TUpdate? update))
+                {
+                    stream.WriteOptions = reader.Count > 0 ? s_buffered : null;
+                    await stream.WriteAsync(map(update), cancel).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception e) when (e is SlowSubscriberException || (e is OperationCanceledException && sub.EndReason is SlowSubscriberException))
@@ -96,6 +105,8 @@ internal sealed partial class PositionsService : Positions.PositionsBase
             // The client went away; the using releases the subscription.
         }
     }
+
+    private static readonly WriteOptions s_buffered = new(WriteFlags.BufferHint);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "New {Kind} subscriber {Peer} ({Subscribers} subscribers)")]
     private static partial void LogSubscribed(ILogger logger, string kind, string peer, int subscribers);
