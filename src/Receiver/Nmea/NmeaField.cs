@@ -47,6 +47,38 @@ public static class NmeaField
         return ok;
     }
 
+    /// <summary>
+    /// <see cref="TryGetInt"/> with the common case inline: 1-3 plain digits (satellite numbers,
+    /// counts). Anything else goes to the general reader, so the result is the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryGetSmallInt(ReadOnlySpan<byte> field, out int? value)
+    {
+        if (field.Length is >= 1 and <= 3)
+        {
+            int n = 0;
+            int i = 0;
+            for (; i < field.Length; i++)
+            {
+                uint digit = (uint)(field[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+
+                n = (n * 10) + (int)digit;
+            }
+
+            if (i == field.Length)
+            {
+                value = n;
+                return true;
+            }
+        }
+
+        return TryGetInt(field, out value);
+    }
+
     /// <summary>Reads one character field such as a status (<c>A</c>/<c>V</c>) or a hemisphere.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryGetChar(ReadOnlySpan<byte> field, out byte? value)

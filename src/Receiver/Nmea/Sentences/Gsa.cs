@@ -113,41 +113,18 @@ public readonly struct Gsa
                 continue;
             }
 
-            if (!TrySmallNumber(slot, out int n) && (!NmeaField.TryParseInt(slot, out n) || n is < 0 or > 999))
+            if (!NmeaField.TryGetSmallInt(slot, out int? n) || n is < 0 or > 999)
             {
                 return false;
             }
 
             if (n > 0)
             {
-                numbers[count++] = (short)n;
+                numbers[count++] = (short)n.Value;
             }
         }
 
         gsa = new Gsa(selection, fixType, numbers, count, pdop, hdop, vdop, system, s.Talker);
-        return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TrySmallNumber(ReadOnlySpan<byte> field, out int value)
-    {
-        value = 0;
-        if (field.Length > 3)
-        {
-            return false;
-        }
-
-        foreach (byte b in field)
-        {
-            uint digit = (uint)(b - '0');
-            if (digit > 9)
-            {
-                return false;
-            }
-
-            value = (value * 10) + (int)digit;
-        }
-
         return true;
     }
 

@@ -55,9 +55,9 @@ public struct Gsv
             return false;
         }
 
-        bool ok = NmeaField.TryGetInt(s.Field(1), out int? total);
-        ok &= NmeaField.TryGetInt(s.Field(2), out int? number);
-        ok &= NmeaField.TryGetInt(s.Field(3), out int? inView);
+        bool ok = NmeaField.TryGetSmallInt(s.Field(1), out int? total);
+        ok &= NmeaField.TryGetSmallInt(s.Field(2), out int? number);
+        ok &= NmeaField.TryGetSmallInt(s.Field(3), out int? inView);
         if (!ok || total is null or < 1 or > 99 || number is null or < 1 || number > total || inView is < 0 or > 999)
         {
             return false;
@@ -102,7 +102,7 @@ public struct Gsv
         for (int g = 0; g < groups; g++)
         {
             int f = 4 + (g * 4);
-            ok = NmeaField.TryGetInt(s.Field(f), out int? sv);
+            ok = NmeaField.TryGetSmallInt(s.Field(f), out int? sv);
             ok &= TryGetRounded(s.Field(f + 1), -90, 90, out short? el);
             ok &= TryGetRounded(s.Field(f + 2), 0, 360, out short? az);
             ok &= TryGetRounded(s.Field(f + 3), 0, 99, out short? cn0);
