@@ -296,6 +296,13 @@ internal static class LoadHarness
 
                 string from = early ? "write of the last byte of the epoch's position sentences" : "write of the epoch's last byte";
                 Console.WriteLine(string.Create(inv, $"  latency {from} -> Position held by the subscriber, ms: p50 {h.PercentileMs(0.5):0.00}, p90 {h.PercentileMs(0.9):0.00}, p99 {h.PercentileMs(0.99):0.00}, p99.9 {h.PercentileMs(0.999):0.00}, max {h.MaxMs:0.0} ({h.Count} samples{(h.NegativeCount > 0 ? $", {h.NegativeCount} NEGATIVE" : "")})"));
+                var hub = new LatencyHistogram();
+                foreach (Subscriber s in kind)
+                {
+                    hub.Merge(s.FromPublish);
+                }
+
+                Console.WriteLine(string.Create(inv, $"    of which Position.published_at -> held (hub fan-out, gRPC, client; wall clocks): p50 {hub.PercentileMs(0.5):0.00}, p90 {hub.PercentileMs(0.9):0.00}, p99 {hub.PercentileMs(0.99):0.00}, max {hub.MaxMs:0.0}"));
                 result.WorstP99Ms = Math.Max(result.WorstP99Ms, h.PercentileMs(0.99));
                 if (early)
                 {

@@ -19,6 +19,9 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>The service's part: Position.published_at (service clock, same machine) to held.</summary>
+    public LatencyHistogram FromPublish { get; } = new();
+
     /// <summary>Positions of the window received.</summary>
     public long Received { get; private set; }
 
@@ -49,6 +52,7 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
             await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 long now = Stopwatch.GetTimestamp();
+                DateTime wallNow = DateTime.UtcNow;
                 if (feeder is null)
                 {
                     if (now >= windowStart && now < windowEnd)
@@ -88,6 +92,10 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
                     Received++;
                     Dropped += (long)p.Dropped;
                     Latency.Add(now - stamp);
+                    if (p.PublishedAt is { } published)
+                    {
+                        FromPublish.Add((long)((wallNow - published.ToDateTime()).TotalSeconds * Stopwatch.Frequency));
+                    }
                 }
             }
         }

@@ -95,6 +95,11 @@ internal static class ProtoMapping
             p.Time = Timestamp.FromDateTime(time);
         }
 
+        if (u.PublishedAt != default)
+        {
+            p.PublishedAt = Timestamp.FromDateTimeOffset(u.PublishedAt);
+        }
+
         if (u.Latitude is { } latitude)
         {
             p.Latitude = latitude;

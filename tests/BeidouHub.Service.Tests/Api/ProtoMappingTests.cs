@@ -26,6 +26,15 @@ public class ProtoMappingTests
     }
 
     [Fact]
+    public void ToProto_PublishedAt_OnTheWire()
+    {
+        PositionUpdate u = Update();
+        Position p = ProtoMapping.ToProto(u, s_plain, dropped: 0);
+
+        Assert.Equal(u.PublishedAt, p.PublishedAt.ToDateTimeOffset());
+    }
+
+    [Fact]
     public void ToSharedProto_WithDrops_OwnCopyAndTheSharedOneUntouched()
     {
         PositionUpdate u = Update();
@@ -69,5 +78,6 @@ public class ProtoMappingTests
         UsedPerConstellation = new int[ConstellationNames.Count],
         Satellites = [],
         Zones = ["main-gate"],
+        PublishedAt = new DateTimeOffset(2026, 11, 27, 2, 0, 0, 123, TimeSpan.Zero),
     };
 }
