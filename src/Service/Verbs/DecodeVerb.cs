@@ -123,7 +123,7 @@ internal static class DecodeVerb
                 }
                 catch (IOException e)
                 {
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    writer.Flush();
                     await stderr.WriteLineAsync($"decode: read failed after {decoder.Statistics.Bytes} bytes: {e.Message}").ConfigureAwait(false);
                     return 1;
                 }
