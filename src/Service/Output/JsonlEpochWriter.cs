@@ -39,6 +39,14 @@ internal sealed class JsonlEpochWriter : EpochWriter
     private static readonly byte[][] SignalFields = BuildSignalFields();
     private static readonly byte[][] UsedNames = BuildUsedNames();
 
+    // The doubles of the record (lat ... diffAge, northing, easting), each with the text it was
+    // last written as; a double's shortest round-trip text is at most 24 bytes (-1.2345678901234567E-308).
+    private const int CachedNumbers = 15;
+    private const int MaxNumberBytes = 32;
+
+    private readonly ulong[] _lastBits = new ulong[CachedNumbers];
+    private readonly byte[] _lastLength = new byte[CachedNumbers];
+    private readonly byte[] _lastText = new byte[CachedNumbers * MaxNumberBytes];
     private byte[] _buffer;
     private int _pending;
     private string? _receiver;
@@ -88,10 +96,10 @@ internal sealed class JsonlEpochWriter : EpochWriter
             Append(b, ref p, ",\"timeOfDay\":null"u8);
         }
 
-        Number(b, ref p, ",\"lat\":"u8, epoch.Latitude);
-        Number(b, ref p, ",\"lon\":"u8, epoch.Longitude);
-        Number(b, ref p, ",\"altMsl\":"u8, epoch.AltitudeMsl);
-        Number(b, ref p, ",\"geoidSep\":"u8, epoch.GeoidSeparation);
+        Number(b, ref p, ",\"lat\":"u8, epoch.Latitude, 0);
+        Number(b, ref p, ",\"lon\":"u8, epoch.Longitude, 1);
+        Number(b, ref p, ",\"altMsl\":"u8, epoch.AltitudeMsl, 2);
+        Number(b, ref p, ",\"geoidSep\":"u8, epoch.GeoidSeparation, 3);
         Append(b, ref p, ",\"quality\":"u8);
         if (epoch.Quality is { } q)
         {
@@ -114,15 +122,15 @@ internal sealed class JsonlEpochWriter : EpochWriter
             RtkState.Float => ",\"rtk\":\"float\""u8,
             _ => ",\"rtk\":\"none\""u8,
         });
-        Number(b, ref p, ",\"speedMps\":"u8, epoch.SpeedMps);
-        Number(b, ref p, ",\"courseDeg\":"u8, epoch.CourseDeg);
-        Number(b, ref p, ",\"hdop\":"u8, epoch.Hdop);
-        Number(b, ref p, ",\"vdop\":"u8, epoch.Vdop);
-        Number(b, ref p, ",\"pdop\":"u8, epoch.Pdop);
-        Number(b, ref p, ",\"sigmaLat\":"u8, epoch.SigmaLatitude);
-        Number(b, ref p, ",\"sigmaLon\":"u8, epoch.SigmaLongitude);
-        Number(b, ref p, ",\"sigmaAlt\":"u8, epoch.SigmaAltitude);
-        Number(b, ref p, ",\"diffAge\":"u8, epoch.DiffAge);
+        Number(b, ref p, ",\"speedMps\":"u8, epoch.SpeedMps, 4);
+        Number(b, ref p, ",\"courseDeg\":"u8, epoch.CourseDeg, 5);
+        Number(b, ref p, ",\"hdop\":"u8, epoch.Hdop, 6);
+        Number(b, ref p, ",\"vdop\":"u8, epoch.Vdop, 7);
+        Number(b, ref p, ",\"pdop\":"u8, epoch.Pdop, 8);
+        Number(b, ref p, ",\"sigmaLat\":"u8, epoch.SigmaLatitude, 9);
+        Number(b, ref p, ",\"sigmaLon\":"u8, epoch.SigmaLongitude, 10);
+        Number(b, ref p, ",\"sigmaAlt\":"u8, epoch.SigmaAltitude, 11);
+        Number(b, ref p, ",\"diffAge\":"u8, epoch.DiffAge, 12);
         Append(b, ref p, ",\"diffStation\":"u8);
         if (epoch.DiffStation is { } station)
         {
@@ -180,8 +188,8 @@ internal sealed class JsonlEpochWriter : EpochWriter
             {
                 Append(b, ref p, ",\"grid\":{\"epsg\":"u8);
                 Integer(b, ref p, Grid.Epsg);
-                Number(b, ref p, ",\"northing\":"u8, g.Northing);
-                Number(b, ref p, ",\"easting\":"u8, g.Easting);
+                Number(b, ref p, ",\"northing\":"u8, g.Northing, 13);
+                Number(b, ref p, ",\"easting\":"u8, g.Easting, 14);
                 b[p++] = (byte)'}';
             }
             else
@@ -238,17 +246,32 @@ internal sealed class JsonlEpochWriter : EpochWriter
         p += text.Length;
     }
 
-    private static void Number(Span<byte> b, ref int p, ReadOnlySpan<byte> name, double? value)
+    private void Number(Span<byte> b, ref int p, ReadOnlySpan<byte> name, double? value, int field)
     {
         Append(b, ref p, name);
-        if (value is { } v)
-        {
-            Number(b, ref p, v);
-        }
-        else
+        if (value is not { } v)
         {
             Append(b, ref p, "null"u8);
+            return;
         }
+
+        // A receiver repeats most values from one epoch to the next (DOPs, altitude, geoid
+        // separation; a standing receiver its position too): copy the text formatted last time.
+        ulong bits = BitConverter.DoubleToUInt64Bits(v);
+        Span<byte> last = _lastText.AsSpan(field * MaxNumberBytes, MaxNumberBytes);
+        int length = _lastLength[field];
+        if (length != 0 && bits == _lastBits[field])
+        {
+            last[..length].CopyTo(b[p..]);
+            p += length;
+            return;
+        }
+
+        int start = p;
+        Number(b, ref p, v);
+        b[start..p].CopyTo(last);
+        _lastLength[field] = (byte)(p - start);
+        _lastBits[field] = bits;
     }
 
     private static void Number(Span<byte> b, ref int p, double value)
