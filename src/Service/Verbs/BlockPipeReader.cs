@@ -6,8 +6,8 @@ namespace BeidouHub.Service.Verbs;
 /// <summary>
 /// A <see cref="PipeReader"/> over a stream that reads straight into one large contiguous buffer
 /// with synchronous reads, for the decode verb: one segment per read (the framer's fast path over
-/// one span), no thread-pool hop or segment chain per 4 KiB as <c>PipeReader.Create</c> gives,
-/// and one <c>read(2)</c> per <paramref name="blockSize"/> bytes of a file.
+/// one span), no thread-pool hop per read as <c>PipeReader.Create</c> over a synchronous
+/// <see cref="FileStream"/> takes, and one <c>read(2)</c> per <paramref name="blockSize"/> bytes of a file.
 /// <para>
 /// <paramref name="beforeWait"/> runs before each read that may wait for a writer (any input but
 /// a regular file): the decode verb flushes its output there, so epochs of a live pipe show as
