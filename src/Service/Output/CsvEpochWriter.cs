@@ -80,6 +80,12 @@ internal sealed class CsvEpochWriter : EpochWriter
 
     public override void Complete() => _text.Flush();
 
+    public override void Flush()
+    {
+        _text.Flush();
+        Output.Flush();
+    }
+
     public override void Dispose() => _text.Dispose();
 
     private static void Cell(StringBuilder row, double? value)

@@ -39,6 +39,12 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
 
     public abstract void OnEpoch(Epoch epoch);
 
+    /// <summary>
+    /// Hands what is written so far to the output and flushes it (the decode verb calls it before
+    /// it waits for more input, so a live pipe shows its epochs).
+    /// </summary>
+    public virtual void Flush() => Output.Flush();
+
     /// <summary>Writes whatever closes the document (GeoJSON lines, GPX end tags).</summary>
     public virtual void Complete()
     {

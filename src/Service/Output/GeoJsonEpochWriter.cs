@@ -117,6 +117,12 @@ internal sealed class GeoJsonEpochWriter : EpochWriter
         Output.Write("\n"u8);
     }
 
+    public override void Flush()
+    {
+        _json.Flush();
+        Output.Flush();
+    }
+
     public override void Dispose() => _json.Dispose();
 
     private static void Position(Utf8JsonWriter w, double lon, double lat, double? alt)

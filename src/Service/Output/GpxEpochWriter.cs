@@ -101,6 +101,12 @@ internal sealed class GpxEpochWriter : EpochWriter
         Output.Write("\n"u8);
     }
 
+    public override void Flush()
+    {
+        _xml.Flush();
+        Output.Flush();
+    }
+
     public override void Dispose() => _xml.Dispose();
 
     private void Optional(string name, double? value)

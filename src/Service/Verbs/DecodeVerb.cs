@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using BeidouHub.Geo;
 using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Nmea;
@@ -25,6 +24,9 @@ internal static class DecodeVerb
           --require-checksum reject sentences without *hh (default: accept, as gpsd does)
           --max-length N     longest accepted sentence in bytes (default 256)
         """;
+
+    /// <summary>Bytes read from the input at a time (one read of a file; a pipe gives what it has).</summary>
+    internal const int ReadBlockSize = 1 << 20;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stderr, Stream stdout, Stream stdin, CancellationToken cancellationToken)
     {
@@ -97,7 +99,7 @@ internal static class DecodeVerb
         {
             try
             {
-                input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, FileOptions.SequentialScan);
+                input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
@@ -117,13 +119,13 @@ internal static class DecodeVerb
                 var decoder = new NmeaDecoder(receiver, writer, options);
                 try
                 {
-                    PipeReader reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+                    var reader = new BlockPipeReader(input, ReadBlockSize, writer.Flush);
                     await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
                     await reader.CompleteAsync().ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    writer.Flush();
                     await stderr.WriteLineAsync($"decode: read failed after {decoder.Statistics.Bytes} bytes: {e.Message}").ConfigureAwait(false);
                     return 1;
                 }
