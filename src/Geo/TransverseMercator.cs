@@ -109,11 +109,12 @@ internal sealed class TransverseMercator
         (double sinLam, double cosLam) = Math.SinCos(lam);
 
         // Ellipsoidal latitude -> Gaussian latitude χ = φ + d, |d| < 0.0034 rad; sin d and cos d
-        // to d⁵ and d⁶ (the next terms are below 1e-20).
+        // to d⁵ and d⁶ (the next terms are below 1e-20), by reciprocals: everything after waits
+        // for these, and a division is four times a multiplication's latency.
         double d = _cbg.Sum(2 * sinPhi * cosPhi, (cosPhi * cosPhi) - (sinPhi * sinPhi));
         double d2 = d * d;
-        double sinD = d * (1 - (d2 / 6 * (1 - (d2 / 20))));
-        double cosD = 1 - (d2 / 2 * (1 - (d2 / 12 * (1 - (d2 / 30)))));
+        double sinD = d * (1 - (d2 * (1 / 6.0) * (1 - (d2 * (1 / 20.0)))));
+        double cosD = 1 - (d2 * 0.5 * (1 - (d2 * (1 / 12.0) * (1 - (d2 * (1 / 30.0))))));
         double sinChi = (sinPhi * cosD) + (cosPhi * sinD);
         double cosChi = (cosPhi * cosD) - (sinPhi * sinD);
 
