@@ -68,19 +68,14 @@ public static class Gcj02
         double sin2X = 2 * sinX * cosX;
         double sin6X = sin2X * (3 - (4 * sin2X * sin2X));
 
-        // Shared by both: the 6xπ and 2xπ terms (coordtransform computes them twice).
-        double harmonicX = ((20.0 * sin6X) + (20.0 * sin2X)) * 2.0 / 3.0;
+        // coordtransform adds each pair of sine terms times 2/3; here they are summed first and
+        // multiplied by 2/3 once (five divisions fewer), the 6xπ and 2xπ pair once for both.
+        double sinesX = (20.0 * sin6X) + (20.0 * sin2X);
         double sqrtAbsX = Math.Sqrt(Math.Abs(x));
-
-        double retLat = -100.0 + (2.0 * x) + (3.0 * y) + (0.2 * y * y) + (0.1 * x * y) + (0.2 * sqrtAbsX);
-        retLat += harmonicX;
-        retLat += ((20.0 * sinY) + (40.0 * sinY3)) * 2.0 / 3.0;
-        retLat += ((160.0 * sinY12) + (320 * sinY30)) * 2.0 / 3.0;
-
-        double retLon = 300.0 + x + (2.0 * y) + (0.1 * x * x) + (0.1 * x * y) + (0.1 * sqrtAbsX);
-        retLon += harmonicX;
-        retLon += ((20.0 * sinX) + (40.0 * sinX3)) * 2.0 / 3.0;
-        retLon += ((150.0 * sinX12) + (300.0 * sinX30)) * 2.0 / 3.0;
+        double retLat = -100.0 + (2.0 * x) + (3.0 * y) + (0.2 * y * y) + (0.1 * x * y) + (0.2 * sqrtAbsX)
+            + ((sinesX + (20.0 * sinY) + (40.0 * sinY3) + (160.0 * sinY12) + (320.0 * sinY30)) * (2.0 / 3.0));
+        double retLon = 300.0 + x + (2.0 * y) + (0.1 * x * x) + (0.1 * x * y) + (0.1 * sqrtAbsX)
+            + ((sinesX + (20.0 * sinX) + (40.0 * sinX3) + (150.0 * sinX12) + (300.0 * sinX30)) * (2.0 / 3.0));
 
         double sinLat = (sinU * Cos35) + (cosU * Sin35);
         double cosLat = (cosU * Cos35) - (sinU * Sin35);
