@@ -11,7 +11,8 @@ public static class Gcj02
 {
     private const double A = 6378245.0;
     private const double Ee = 0.00669342162296594323;
-
+    private const double Sin35 = 0.573576436351046096108; // sin 35 degrees
+    private const double Cos35 = 0.819152044288991789684; // cos 35 degrees
 
     /// <summary>
     /// True when the point gets no GCJ-02 offset. The box is coordtransform's
@@ -51,36 +52,59 @@ public static class Gcj02
         return FixedPointInverse.Invert<ForwardTransform>(gcj02, gcj02);
     }
 
+    // coordtransform transformlat/transformlng and the Krasovsky scaling. All twelve sines and
+    // cosines are of multiples of u = v π/180 (v = x or y): v π/60 = 3u, v π/30 = 6u,
+    // v π/12 = 15u, v π/3 = 60u, v π = 180u, and 2x π, 6x π for the longitude term; the
+    // latitude itself is y + 35 degrees. So x and y take one SinCos each and the rest follows
+    // by double-, triple- and sum-angle identities. Their rounding (a few 1e-14 absolute at the
+    // top multiple) is that of the published 6·x·π argument itself: over China the result
+    // stays within one ulp of the output (3e-14 degree) of coordtransform's formula.
     private static void Offset(double lat, double lon, out double dLat, out double dLon)
     {
         double x = lon - 105.0;
         double y = lat - 35.0;
-        dLat = TransformLat(x, y);
-        dLon = TransformLon(x, y);
-        double radLat = lat / 180.0 * Math.PI;
-        double magic = Math.Sin(radLat);
-        magic = 1 - (Ee * magic * magic);
+        Sines(x, out double sinX30, out double sinX12, out double sinX3, out double sinX, out double cosX, out _, out _);
+        Sines(y, out double sinY30, out double sinY12, out double sinY3, out double sinY, out _, out double sinU, out double cosU);
+        double sin2X = 2 * sinX * cosX;
+        double sin6X = sin2X * (3 - (4 * sin2X * sin2X));
+
+        // coordtransform adds each pair of sine terms times 2/3; here they are summed first and
+        // multiplied by 2/3 once (five divisions fewer), the 6xπ and 2xπ pair once for both.
+        double sinesX = (20.0 * sin6X) + (20.0 * sin2X);
+        double sqrtAbsX = Math.Sqrt(Math.Abs(x));
+        double retLat = -100.0 + (2.0 * x) + (3.0 * y) + (0.2 * y * y) + (0.1 * x * y) + (0.2 * sqrtAbsX)
+            + ((sinesX + (20.0 * sinY) + (40.0 * sinY3) + (160.0 * sinY12) + (320.0 * sinY30)) * (2.0 / 3.0));
+        double retLon = 300.0 + x + (2.0 * y) + (0.1 * x * x) + (0.1 * x * y) + (0.1 * sqrtAbsX)
+            + ((sinesX + (20.0 * sinX) + (40.0 * sinX3) + (150.0 * sinX12) + (300.0 * sinX30)) * (2.0 / 3.0));
+
+        double sinLat = (sinU * Cos35) + (cosU * Sin35);
+        double cosLat = (cosU * Cos35) - (sinU * Sin35);
+        double magic = 1 - (Ee * sinLat * sinLat);
         double sqrtMagic = Math.Sqrt(magic);
-        dLat = dLat * 180.0 / (A * (1 - Ee) / (magic * sqrtMagic) * Math.PI);
-        dLon = dLon * 180.0 / (A / sqrtMagic * Math.Cos(radLat) * Math.PI);
+        dLat = retLat * (magic * sqrtMagic) * (180.0 / (A * (1 - Ee) * Math.PI));
+        dLon = retLon * sqrtMagic / cosLat * (180.0 / (A * Math.PI));
     }
 
-    private static double TransformLat(double x, double y)
+    // sin(v π/30), sin(v π/12), sin(v π/3), sin(v π), cos(v π), sin(v π/180), cos(v π/180)
+    // from one SinCos of u = v π/180.
+    private static void Sines(double v, out double sin6U, out double sin15U, out double sin60U, out double sin180U, out double cos180U,
+        out double sinU, out double cosU)
     {
-        double ret = -100.0 + (2.0 * x) + (3.0 * y) + (0.2 * y * y) + (0.1 * x * y) + (0.2 * Math.Sqrt(Math.Abs(x)));
-        ret += ((20.0 * Math.Sin(6.0 * x * Math.PI)) + (20.0 * Math.Sin(2.0 * x * Math.PI))) * 2.0 / 3.0;
-        ret += ((20.0 * Math.Sin(y * Math.PI)) + (40.0 * Math.Sin(y / 3.0 * Math.PI))) * 2.0 / 3.0;
-        ret += ((160.0 * Math.Sin(y / 12.0 * Math.PI)) + (320 * Math.Sin(y * Math.PI / 30.0))) * 2.0 / 3.0;
-        return ret;
-    }
-
-    private static double TransformLon(double x, double y)
-    {
-        double ret = 300.0 + x + (2.0 * y) + (0.1 * x * x) + (0.1 * x * y) + (0.1 * Math.Sqrt(Math.Abs(x)));
-        ret += ((20.0 * Math.Sin(6.0 * x * Math.PI)) + (20.0 * Math.Sin(2.0 * x * Math.PI))) * 2.0 / 3.0;
-        ret += ((20.0 * Math.Sin(x * Math.PI)) + (40.0 * Math.Sin(x / 3.0 * Math.PI))) * 2.0 / 3.0;
-        ret += ((150.0 * Math.Sin(x / 12.0 * Math.PI)) + (300.0 * Math.Sin(x / 30.0 * Math.PI))) * 2.0 / 3.0;
-        return ret;
+        (sinU, cosU) = Math.SinCos(v * (Math.PI / 180.0));
+        double sin3U = sinU * (3 - (4 * sinU * sinU));
+        double cos3U = cosU * ((4 * cosU * cosU) - 3);
+        sin6U = 2 * sin3U * cos3U;
+        double cos6U = (cos3U - sin3U) * (cos3U + sin3U);
+        double sin12U = 2 * sin6U * cos6U;
+        double cos12U = (cos6U - sin6U) * (cos6U + sin6U);
+        sin15U = (sin12U * cos3U) + (cos12U * sin3U);
+        double cos15U = (cos12U * cos3U) - (sin12U * sin3U);
+        double sin30U = 2 * sin15U * cos15U;
+        double cos30U = (cos15U - sin15U) * (cos15U + sin15U);
+        sin60U = 2 * sin30U * cos30U;
+        double cos60U = (cos30U - sin30U) * (cos30U + sin30U);
+        sin180U = sin60U * (3 - (4 * sin60U * sin60U));
+        cos180U = cos60U * ((4 * cos60U * cos60U) - 3);
     }
 
     private readonly struct ForwardTransform : IForwardTransform

@@ -33,6 +33,50 @@ public class Gcj02Tests
     }
 
     [Fact]
+    public void FromWgs84_GridOverChina_MatchesCoordtransformFormulaWithinPicodegree()
+    {
+        // Gcj02 derives the sines from two SinCos by angle identities; the published formula
+        // (transcribed below as coordtransform writes it, twelve Math.Sin) must agree everywhere
+        // in the box, not just at the four published points.
+        double worst = 0;
+        for (double lat = 3.9; lat <= 53.5; lat += 0.137)
+        {
+            for (double lon = 73.7; lon <= 135.0; lon += 0.173)
+            {
+                GeodeticPoint actual = Gcj02.FromWgs84(new GeodeticPoint(lat, lon));
+                (double expectedLat, double expectedLon) = CoordtransformWgs84ToGcj02(lat, lon);
+                worst = Math.Max(worst, Math.Max(Math.Abs(actual.Latitude - expectedLat), Math.Abs(actual.Longitude - expectedLon)));
+            }
+        }
+
+        Assert.InRange(worst, 0, 1e-12);
+    }
+
+    // wandergis/coordtransform src/index.ts wgs84togcj02, transformlat, transformlng, verbatim.
+    private static (double Lat, double Lon) CoordtransformWgs84ToGcj02(double lat, double lng)
+    {
+        const double a = 6378245.0;
+        const double ee = 0.00669342162296594323;
+        double x = lng - 105.0;
+        double y = lat - 35.0;
+        double dlat = -100.0 + (2.0 * x) + (3.0 * y) + (0.2 * y * y) + (0.1 * x * y) + (0.2 * Math.Sqrt(Math.Abs(x)));
+        dlat += ((20.0 * Math.Sin(6.0 * x * Math.PI)) + (20.0 * Math.Sin(2.0 * x * Math.PI))) * 2.0 / 3.0;
+        dlat += ((20.0 * Math.Sin(y * Math.PI)) + (40.0 * Math.Sin(y / 3.0 * Math.PI))) * 2.0 / 3.0;
+        dlat += ((160.0 * Math.Sin(y / 12.0 * Math.PI)) + (320 * Math.Sin(y * Math.PI / 30.0))) * 2.0 / 3.0;
+        double dlng = 300.0 + x + (2.0 * y) + (0.1 * x * x) + (0.1 * x * y) + (0.1 * Math.Sqrt(Math.Abs(x)));
+        dlng += ((20.0 * Math.Sin(6.0 * x * Math.PI)) + (20.0 * Math.Sin(2.0 * x * Math.PI))) * 2.0 / 3.0;
+        dlng += ((20.0 * Math.Sin(x * Math.PI)) + (40.0 * Math.Sin(x / 3.0 * Math.PI))) * 2.0 / 3.0;
+        dlng += ((150.0 * Math.Sin(x / 12.0 * Math.PI)) + (300.0 * Math.Sin(x / 30.0 * Math.PI))) * 2.0 / 3.0;
+        double radlat = lat / 180.0 * Math.PI;
+        double magic = Math.Sin(radlat);
+        magic = 1 - (ee * magic * magic);
+        double sqrtmagic = Math.Sqrt(magic);
+        dlat = dlat * 180.0 / (a * (1 - ee) / (magic * sqrtmagic) * Math.PI);
+        dlng = dlng * 180.0 / (a / sqrtmagic * Math.Cos(radlat) * Math.PI);
+        return (lat + dlat, lng + dlng);
+    }
+
+    [Fact]
     public void FromWgs84_Zhuzhou_OffsetIsHundredsOfMetres()
     {
         var wgs = new GeodeticPoint(27.828, 113.134);
