@@ -24,6 +24,7 @@ internal sealed partial class Feeder
     public const int Ring = 64;
 
     private readonly SeedEpochs _seed;
+    private readonly bool _parts;
     private readonly IFeedTransport _transport;
     private readonly int _receivers;
     private readonly long _period;
@@ -45,9 +46,10 @@ internal sealed partial class Feeder
     private readonly long[] _earlyStamp;
     private readonly long[] _completeStamp;
 
-    public Feeder(SeedEpochs seed, IFeedTransport transport, int receivers, int rateHz, int baud, bool staggered, long start, TimeSpan tick, long windowStart, long windowEnd)
+    public Feeder(SeedEpochs seed, IFeedTransport transport, int receivers, int rateHz, int baud, bool staggered, bool parts, long start, TimeSpan tick, long windowStart, long windowEnd)
     {
         _seed = seed;
+        _parts = parts;
         _transport = transport;
         _receivers = receivers;
         _period = Stopwatch.Frequency / rateHz;
@@ -176,18 +178,24 @@ internal sealed partial class Feeder
         }
 
         SeedEpochs.Epoch e = _seed.Epochs[_epoch[r]];
+        int[] ends = WriteEnds(e);
         int j = _sentence[r];
-        int length = e.SentenceEnds[j] - (j == 0 ? 0 : e.SentenceEnds[j - 1]);
+        int length = ends[j] - (j == 0 ? 0 : ends[j - 1]);
         return Math.Max(_epochStart[r], _uartFree[r]) + (long)(length * _ticksPerByte);
     }
+
+    // Where the writes of an epoch end: after each sentence, or (parts) after the position
+    // sentences and at the epoch's end.
+    private int[] WriteEnds(SeedEpochs.Epoch e) => _parts ? e.PartEnds : e.SentenceEnds;
 
     private void Fire(int r, long due)
     {
         int index = _epoch[r];
         SeedEpochs.Epoch e = _seed.Epochs[index];
+        int[] ends = WriteEnds(e);
         int j = _sentence[r];
-        int from = j == 0 ? 0 : e.SentenceEnds[j - 1];
-        int to = _ticksPerByte == 0 ? e.Bytes.Length : e.SentenceEnds[j];
+        int from = j == 0 ? 0 : ends[j - 1];
+        int to = _ticksPerByte == 0 ? e.Bytes.Length : ends[j];
         int slot = (r * Ring) + (index & (Ring - 1));
         if (j == 0)
         {

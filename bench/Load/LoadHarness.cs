@@ -33,6 +33,11 @@ internal static class LoadHarness
                           staggered (epoch starts spread evenly over the period)
           --baud B        UART pacing, default 115200 (10 bits per byte; 0 = each epoch in one write)
           --tick-ms T     the feeder wakes at most every T ms (default 1) and writes what is due
+          --writes W      sentence (default): one write per sentence, when its last byte leaves the UART
+                          parts: two writes per epoch, the position sentences when the last of their bytes
+                          leaves the UART and the rest when the epoch's last byte does (the stamped moments
+                          are the same; the bytes in between come later, in one piece): a tenth of the
+                          writes, for machines that cannot feed 1,000 receivers sentence by sentence
           --seconds S     measured seconds, default 30, after --warmup S, default 10
           --satellites    ask for satellites in each position (include_satellites)
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
@@ -62,6 +67,7 @@ internal static class LoadHarness
                 case "--delivery" when hasValue && args[i + 1] is "both" or "early" or "complete": o.Delivery = args[++i]; break;
                 case "--phase" when hasValue && args[i + 1] is "aligned" or "staggered": o.Staggered = args[++i] == "staggered"; break;
                 case "--baud" when hasValue: o.Baud = Int(args[++i]); break;
+                case "--writes" when hasValue && args[i + 1] is "sentence" or "parts": o.Parts = args[++i] == "parts"; break;
                 case "--tick-ms" when hasValue: o.Tick = TimeSpan.FromMilliseconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--seconds" when hasValue: o.Seconds = Int(args[++i]); break;
                 case "--warmup" when hasValue: o.Warmup = Int(args[++i]); break;
@@ -213,7 +219,7 @@ internal static class LoadHarness
         long windowStart = feedStart + (o.Warmup * f);
         long windowEnd = windowStart + (o.Seconds * f);
         Feeder? feeder = transport is null ? null
-            : new Feeder(seed, transport, o.Receivers, o.Rate, o.Baud, o.Staggered, feedStart, o.Tick, windowStart, windowEnd);
+            : new Feeder(seed, transport, o.Receivers, o.Rate, o.Baud, o.Staggered, o.Parts, feedStart, o.Tick, windowStart, windowEnd);
 
         using var stop = new CancellationTokenSource();
         var subscribers = new Subscriber[o.Subscribers];
@@ -227,7 +233,7 @@ internal static class LoadHarness
         }
 
         Thread? feederThread = feeder?.Start(stop.Token);
-        Console.WriteLine($"feeding {o.Receivers} receivers x {o.Rate} Hz over {o.Transport}" + (feeder is null ? "" : $", {o.Baud} baud, phase {(o.Staggered ? "staggered" : "aligned")}, tick {o.Tick.TotalMilliseconds} ms")
+        Console.WriteLine($"feeding {o.Receivers} receivers x {o.Rate} Hz over {o.Transport}" + (feeder is null ? "" : $", {o.Baud} baud, phase {(o.Staggered ? "staggered" : "aligned")}, {(o.Parts ? "two writes per epoch" : "one write per sentence")}, tick {o.Tick.TotalMilliseconds} ms")
             + $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
 
         await DelayUntil(windowStart).ConfigureAwait(false);
@@ -421,6 +427,8 @@ internal static class LoadHarness
         public string Delivery { get; set; } = "both";
 
         public bool Staggered { get; set; }
+
+        public bool Parts { get; set; }
 
         public int Baud { get; set; } = 115200;
 

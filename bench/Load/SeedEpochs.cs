@@ -95,5 +95,9 @@ internal sealed class SeedEpochs
     }
 
     /// <summary>One epoch: its bytes, the end offset of each sentence, and of the last position sentence.</summary>
-    internal sealed record Epoch(int TimeOfDayMs, byte[] Bytes, int[] SentenceEnds, int PositionEnd);
+    internal sealed record Epoch(int TimeOfDayMs, byte[] Bytes, int[] SentenceEnds, int PositionEnd)
+    {
+        /// <summary>Two writes: up to the end of the position sentences, then the rest (one when there is no rest or no position).</summary>
+        public int[] PartEnds { get; } = PositionEnd > 0 && PositionEnd < Bytes.Length ? [PositionEnd, Bytes.Length] : [Bytes.Length];
+    }
 }

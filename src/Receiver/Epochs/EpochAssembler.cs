@@ -55,6 +55,8 @@ public sealed class EpochAssembler
     private bool _completed;
     private bool _positionSignalled;
     private int? _completedTime;
+    private int? _lastEmittedTime;
+    private bool _flushed;
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -250,6 +252,11 @@ public sealed class EpochAssembler
         if (_open && !_completed)
         {
             Close(learn: false);
+
+            // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
+            // second epoch of the same time; and a cut cycle teaches nothing about cycle ends.
+            _completedTime = _epoch.TimeOfDayMs;
+            _flushed = true;
         }
     }
 
@@ -269,8 +276,9 @@ public sealed class EpochAssembler
             }
             else
             {
-                // The time moved on after an early completion: the learned cycle held.
-                EndCycle(learn: true);
+                // The time moved on after an early completion: the learned cycle held (unless a
+                // flush cut it, which says nothing about the cycle).
+                EndCycle(learn: !_flushed);
             }
 
             _open = false;
@@ -282,7 +290,7 @@ public sealed class EpochAssembler
                 // A sentence of the epoch already handed out: the kind we completed at is not
                 // the cycle's last after all. Learn that and drop the sentence.
                 LateSentences++;
-                if (_lastKind >= 0 && k >= 0 && k != _lastKind)
+                if (!_flushed && _lastKind >= 0 && k >= 0 && k != _lastKind)
                 {
                     _successors[_lastKind] |= 1UL << k;
                     _predecessors[k] |= 1UL << _lastKind;
@@ -297,7 +305,7 @@ public sealed class EpochAssembler
 
             // Anything else after a completed epoch opens the next one (untimed sentences such as
             // GSA/GSV that some receivers send before GGA).
-            EndCycle(learn: true);
+            EndCycle(learn: !_flushed);
             _open = false;
         }
 
@@ -308,6 +316,21 @@ public sealed class EpochAssembler
 
         if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
         {
+            if (time == _lastEmittedTime && _epoch.SentenceCount > 0)
+            {
+                // The untimed sentences that opened this epoch were the tail of the one already
+                // handed out with this time (it was flushed or completed before they came): late.
+                // Back to "that epoch is handed out": later sentences of its time are late too.
+                LateSentences += _epoch.SentenceCount + 1;
+                _sequence--;
+                _epoch.Clear();
+                SetTime(time.Value);
+                _completed = true;
+                _completedTime = time;
+                _flushed = true;
+                return false;
+            }
+
             SetTime(time.Value);
         }
 
@@ -426,6 +449,7 @@ public sealed class EpochAssembler
         _completed = false;
         _positionSignalled = false;
         _completedTime = null;
+        _flushed = false;
         _seenThisEpoch = 0;
         _lastKind = -1;
         Array.Clear(_countThisEpoch);
@@ -458,6 +482,7 @@ public sealed class EpochAssembler
         }
 
         _completed = true;
+        _lastEmittedTime = _epoch.TimeOfDayMs;
         Emitted++;
         _sink.OnEpoch(_epoch);
     }

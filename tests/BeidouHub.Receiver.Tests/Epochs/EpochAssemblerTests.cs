@@ -299,4 +299,35 @@ public class EpochAssemblerTests
         Assert.All(waited.Where(e => e.UtcTime > learned), e => Assert.False(e.HasPosition, $"epoch at {e.UtcTime:HH:mm:ss.f} with a fix waited for the next cycle"));
         Assert.True(waited.Count < 150, $"{waited.Count} of 3000 epochs waited");
     }
+
+    [Fact]
+    public void Flush_MidEpochThenTheRestOfIt_RestCountedLateNoSecondEpochForThatTime()
+    {
+        // A silence after the position sentences makes the worker flush (idle flush); the rest of
+        // the epoch then arrives. It must not become a second epoch (without a fix) of the same time.
+        string seed = Path.Combine(Corpus.RepositoryRoot!, "seeds", "park-vehicle-rtk-10hz.nmea");
+        string[] lines = [.. File.ReadLines(seed).Where(l => l.StartsWith('$')).Take(600)];
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("truck", sink);
+        int flushes = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            NmeaText.Feed(decoder, [lines[i]]);
+            bool afterGga = lines[i].StartsWith("$GNGGA", StringComparison.Ordinal);
+            if (afterGga && i % 7 == 2)
+            {
+                decoder.Assembler.Flush();
+                flushes++;
+            }
+        }
+
+        decoder.Assembler.Flush();
+        Assert.True(flushes > 5, $"only {flushes} flushes");
+        int cycles = lines.Count(l => l.StartsWith("$GNRMC", StringComparison.Ordinal));
+        Assert.Equal(cycles, sink.Epochs.Count);
+        Assert.Equal(sink.Epochs.Count, sink.Epochs.Select(e => e.UtcTime).Distinct().Count());
+        Assert.All(sink.Epochs, e => Assert.True(e.HasPosition, $"epoch at {e.UtcTime:HH:mm:ss.ff} without a fix"));
+        Assert.Equal(sink.Positions.Count, sink.Positions.Select(e => e.UtcTime).Distinct().Count());
+        Assert.True(decoder.Assembler.LateSentences > flushes, $"{decoder.Assembler.LateSentences} late sentences for {flushes} flushes");
+    }
 }
