@@ -57,6 +57,11 @@ public sealed class EpochAssembler
     private int? _completedTime;
     private int? _lastEmittedTime;
     private bool _flushed;
+    // What opened the epoch: NoTail, or the kind the previous epoch completed at (it had been
+    // completed, not ended by a new time), or TailAfterFlush when a flush had cut it.
+    private int _tailOfKind = NoTail;
+    private const int NoTail = -1;
+    private const int TailAfterFlush = -2;
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -75,6 +80,9 @@ public sealed class EpochAssembler
 
     /// <summary>Sentences that arrived for an epoch already completed (the learned cycle was wrong once; it is corrected).</summary>
     public long LateSentences { get; private set; }
+
+    /// <summary>Times the learned cycle was found not to fit (an epoch completed before its tail) and learned again.</summary>
+    public long CycleResets { get; private set; }
 
     /// <summary>Sentences whose fields were malformed or out of range (the sentence is ignored).</summary>
     public long BadSentences { get; private set; }
@@ -305,8 +313,11 @@ public sealed class EpochAssembler
 
             // Anything else after a completed epoch opens the next one (untimed sentences such as
             // GSA/GSV that some receivers send before GGA).
+            bool afterFlush = _flushed;
+            int completedKind = _lastKind;
             EndCycle(learn: !_flushed);
-            _open = false;
+            Open();
+            _tailOfKind = afterFlush ? TailAfterFlush : completedKind;
         }
 
         if (!_open)
@@ -316,17 +327,29 @@ public sealed class EpochAssembler
 
         if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
         {
-            if (time == _lastEmittedTime && _epoch.SentenceCount > 0)
+            if (_tailOfKind != NoTail && time == _lastEmittedTime && _epoch.SentenceCount > 0)
             {
                 // The untimed sentences that opened this epoch were the tail of the one already
-                // handed out with this time (it was flushed or completed before they came): late.
-                // Back to "that epoch is handed out": later sentences of its time are late too.
+                // handed out with this time: it was completed too early, or cut by a silence
+                // (idle flush). The tail is late, with this sentence; later sentences of that time
+                // are late too. A cycle completed too early this way means what was learned does
+                // not fit this receiver (it changed its output, or another one is on the line):
+                // forget it and learn again, as for a new receiver.
+                if (_tailOfKind >= 0)
+                {
+                    ForgetCycle();
+                }
+
                 LateSentences += _epoch.SentenceCount + 1;
                 _sequence--;
                 _epoch.Clear();
                 SetTime(time.Value);
                 _completed = true;
                 _completedTime = time;
+                _lastKind = -1;
+
+                // The epoch's own record of this cycle is gone with the tail: do not learn cycle
+                // ends from what is left of it.
                 _flushed = true;
                 return false;
             }
@@ -425,6 +448,22 @@ public sealed class EpochAssembler
         return false;
     }
 
+    // Drops everything learned about the cycle (the kinds stay known): completion falls back to
+    // the time change until cycles are learned again.
+    private void ForgetCycle()
+    {
+        Array.Clear(_successors);
+        Array.Clear(_predecessors);
+        Array.Clear(_companions);
+        Array.Clear(_everBefore);
+        Array.Clear(_expectedCount);
+        _companionsKnown = 0;
+        _endKinds = 0;
+        _positionKinds = 0;
+        _closedEpochs = 0;
+        CycleResets++;
+    }
+
     private bool CountsReached(ulong kinds)
     {
         while (kinds != 0)
@@ -450,6 +489,7 @@ public sealed class EpochAssembler
         _positionSignalled = false;
         _completedTime = null;
         _flushed = false;
+        _tailOfKind = NoTail;
         _seenThisEpoch = 0;
         _lastKind = -1;
         Array.Clear(_countThisEpoch);

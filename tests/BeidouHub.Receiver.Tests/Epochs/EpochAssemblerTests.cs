@@ -330,4 +330,23 @@ public class EpochAssemblerTests
         Assert.Equal(sink.Positions.Count, sink.Positions.Select(e => e.UtcTime).Distinct().Count());
         Assert.True(decoder.Assembler.LateSentences > flushes, $"{decoder.Assembler.LateSentences} late sentences for {flushes} flushes");
     }
+
+    [SkippableFact]
+    public void Add_OneReceiverChangesItsOutputMidStream_EpochsAsIfDecodedApart()
+    {
+        // Every capture of the gpsd corpus one after the other on one line (as if the receiver
+        // were reconfigured, or swapped, 17 times): what was learned from one must not make the
+        // next hand out an epoch twice (the tail of an epoch completed too early as a second
+        // epoch of the same time) or lose epochs. Decoded apart, the captures give N epochs.
+        Skip.If(Corpus.GpsdDirectory is null, "the shared corpus is not beside the repository");
+        string[][] captures = [.. Directory.GetFiles(Corpus.GpsdDirectory!, "*.log").Order(StringComparer.Ordinal)
+            .Select(f => File.ReadLines(f, System.Text.Encoding.Latin1).Where(l => l.StartsWith('$')).ToArray())];
+        int apart = captures.Sum(c => NmeaText.DecodeAll(c).Count);
+
+        List<Epoch> together = NmeaText.DecodeAll(captures.SelectMany(c => c));
+
+        Assert.Equal(apart, together.Count);
+        int repeated = together.Zip(together.Skip(1)).Count(p => p.First.TimeOfDayMs is { } t && t == p.Second.TimeOfDayMs);
+        Assert.Equal(0, repeated);
+    }
 }
