@@ -1,5 +1,6 @@
 using BeidouHub.Geo;
 using BeidouHub.Receiver.Decoding;
+using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Service.Output;
 
@@ -116,21 +117,33 @@ internal static class DecodeVerb
             await using (output.ConfigureAwait(false))
             {
                 using EpochWriter writer = EpochWriter.Create(format, output, grid);
-                var decoder = new NmeaDecoder(receiver, writer, options);
+
+                // With a second core, the output is formatted and written there while this one decodes.
+                using PipelinedEpochWriter? pipeline = Environment.ProcessorCount > 1 ? new PipelinedEpochWriter(writer) : null;
+                var decoder = new NmeaDecoder(receiver, pipeline ?? (IEpochSink)writer, options);
                 try
                 {
-                    var reader = new BlockPipeReader(input, ReadBlockSize, writer.Flush);
+                    var reader = new BlockPipeReader(input, ReadBlockSize, pipeline is null ? writer.Flush : pipeline.Flush);
                     await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
                     await reader.CompleteAsync().ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
+                    pipeline?.Dispose();
                     writer.Flush();
                     await stderr.WriteLineAsync($"decode: read failed after {decoder.Statistics.Bytes} bytes: {e.Message}").ConfigureAwait(false);
                     return 1;
                 }
 
-                writer.Complete();
+                if (pipeline is null)
+                {
+                    writer.Complete();
+                }
+                else
+                {
+                    pipeline.Complete();
+                }
+
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await stderr.WriteLineAsync(Summary(decoder, writer.Records)).ConfigureAwait(false);
             }
