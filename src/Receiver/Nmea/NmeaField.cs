@@ -54,29 +54,37 @@ public static class NmeaField
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryGetSmallInt(ReadOnlySpan<byte> field, out int? value)
     {
-        if (field.Length is >= 1 and <= 3)
+        if (TrySmallDigits(field, out int n))
         {
-            int n = 0;
-            int i = 0;
-            for (; i < field.Length; i++)
-            {
-                uint digit = (uint)(field[i] - '0');
-                if (digit > 9)
-                {
-                    break;
-                }
-
-                n = (n * 10) + (int)digit;
-            }
-
-            if (i == field.Length)
-            {
-                value = n;
-                return true;
-            }
+            value = n;
+            return true;
         }
 
         return TryGetInt(field, out value);
+    }
+
+    /// <summary>True when the field is 1-3 plain digits (no sign, no point), with their value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TrySmallDigits(ReadOnlySpan<byte> field, out int value)
+    {
+        value = 0;
+        if (field.Length is < 1 or > 3)
+        {
+            return false;
+        }
+
+        foreach (byte b in field)
+        {
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (int)digit;
+        }
+
+        return true;
     }
 
     /// <summary>Reads one character field such as a status (<c>A</c>/<c>V</c>) or a hemisphere.</summary>

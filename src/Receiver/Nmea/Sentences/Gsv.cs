@@ -136,26 +136,10 @@ public struct Gsv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryGetRounded(ReadOnlySpan<byte> field, int min, int max, out short? value)
     {
-        if (field.Length is >= 1 and <= 3)
+        if (NmeaField.TrySmallDigits(field, out int n))
         {
-            int n = 0;
-            int i = 0;
-            for (; i < field.Length; i++)
-            {
-                uint digit = (uint)(field[i] - '0');
-                if (digit > 9)
-                {
-                    break;
-                }
-
-                n = (n * 10) + (int)digit;
-            }
-
-            if (i == field.Length)
-            {
-                value = (short)n;
-                return n >= min && n <= max;
-            }
+            value = (short)n;
+            return n >= min && n <= max;
         }
 
         if (!NmeaField.TryGetDouble(field, out double? d) || d < min || d > max)
