@@ -27,13 +27,11 @@ public sealed class Epoch
     private readonly int[] _usedPerConstellation = new int[ConstellationNames.Count];
 
     // One bit per (constellation, svid) in the used lists: duplicates and used flags without a search.
-    private readonly ulong[] _usedBits = new ulong[ConstellationSlots * 256 / 64];
+    private readonly ulong[] _usedBits = new ulong[ConstellationNames.Count * 256 / 64];
 
     // One bit per hash of (satellite, signal) in the sky table: a clear bit means "not there yet",
     // so the search for a repeated report runs only when the bit is set (rarely).
     private readonly ulong[] _skyFilter = new ulong[256 / 64];
-
-    private const int ConstellationSlots = 8;
 
     /// <summary>Creates an empty epoch for a receiver.</summary>
     public Epoch(string receiver)
@@ -278,5 +276,5 @@ public sealed class Epoch
         }
     }
 
-    private static int UsedKey(SatelliteId id) => (((int)id.Constellation & (ConstellationSlots - 1)) << 8) | id.Svid;
+    private static int UsedKey(SatelliteId id) => ((int)id.Constellation << 8) | id.Svid;
 }

@@ -54,14 +54,9 @@ public sealed class EpochAssembler
     private bool _open;
     private bool _completed;
     private bool _positionSignalled;
-    private int? _completedTime;
     private int? _lastEmittedTime;
     private bool _flushed;
-    // What opened the epoch: NoTail, or the kind the previous epoch completed at (it had been
-    // completed, not ended by a new time), or TailAfterFlush when a flush had cut it.
-    private int _tailOfKind = NoTail;
-    private const int NoTail = -1;
-    private const int TailAfterFlush = -2;
+    private OpenedAfter _openedAfter;
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -262,8 +257,8 @@ public sealed class EpochAssembler
             Close(learn: false);
 
             // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
-            // second epoch of the same time; and a cut cycle teaches nothing about cycle ends.
-            _completedTime = _epoch.TimeOfDayMs;
+            // second epoch of the same time (it was the last emitted); and a cut cycle teaches
+            // nothing about cycle ends.
             _flushed = true;
         }
     }
@@ -293,7 +288,7 @@ public sealed class EpochAssembler
         }
         else if (_open && _completed)
         {
-            if (time.HasValue && time == _completedTime)
+            if (time.HasValue && time == _lastEmittedTime)
             {
                 // A sentence of the epoch already handed out: the kind we completed at is not
                 // the cycle's last after all. Learn that and drop the sentence.
@@ -313,11 +308,10 @@ public sealed class EpochAssembler
 
             // Anything else after a completed epoch opens the next one (untimed sentences such as
             // GSA/GSV that some receivers send before GGA).
-            bool afterFlush = _flushed;
-            int completedKind = _lastKind;
+            OpenedAfter after = _flushed ? OpenedAfter.Flush : _lastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
             EndCycle(learn: !_flushed);
             Open();
-            _tailOfKind = afterFlush ? TailAfterFlush : completedKind;
+            _openedAfter = after;
         }
 
         if (!_open)
@@ -327,7 +321,7 @@ public sealed class EpochAssembler
 
         if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
         {
-            if (_tailOfKind != NoTail && time == _lastEmittedTime && _epoch.SentenceCount > 0)
+            if (_openedAfter != OpenedAfter.Nothing && time == _lastEmittedTime && _epoch.SentenceCount > 0)
             {
                 // The untimed sentences that opened this epoch were the tail of the one already
                 // handed out with this time: it was completed too early, or cut by a silence
@@ -335,7 +329,7 @@ public sealed class EpochAssembler
                 // are late too. A cycle completed too early this way means what was learned does
                 // not fit this receiver (it changed its output, or another one is on the line):
                 // forget it and learn again, as for a new receiver.
-                if (_tailOfKind >= 0)
+                if (_openedAfter == OpenedAfter.EarlyCompletion)
                 {
                     ForgetCycle();
                 }
@@ -345,7 +339,6 @@ public sealed class EpochAssembler
                 _epoch.Clear();
                 SetTime(time.Value);
                 _completed = true;
-                _completedTime = time;
                 _lastKind = -1;
 
                 // The epoch's own record of this cycle is gone with the tail: do not learn cycle
@@ -418,7 +411,6 @@ public sealed class EpochAssembler
             && (_seenThisEpoch & (1UL << k)) != 0 && _countThisEpoch[k] >= _expectedCount[k])
         {
             Complete();
-            _completedTime = _epoch.TimeOfDayMs;
         }
     }
 
@@ -487,9 +479,8 @@ public sealed class EpochAssembler
         _open = true;
         _completed = false;
         _positionSignalled = false;
-        _completedTime = null;
         _flushed = false;
-        _tailOfKind = NoTail;
+        _openedAfter = OpenedAfter.Nothing;
         _seenThisEpoch = 0;
         _lastKind = -1;
         Array.Clear(_countThisEpoch);
@@ -764,5 +755,18 @@ public sealed class EpochAssembler
 
         _kinds[_kindCount] = kind;
         return _kindCount++;
+    }
+
+    /// <summary>What came just before an epoch opened by untimed sentences: whether they may be the tail of the last one.</summary>
+    private enum OpenedAfter
+    {
+        /// <summary>A new time or the first sentence: no tail.</summary>
+        Nothing,
+
+        /// <summary>The last epoch was completed early on the learned cycle (at a known kind).</summary>
+        EarlyCompletion,
+
+        /// <summary>The last epoch was cut by a flush.</summary>
+        Flush,
     }
 }
