@@ -67,23 +67,13 @@ public static class NmeaField
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TrySmallDigits(ReadOnlySpan<byte> field, out int value)
     {
-        value = 0;
-        if (field.Length is < 1 or > 3)
+        if (field.Length > 3 || !TryDigits(field, out long digits))
         {
+            value = 0;
             return false;
         }
 
-        foreach (byte b in field)
-        {
-            uint digit = (uint)(b - '0');
-            if (digit > 9)
-            {
-                return false;
-            }
-
-            value = (value * 10) + (int)digit;
-        }
-
+        value = (int)digits;
         return true;
     }
 
@@ -302,27 +292,13 @@ public static class NmeaField
             i = 1;
         }
 
-        int length = field.Length - i;
-        if (length is <= 0 or > 9)
+        if (field.Length - i > 9 || !TryDigits(field[i..], out long v))
         {
             value = 0;
             return false;
         }
 
-        int v = 0;
-        for (; i < field.Length; i++)
-        {
-            uint digit = (uint)(field[i] - '0');
-            if (digit > 9)
-            {
-                value = 0;
-                return false;
-            }
-
-            v = (v * 10) + (int)digit;
-        }
-
-        value = negative ? -v : v;
+        value = (int)(negative ? -v : v);
         return true;
     }
 
@@ -436,17 +412,19 @@ public static class NmeaField
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryDigits(ReadOnlySpan<byte> field, out long value)
     {
         value = 0;
         foreach (byte b in field)
         {
-            if (b < (byte)'0' || b > (byte)'9')
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
             {
                 return false;
             }
 
-            value = (value * 10) + (b - '0');
+            value = (value * 10) + digit;
         }
 
         return field.Length > 0;
