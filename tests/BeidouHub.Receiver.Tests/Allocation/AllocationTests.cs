@@ -35,6 +35,31 @@ public class AllocationTests
     }
 
     [Fact]
+    public void Decode_SegmentedInput_SentencesAcrossSegmentsAllocateNothing()
+    {
+        // Cut every 4,093 bytes, as a pipe hands out segments: most sentences come straight
+        // from a segment's span, the ones cut in two through the framer's copy.
+        int[] cuts = [.. Enumerable.Range(1, (Stream.Length - 1) / 4093).Select(i => i * 4093)];
+        var sink = new CountingSink();
+        var decoder = new NmeaDecoder("alloc", sink);
+        ReadOnlySequence<byte> first = TestSegment.Split(Stream, cuts);
+        decoder.Decode(ref first, isFinalBlock: false);
+        long sentencesBefore = decoder.Statistics.Sentences;
+        ReadOnlySequence<byte> seq = TestSegment.Split(Stream, cuts);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        decoder.Decode(ref seq, isFinalBlock: false);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var whole = new NmeaDecoder("whole", new CountingSink());
+        DecodeOnce(whole);
+        Assert.True(cuts.Length > 20, $"only {cuts.Length} cuts");
+        Assert.Equal(whole.Statistics.Sentences, sentencesBefore);
+        Assert.Equal(whole.Statistics.Sentences, decoder.Statistics.Sentences - sentencesBefore);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
     public void TryParseAndTypedRead_EverySentenceOfEpochMix_AllocatesNothing()
     {
         byte[][] lines = CycleBuilder.Cycles(20).Concat(
