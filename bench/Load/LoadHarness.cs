@@ -109,22 +109,17 @@ internal static class LoadHarness
         }
 
         string dll = Path.Combine(Corpus.RepositoryRoot, "src", "Service", "bin", "Release", "net10.0", "beidouhub.dll");
+        o.FeedPort = o.ServiceUrl is not null && o.FeedPort == 0 ? RemoteFirstPort : o.FeedPort;
+        string? error = FeedOptionsError(o, ceiling);
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"{error}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
         if (o.ServiceUrl is not null)
         {
-            o.FeedPort = o.FeedPort == 0 ? RemoteFirstPort : o.FeedPort;
-            string? error = RemoteOptionsError(o, ceiling);
-            if (error is not null)
-            {
-                await Console.Error.WriteLineAsync($"{error}\n{Usage}").ConfigureAwait(false);
-                return 2;
-            }
-
             WriteReceiversEnv(o, ceiling is null ? o.Receivers : ceiling.Max());
-        }
-        else if (o.ServicePid is not null)
-        {
-            await Console.Error.WriteLineAsync($"--service-pid goes with --service-url\n{Usage}").ConfigureAwait(false);
-            return 2;
         }
         else if (!File.Exists(dll))
         {
@@ -492,14 +487,19 @@ internal static class LoadHarness
         }
     }
 
-    private static string? RemoteOptionsError(LoadOptions o, int[]? ceiling)
+    private static string? FeedOptionsError(LoadOptions o, int[]? ceiling)
     {
-        if (o.Transport != "tcp")
+        if (o.ServiceUrl is not null && o.Transport != "tcp")
         {
             return "--service-url needs --transport tcp (a pty or a replayed file is local to the service's machine)";
         }
 
-        if (o.FeedPort < 1 || o.FeedPort + (ceiling?.Max() ?? o.Receivers) - 1 > 65535)
+        if (o.ServiceUrl is null && o.ServicePid is not null)
+        {
+            return "--service-pid goes with --service-url";
+        }
+
+        if (o.FeedPort < 0 || (o.FeedPort > 0 && o.FeedPort + (ceiling?.Max() ?? o.Receivers) - 1 > 65535))
         {
             return "--feed-port: the receivers' ports P .. P + receivers - 1 must lie in 1-65535";
         }
