@@ -22,26 +22,41 @@ internal interface IFeedTransport : IDisposable
 }
 
 /// <summary>
-/// TCP over loopback: one listener per receiver (the service's TcpSource is a client, and the
-/// port is what tells the harness which receiver a connection is), non-blocking sends, Nagle off.
+/// TCP: one listener per receiver (the service's TcpSource is a client, and the port is what
+/// tells the harness which receiver a connection is), non-blocking sends, Nagle off. On loopback
+/// by default; on another address when the service runs on another machine.
 /// </summary>
 internal sealed class TcpFeedTransport : IFeedTransport
 {
     private readonly TcpListener[] _listeners;
     private readonly Socket?[] _sockets;
 
-    public TcpFeedTransport(int receivers)
+    /// <param name="bind">The address the listeners bind and the sources name: one the service can reach.</param>
+    /// <param name="firstPort">0: ports the system picks; otherwise receiver i listens on firstPort + i,
+    /// so a service started once with that configuration can be fed by run after run.</param>
+    public TcpFeedTransport(int receivers, IPAddress bind, int firstPort)
     {
         _listeners = new TcpListener[receivers];
         _sockets = new Socket?[receivers];
         for (int i = 0; i < receivers; i++)
         {
-            _listeners[i] = new TcpListener(IPAddress.Loopback, 0);
-            _listeners[i].Start(1);
+            _listeners[i] = new TcpListener(bind, firstPort == 0 ? 0 : firstPort + i);
+            try
+            {
+                _listeners[i].Start(1);
+            }
+            catch (SocketException e)
+            {
+                Dispose();
+                throw new IOException($"cannot listen on {_listeners[i].LocalEndpoint} for receiver {i}: {e.Message}", e);
+            }
         }
     }
 
-    public string SourceUri(int receiver) => $"tcp://127.0.0.1:{((IPEndPoint)_listeners[receiver].LocalEndpoint).Port}";
+    public string SourceUri(int receiver) => Source((IPEndPoint)_listeners[receiver].LocalEndpoint);
+
+    /// <summary>The service's source for a receiver listening at <paramref name="endpoint"/> ([::1]:p for IPv6).</summary>
+    public static string Source(IPEndPoint endpoint) => $"tcp://{endpoint}";
 
     public async Task ConnectAsync(TimeSpan timeout)
     {
@@ -65,9 +80,10 @@ internal sealed class TcpFeedTransport : IFeedTransport
 
     public void Dispose()
     {
-        foreach (TcpListener l in _listeners)
+        // A constructor that failed half-way leaves the rest of the array empty.
+        foreach (TcpListener? l in _listeners)
         {
-            l.Dispose();
+            l?.Dispose();
         }
 
         foreach (Socket? s in _sockets)

@@ -45,8 +45,24 @@ internal static class LoadHarness
           --ceiling LIST  run once per receiver count in LIST (e.g. 250,500,1000,1500,2000) with the other
                           options, and stop after the first step where updates are dropped or missing, or
                           a p99 passes 50 ms
-        needs the Release build of src/Service: dotnet build src/Service -c Release
+        two machines (the service on one, this harness on the other; bench/README.md, "Load", has the recipe):
+          --service-url U  use the service already running at U (http://host:port, the address this machine
+                           reaches its BeidouHub:Listen at) instead of starting one; tcp only. The harness
+                           writes the configuration that service must run with (--receivers-env) and waits
+                           up to 10 min for it to connect to every receiver
+          --feed-bind A    the address the receivers listen on and the sources name (default 127.0.0.1); with
+                           --service-url, an address of this machine that the service machine can reach
+          --feed-port P    receiver i listens on port P + i (default: ports the system picks; with --service-url
+                           20000), so a service started once can be fed run after run
+          --receivers-env F  where --service-url writes the service's configuration (default:
+                           beidouhub-load-receivers.env in the temp folder)
+          --service-pid PID  with --service-url, when that service runs on this machine: its process, for its
+                           CPU and RSS (otherwise they are not measured: read them on the service machine)
+        needs the Release build of src/Service (unless --service-url): dotnet build src/Service -c Release
         """;
+
+    // Below the Linux ephemeral range (32768-60999), so no outgoing connection holds one of them.
+    private const int RemoteFirstPort = 20000;
 
     private const double CeilingP99Ms = 50;
     private const double FeederLateMs = 5;
@@ -75,6 +91,11 @@ internal static class LoadHarness
                 case "--seed" when hasValue: o.SeedPath = Path.GetFullPath(args[++i]); break;
                 case "--service-log" when hasValue: o.ServiceLog = Path.GetFullPath(args[++i]); break;
                 case "--ceiling" when hasValue: ceiling = [.. args[++i].Split(',').Select(Int)]; break;
+                case "--service-url" when hasValue && Uri.TryCreate(args[i + 1], UriKind.Absolute, out Uri? url) && url.Scheme == "http": o.ServiceUrl = url; i++; break;
+                case "--feed-bind" when hasValue && IPAddress.TryParse(args[i + 1], out IPAddress? bind): o.FeedBind = bind; i++; break;
+                case "--feed-port" when hasValue: o.FeedPort = Int(args[++i]); break;
+                case "--receivers-env" when hasValue: o.ReceiversEnv = Path.GetFullPath(args[++i]); break;
+                case "--service-pid" when hasValue: o.ServicePid = Int(args[++i]); break;
                 default:
                     await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 2;
@@ -88,7 +109,19 @@ internal static class LoadHarness
         }
 
         string dll = Path.Combine(Corpus.RepositoryRoot, "src", "Service", "bin", "Release", "net10.0", "beidouhub.dll");
-        if (!File.Exists(dll))
+        o.FeedPort = o.ServiceUrl is not null && o.FeedPort == 0 ? RemoteFirstPort : o.FeedPort;
+        string? error = FeedOptionsError(o, ceiling);
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"{error}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (o.ServiceUrl is not null)
+        {
+            WriteReceiversEnv(o, ceiling is null ? o.Receivers : ceiling.Max());
+        }
+        else if (!File.Exists(dll))
         {
             await Console.Error.WriteLineAsync($"{dll} not found; run: dotnet build src/Service -c Release").ConfigureAwait(false);
             return 1;
@@ -128,12 +161,31 @@ internal static class LoadHarness
     private static async Task<LoadResult?> RunOnceAsync(string dll, LoadOptions o)
     {
         SeedEpochs seed = SeedEpochs.Load(o.SeedPath);
-        using IFeedTransport? transport = o.Transport switch
+        IFeedTransport? created;
+        try
         {
-            "tcp" => new TcpFeedTransport(o.Receivers),
-            "pty" => new PtyFeedTransport(o.Receivers),
-            _ => null,
-        };
+            created = o.Transport switch
+            {
+                "tcp" => new TcpFeedTransport(o.Receivers, o.FeedBind, o.FeedPort),
+                "pty" => new PtyFeedTransport(o.Receivers),
+                _ => null,
+            };
+        }
+        catch (IOException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return null;
+        }
+
+        using IFeedTransport? transport = created;
+        if (o.ServiceUrl is not null)
+        {
+            using Process? local = o.ServicePid is int pid ? Process.GetProcessById(pid) : null;
+            Console.WriteLine($"service: {o.ServiceUrl}, not started by the harness{(local is null ? "" : $" (process {local.Id}, {local.ProcessName}: its CPU and RSS are measured)")}; {o.Receivers} receivers rx-0.. listening on {TcpFeedTransport.Source(new IPEndPoint(o.FeedBind, o.FeedPort))} and up");
+            Console.WriteLine($"harness machine: {MachineLine()}");
+            Console.WriteLine($"waiting up to 10 min for the service to connect to them: start it with the configuration in {o.ReceiversEnv} (its first lines say how)");
+            return await MeasureAsync(local, o.ServiceUrl, seed, transport, o).ConfigureAwait(false);
+        }
 
         int port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -146,18 +198,14 @@ internal static class LoadHarness
 
         // Receivers through the environment (BeidouHub__Receivers__i__...): a thousand of them
         // would make an unreadable command line.
-        start.Environment["BeidouHub__Listen"] = $"http://127.0.0.1:{port}";
-        double speed = o.Rate / 10.0;
-        for (int i = 0; i < o.Receivers; i++)
+        string replay = string.Create(CultureInfo.InvariantCulture, $"replay://{o.SeedPath}?loop=true&speed={o.Rate / 10.0}");
+        foreach ((string name, string value) in ServiceEnvironment($"http://127.0.0.1:{port}", o.Receivers, i => transport?.SourceUri(i) ?? replay))
         {
-            start.Environment[$"BeidouHub__Receivers__{i}__Id"] = $"rx-{i}";
-            start.Environment[$"BeidouHub__Receivers__{i}__Source"] = transport?.SourceUri(i)
-                ?? string.Create(CultureInfo.InvariantCulture, $"replay://{o.SeedPath}?loop=true&speed={speed}");
+            start.Environment[name] = value;
         }
 
-        string example = transport?.SourceUri(0) ?? $"replay://{o.SeedPath}?loop=true&speed={speed.ToString(CultureInfo.InvariantCulture)}";
-        Console.WriteLine($"service: dotnet {dll} serve, BeidouHub__Listen=http://127.0.0.1:{port}, {o.Receivers} receivers rx-0.. (BeidouHub__Receivers__i__Source, e.g. {example})");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+        Console.WriteLine($"service: dotnet {dll} serve, BeidouHub__Listen=http://127.0.0.1:{port}, {o.Receivers} receivers rx-0.. (BeidouHub__Receivers__i__Source, e.g. {transport?.SourceUri(0) ?? replay})");
+        Console.WriteLine($"machine: {MachineLine()}");
         using Process service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
         var serviceLog = new List<string>();
         service.OutputDataReceived += (_, e) => Log(serviceLog, e.Data);
@@ -166,7 +214,7 @@ internal static class LoadHarness
         service.BeginErrorReadLine();
         try
         {
-            return await MeasureAsync(service, port, seed, transport, o).ConfigureAwait(false);
+            return await MeasureAsync(service, new Uri($"http://127.0.0.1:{port}"), seed, transport, o).ConfigureAwait(false);
         }
         finally
         {
@@ -189,26 +237,29 @@ internal static class LoadHarness
         }
     }
 
-    private static async Task<LoadResult?> MeasureAsync(Process service, int port, SeedEpochs seed, IFeedTransport? transport, LoadOptions o)
+    /// <param name="service">The service's process when it runs on this machine (started here or
+    /// given by --service-pid), for its CPU and RSS; null when it runs elsewhere.</param>
+    private static async Task<LoadResult?> MeasureAsync(Process? service, Uri address, SeedEpochs seed, IFeedTransport? transport, LoadOptions o)
     {
-        var address = new Uri($"http://127.0.0.1:{port}");
+        // A service on another machine is started by hand once the harness listens.
+        TimeSpan connectTimeout = TimeSpan.FromSeconds(o.ServiceUrl is null ? 120 : 600);
         var setup = Stopwatch.StartNew();
         try
         {
             if (transport is not null)
             {
-                await transport.ConnectAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+                await transport.ConnectAsync(connectTimeout).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("the service did not connect to every receiver within 120 s").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"the service did not connect to every receiver within {connectTimeout.TotalSeconds} s").ConfigureAwait(false);
             return null;
         }
 
         if (!await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120)).ConfigureAwait(false))
         {
-            await Console.Error.WriteLineAsync("the service did not report every receiver connected within 120 s").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"the service at {address} did not report every receiver connected within 120 s").ConfigureAwait(false);
             return null;
         }
 
@@ -237,6 +288,7 @@ internal static class LoadHarness
             + $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
 
         await DelayUntil(windowStart).ConfigureAwait(false);
+        DateTime windowStartUtc = DateTime.UtcNow;
         Process self = Process.GetCurrentProcess();
         TimeSpan cpu0 = ProcessCpu(service), selfCpu0 = ProcessCpu(self);
         TimeSpan feederCpu0 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
@@ -250,6 +302,7 @@ internal static class LoadHarness
         TimeSpan cpu1 = ProcessCpu(service), selfCpu1 = ProcessCpu(self);
         TimeSpan feederCpu1 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
         long rssEnd = Rss(service);
+        DateTime windowEndUtc = DateTime.UtcNow;
         string loadAfter = LoadAverage();
 
         // Let the window's last epochs arrive (late ones are what the latency is about), then stop.
@@ -261,8 +314,8 @@ internal static class LoadHarness
         var inv = CultureInfo.InvariantCulture;
         double seconds = o.Seconds;
         var result = new LoadResult { Receivers = o.Receivers };
-        Console.WriteLine($"measured {seconds:0} s, load average after {loadAfter}");
-        if (service.HasExited)
+        Console.WriteLine($"measured {seconds:0} s ({windowStartUtc:HH:mm:ss}-{windowEndUtc:HH:mm:ss} UTC), load average after {loadAfter}{(service is null ? " (this machine)" : "")}");
+        if (service?.HasExited == true)
         {
             Console.WriteLine($"SERVICE EXITED with code {service.ExitCode} during the run (see --service-log)");
         }
@@ -308,7 +361,7 @@ internal static class LoadHarness
                     hub.Merge(s.FromPublish);
                 }
 
-                Console.WriteLine(string.Create(inv, $"    of which Position.published_at -> held (hub fan-out, gRPC, client; wall clocks): p50 {hub.PercentileMs(0.5):0.00}, p90 {hub.PercentileMs(0.9):0.00}, p99 {hub.PercentileMs(0.99):0.00}, max {hub.MaxMs:0.0}"));
+                Console.WriteLine(string.Create(inv, $"    of which Position.published_at -> held (hub fan-out, gRPC, client; wall clocks{(o.ServiceUrl is null ? "" : " of two machines if the service is remote: meaningful only as far as they are synchronised")}): p50 {hub.PercentileMs(0.5):0.00}, p90 {hub.PercentileMs(0.9):0.00}, p99 {hub.PercentileMs(0.99):0.00}, max {hub.MaxMs:0.0}"));
                 result.WorstP99Ms = Math.Max(result.WorstP99Ms, h.PercentileMs(0.99));
                 if (early)
                 {
@@ -321,13 +374,21 @@ internal static class LoadHarness
             }
         }
 
-        double serviceCores = (cpu1 - cpu0).TotalSeconds / seconds;
+        double serviceCores = service is null ? double.NaN : (cpu1 - cpu0).TotalSeconds / seconds;
         result.ServiceCores = serviceCores;
-        result.RssMb = peakRss / 1e6;
+        result.RssMb = service is null ? double.NaN : peakRss / 1e6;
         result.DeliveredPerSecond = delivered / seconds;
         result.OfferedPerSecond = expectedTotal / seconds;
         Console.WriteLine(string.Create(inv, $"delivered {delivered / seconds:0} positions/s of {expectedTotal / seconds:0} /s"));
-        Console.WriteLine(string.Create(inv, $"service process: CPU {serviceCores:0.00} cores ({Environment.ProcessorCount} on the machine), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
+        if (service is null)
+        {
+            Console.WriteLine($"service process: CPU and RSS not measured (remote): read them on the service machine over the window above, e.g. 'pidstat -u -r -p PID 1' (sysstat; %CPU is of one core, RSS in kB), or 'ps -o cputime=,rss= -p PID' at the window's start and end (cores = CPU time difference / {seconds:0} s)");
+        }
+        else
+        {
+            Console.WriteLine(string.Create(inv, $"service process: CPU {serviceCores:0.00} cores ({Environment.ProcessorCount} on the machine), RSS {rssEnd / 1e6:0} MB at the end, {peakRss / 1e6:0} MB peak (1 s samples)"));
+        }
+
         Console.WriteLine(string.Create(inv, $"harness process: CPU {(selfCpu1 - selfCpu0).TotalSeconds / seconds:0.00} cores, of which the feeder thread {(feederCpu1 - feederCpu0).TotalSeconds / seconds:0.00} (the rest: {o.Subscribers} subscribers, gRPC client, GC)"));
         if (feeder is not null && feeder.Lateness.PercentileMs(0.99) > FeederLateMs)
         {
@@ -339,8 +400,9 @@ internal static class LoadHarness
             Console.WriteLine($"subscriber error: {s.Error}");
         }
 
-        bool clean = result.Dropped == 0 && result.Missing == 0 && subscribers.All(s => s.Error is null) && feeder?.Error is null && (feeder?.Stalls ?? 0) == 0 && !service.HasExited;
-        Console.WriteLine(string.Create(inv, $"target (1,000 x 10 Hz, 10 subscribers): no drops {(clean ? "yes" : "NO")}, p99 <= 5 ms {(feeder is null ? "n/a" : result.WorstP99Ms <= 5 ? "yes" : "NO")}, CPU <= 1.5 cores {(serviceCores <= 1.5 ? "yes" : "NO")}, RSS <= 300 MB {(result.RssMb <= 300 ? "yes" : "NO")}"));
+        bool clean = result.Dropped == 0 && result.Missing == 0 && subscribers.All(s => s.Error is null) && feeder?.Error is null && (feeder?.Stalls ?? 0) == 0 && service?.HasExited != true;
+        string notMeasured = "not measured (remote)";
+        Console.WriteLine(string.Create(inv, $"target (1,000 x 10 Hz, 10 subscribers): no drops {(clean ? "yes" : "NO")}, p99 <= 5 ms {(feeder is null ? "n/a" : result.WorstP99Ms <= 5 ? "yes" : "NO")}, CPU <= 1.5 cores {(service is null ? notMeasured : serviceCores <= 1.5 ? "yes" : "NO")}, RSS <= 300 MB {(service is null ? notMeasured : result.RssMb <= 300 ? "yes" : "NO")}"));
         return result;
     }
 
@@ -399,16 +461,97 @@ internal static class LoadHarness
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static TimeSpan ProcessCpu(Process p)
+    private static TimeSpan ProcessCpu(Process? p)
     {
-        p.Refresh();
-        return p.TotalProcessorTime;
+        p?.Refresh();
+        return p?.TotalProcessorTime ?? TimeSpan.Zero;
     }
 
-    private static long Rss(Process p)
+    private static long Rss(Process? p)
     {
-        p.Refresh();
-        return p.WorkingSet64;
+        p?.Refresh();
+        return p?.WorkingSet64 ?? 0;
+    }
+
+    private static string MachineLine() =>
+        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}";
+
+    /// <summary>The service's configuration, as environment variables (the names the .NET configuration binds to BeidouHub:...).</summary>
+    private static IEnumerable<(string Name, string Value)> ServiceEnvironment(string listen, int receivers, Func<int, string> source)
+    {
+        yield return ("BeidouHub__Listen", listen);
+        for (int i = 0; i < receivers; i++)
+        {
+            yield return ($"BeidouHub__Receivers__{i}__Id", $"rx-{i}");
+            yield return ($"BeidouHub__Receivers__{i}__Source", source(i));
+        }
+    }
+
+    private static string? FeedOptionsError(LoadOptions o, int[]? ceiling)
+    {
+        if (o.ServiceUrl is not null && o.Transport != "tcp")
+        {
+            return "--service-url needs --transport tcp (a pty or a replayed file is local to the service's machine)";
+        }
+
+        if (o.ServiceUrl is null && o.ServicePid is not null)
+        {
+            return "--service-pid goes with --service-url";
+        }
+
+        if (o.FeedPort < 0 || (o.FeedPort > 0 && o.FeedPort + (ceiling?.Max() ?? o.Receivers) - 1 > 65535))
+        {
+            return "--feed-port: the receivers' ports P .. P + receivers - 1 must lie in 1-65535";
+        }
+
+        if (o.FeedBind.Equals(IPAddress.Any) || o.FeedBind.Equals(IPAddress.IPv6Any))
+        {
+            return "--feed-bind: give the address the service machine reaches this one at (the sources name it), not 0.0.0.0 or ::";
+        }
+
+        if (o.ServicePid is int pid)
+        {
+            try
+            {
+                using Process p = Process.GetProcessById(pid);
+            }
+            catch (ArgumentException)
+            {
+                return $"--service-pid {pid}: no such process";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Writes the environment the remote <c>serve</c> must run with: a file a shell can source,
+    /// that <c>docker --env-file</c> and systemd's <c>EnvironmentFile=</c> read as well (no quotes:
+    /// none of the values needs them).
+    /// </summary>
+    private static void WriteReceiversEnv(LoadOptions o, int receivers)
+    {
+        // The service listens on the address the harness reaches it at when that is an IP
+        // address of its machine; a host name gives no such address, so all of them.
+        Uri url = o.ServiceUrl!;
+        IPAddress listenAddress = IPAddress.TryParse(url.DnsSafeHost, out IPAddress? ip) ? ip : IPAddress.Any;
+        string listen = $"http://{new IPEndPoint(listenAddress, url.Port)}";
+        string file = o.ReceiversEnv;
+        string command = $"(set -a; . {file}; set +a; exec dotnet src/Service/bin/Release/net10.0/beidouhub.dll serve)";
+        var lines = new List<string>
+        {
+            $"# bench load --service-url {url}: the configuration of that service, {receivers} receivers rx-0..rx-{receivers - 1}",
+            $"# fed by the harness from {TcpFeedTransport.Source(new IPEndPoint(o.FeedBind, o.FeedPort))} up. Copy this file to the service machine",
+            "# (same path, or change it below) and there, in the repository:",
+            "#   dotnet build src/Service -c Release",
+            $"#   {command}",
+            "# The service connects to the receivers when the harness listens (retrying every 5 s at most), and again for",
+            "# the next run: start it once, run the harness as often as needed.",
+        };
+        lines.AddRange(ServiceEnvironment(listen, receivers, i => TcpFeedTransport.Source(new IPEndPoint(o.FeedBind, o.FeedPort + i))).Select(e => $"{e.Name}={e.Value}"));
+        File.WriteAllLines(file, lines);
+        Console.WriteLine($"service configuration for {receivers} receivers written to {file}; copy it to the service machine and there, in the repository, run");
+        Console.WriteLine($"  {command}");
     }
 
     private static string LoadAverage() =>
@@ -442,6 +585,18 @@ internal static class LoadHarness
 
         public string? ServiceLog { get; set; }
 
+        /// <summary>A service already running (elsewhere, or started by hand), instead of a child process.</summary>
+        public Uri? ServiceUrl { get; set; }
+
+        public int? ServicePid { get; set; }
+
+        public IPAddress FeedBind { get; set; } = IPAddress.Loopback;
+
+        /// <summary>0: ports the system picks.</summary>
+        public int FeedPort { get; set; }
+
+        public string ReceiversEnv { get; set; } = Path.Combine(Path.GetTempPath(), "beidouhub-load-receivers.env");
+
         public string SeedPath { get; set; } = Path.Combine(Corpus.RepositoryRoot, "seeds", "park-vehicle-rtk-10hz.nmea");
     }
 
@@ -468,6 +623,6 @@ internal static class LoadHarness
         public double OfferedPerSecond { get; set; }
 
         public string SummaryLine => string.Create(CultureInfo.InvariantCulture,
-            $"{Receivers,6} receivers: delivered {DeliveredPerSecond:0}/{OfferedPerSecond:0} /s, dropped {Dropped}, missing {Missing}, p99 EARLY {EarlyP99Ms:0.0} ms, COMPLETE {CompleteP99Ms:0.0} ms, service {ServiceCores:0.00} cores, RSS peak {RssMb:0} MB");
+            $"{Receivers,6} receivers: delivered {DeliveredPerSecond:0}/{OfferedPerSecond:0} /s, dropped {Dropped}, missing {Missing}, p99 EARLY {EarlyP99Ms:0.0} ms, COMPLETE {CompleteP99Ms:0.0} ms, {(double.IsNaN(ServiceCores) ? "service CPU and RSS not measured (remote)" : $"service {ServiceCores:0.00} cores, RSS peak {RssMb:0} MB")}");
     }
 }
