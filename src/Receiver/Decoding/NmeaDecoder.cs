@@ -85,8 +85,23 @@ public sealed class NmeaDecoder
             bool onlySegment = buffer.IsSingleSegment;
             int offset = 0;
             int consumed;
-            while (Framer.TryReadSentenceInBlock(block[offset..], isFinalBlock && onlySegment, out consumed, out ReadOnlySpan<byte> line))
+            while (true)
             {
+                // Most lines are "$...*hh" + CRLF: framed and parsed in one pass. The rest (and
+                // what the framer must count) take the general path.
+                if (Framer.TryParseLineInBlock(block[offset..], out consumed, out NmeaSentence sentence, out NmeaError error))
+                {
+                    offset += consumed;
+                    Take(sentence, error);
+                    continue;
+                }
+
+                offset += consumed;
+                if (!Framer.TryReadSentenceInBlock(block[offset..], isFinalBlock && onlySegment, out consumed, out ReadOnlySpan<byte> line))
+                {
+                    break;
+                }
+
                 offset += consumed;
                 DecodeSentence(line);
             }
@@ -109,7 +124,14 @@ public sealed class NmeaDecoder
     /// <summary>Decodes one framed line (from its start character, without line end).</summary>
     public void DecodeSentence(ReadOnlySpan<byte> line)
     {
-        if (!NmeaSentence.TryParse(line, out NmeaSentence sentence, out NmeaError error, _requireChecksum))
+        _ = NmeaSentence.TryParse(line, out NmeaSentence sentence, out NmeaError error, _requireChecksum);
+        Take(sentence, error);
+    }
+
+    // A parsed sentence (error None) goes to the assembler; a rejected line is counted.
+    private void Take(in NmeaSentence sentence, NmeaError error)
+    {
+        if (error != NmeaError.None)
         {
             Statistics.CountError(error);
             return;

@@ -136,6 +136,52 @@ public sealed class NmeaFramer
         return false;
     }
 
+    /// <summary>
+    /// The decoder's one-pass path: line ends at the front of <paramref name="block"/> are
+    /// skipped, and a well-formed line <c>$...*hh</c> with its line end that follows is framed
+    /// and parsed by the parser's own scan (<see cref="NmeaSentence.TryParseLine"/>), so its bytes
+    /// are read once, not once here and once by the parser. False: <paramref name="consumed"/>
+    /// line-end bytes were skipped and what follows is for <see cref="TryReadSentenceInBlock"/>
+    /// (garbage, a comment, a line without checksum, a cut or overlong line, the block's end).
+    /// The counters and the line state end as the general path leaves them.
+    /// </summary>
+    internal bool TryParseLineInBlock(ReadOnlySpan<byte> block, out int consumed, out NmeaSentence sentence, out NmeaError error)
+    {
+        sentence = default;
+        error = NmeaError.None;
+        consumed = 0;
+        if (_discarding || _inComment)
+        {
+            return false;
+        }
+
+        int i = 0;
+        while (i < block.Length && block[i] is (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        consumed = i;
+        if (i > 0)
+        {
+            _atLineStart = true;
+        }
+
+        if (i == block.Length || block[i] is not ((byte)'$' or (byte)'!')
+            || !NmeaSentence.TryParseLine(block[i..], _maxLength, out sentence, out error, out int length))
+        {
+            return false;
+        }
+
+        // The line end: CR LF as one, else the one byte (a LF after a CR cut off by the block's
+        // end is a line end of its own next time, as on the general path).
+        int end = i + length;
+        end += block[end] == (byte)'\r' && end + 1 < block.Length && block[end + 1] == (byte)'\n' ? 2 : 1;
+        consumed = end;
+        _atLineStart = true;
+        return true;
+    }
+
     /// <summary>Resets the line state, as after a reconnect (counters are kept).</summary>
     public void Reset()
     {

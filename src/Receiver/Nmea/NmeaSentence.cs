@@ -105,10 +105,8 @@ public ref struct NmeaSentence
             return false;
         }
 
-        int fields = scan.Fields;
         sentence._starts[0] = 0;
-        sentence._starts[fields + 1] = (ushort)(payloadEnd + 1);
-
+        sentence._starts[scan.Fields + 1] = (ushort)(payloadEnd + 1);
         bool hasChecksum = false;
         if (star >= 0)
         {
@@ -136,20 +134,64 @@ public ref struct NmeaSentence
             return false;
         }
 
-        sentence._body = body[..payloadEnd];
-        sentence.FieldCount = fields;
-        sentence.HasChecksum = hasChecksum;
-        sentence.IsEncapsulated = line[0] == (byte)'!';
+        return sentence.Finish(line[0] == (byte)'!', body[..payloadEnd], scan.Fields, hasChecksum, out error);
+    }
 
-        if (!TryClassify(sentence.Address, out Talker talker, out SentenceType type))
+    /// <summary>
+    /// Frames and parses in one pass: the decoder's path for the common line. When
+    /// <paramref name="data"/> (which starts with <c>$</c> or <c>!</c>) begins with a line
+    /// <c>$...*hh</c> ended by CR or LF, at most <paramref name="maxLength"/> bytes long, this
+    /// returns true with that line's <paramref name="length"/> (without its line end) and the same
+    /// <paramref name="sentence"/> and <paramref name="error"/> as <see cref="TryParse"/> gives for
+    /// it. False when the bytes are anything else (no checksum, a byte that ends the line before
+    /// the <c>*</c>, hex digits not followed by the line end, cut by the end of the data, too
+    /// long): the framer then cuts the line the general way, and nothing is lost.
+    /// </summary>
+    internal static bool TryParseLine(ReadOnlySpan<byte> data, int maxLength, out NmeaSentence sentence, out NmeaError error, out int length)
+    {
+        Unsafe.SkipInit(out sentence);
+        ReadOnlySpan<byte> body = data[1..];
+        var scan = new Scan(ref sentence._starts);
+        int star;
+        if (!scan.Run(body, out error) || (star = scan.Star) < 0 || star + 3 >= body.Length || star + 4 > maxLength
+            || body[star + 3] is not ((byte)'\r' or (byte)'\n')
+            || !TryHex(body[star + 1], out int hi) || !TryHex(body[star + 2], out int lo))
         {
             sentence = default;
+            length = 0;
+            return false;
+        }
+
+        length = star + 4;
+        sentence._starts[0] = 0;
+        sentence._starts[scan.Fields + 1] = (ushort)(star + 1);
+        if (((hi << 4) | lo) != scan.Xor)
+        {
+            sentence = default;
+            error = NmeaError.ChecksumMismatch;
+            return true;
+        }
+
+        sentence.Finish(data[0] == (byte)'!', body[..star], scan.Fields, hasChecksum: true, out error);
+        return true;
+    }
+
+    // The rest of a parse once the body is scanned and the checksum checked: the address.
+    private bool Finish(bool encapsulated, ReadOnlySpan<byte> payload, int fields, bool hasChecksum, out NmeaError error)
+    {
+        _body = payload;
+        FieldCount = fields;
+        HasChecksum = hasChecksum;
+        IsEncapsulated = encapsulated;
+        if (!TryClassify(Address, out Talker talker, out SentenceType type))
+        {
+            this = default;
             error = NmeaError.BadAddress;
             return false;
         }
 
-        sentence.Talker = talker;
-        sentence.Type = sentence.IsEncapsulated ? SentenceType.Unknown : type;
+        Talker = talker;
+        Type = encapsulated ? SentenceType.Unknown : type;
         error = NmeaError.None;
         return true;
     }

@@ -10,55 +10,42 @@ namespace BeidouHub.Receiver.Nmea.Sentences;
 /// instead of 12 (gpsd processGSA notes); both layouts are read. Quectel's <c>$PQGSA</c> carries
 /// the system id the same way.
 /// </summary>
-public readonly struct Gsa
+public struct Gsa
 {
     /// <summary>The most satellite slots a GSA may carry (the 24-slot variant).</summary>
     public const int MaxSlots = 24;
 
-    private readonly Slots _numbers;
-
-    private Gsa(byte? selection, int? fixType, in Slots numbers, int count, double? pdop, double? hdop, double? vdop, byte? systemId, Talker talker)
-    {
-        SelectionMode = selection;
-        FixType = fixType;
-        _numbers = numbers;
-        Count = count;
-        Pdop = pdop;
-        Hdop = hdop;
-        Vdop = vdop;
-        SystemId = systemId;
-        Talker = talker;
-    }
+    private Slots _numbers;
 
     /// <summary><c>M</c> manual or <c>A</c> automatic 2D/3D selection.</summary>
-    public byte? SelectionMode { get; }
+    public byte? SelectionMode { readonly get; private set; }
 
     /// <summary>1 no fix, 2 2D, 3 3D.</summary>
-    public int? FixType { get; }
+    public int? FixType { readonly get; private set; }
 
     /// <summary>Number of satellites listed as used.</summary>
-    public int Count { get; }
+    public int Count { readonly get; private set; }
 
     /// <summary>Position dilution of precision.</summary>
-    public double? Pdop { get; }
+    public double? Pdop { readonly get; private set; }
 
     /// <summary>Horizontal dilution of precision.</summary>
-    public double? Hdop { get; }
+    public double? Hdop { readonly get; private set; }
 
     /// <summary>Vertical dilution of precision.</summary>
-    public double? Vdop { get; }
+    public double? Vdop { readonly get; private set; }
 
     /// <summary>The NMEA 4.10+ system id, or null (absent, or SiRF TriG's non-standard float there).</summary>
-    public byte? SystemId { get; }
+    public byte? SystemId { readonly get; private set; }
 
     /// <summary>The talker the sentence came with.</summary>
-    public Talker Talker { get; }
+    public Talker Talker { readonly get; private set; }
 
     /// <summary>The NMEA satellite number in used slot <paramref name="index"/> (0-based, &lt; <see cref="Count"/>).</summary>
-    public int Number(int index) => (uint)index < (uint)Count ? _numbers[index] : 0;
+    public readonly int Number(int index) => (uint)index < (uint)Count ? _numbers[index] : 0;
 
     /// <summary>The identity of used satellite <paramref name="index"/>, from talker, system id and number.</summary>
-    public SatelliteId Satellite(int index) => SatelliteId.FromNmea(Talker, Number(index), SystemId ?? 0);
+    public readonly SatelliteId Satellite(int index) => SatelliteId.FromNmea(Talker, Number(index), SystemId ?? 0);
 
     /// <summary>Reads a GSA (or PQGSA) sentence; false when it is another type or malformed.</summary>
     public static bool TryRead(in NmeaSentence s, out Gsa gsa)
@@ -102,7 +89,7 @@ public readonly struct Gsa
             system = sys;
         }
 
-        Slots numbers = default;
+        // Into the result in place: the slots are not copied again.
         int count = 0;
         for (int i = 0; i < slots; i++)
         {
@@ -115,16 +102,24 @@ public readonly struct Gsa
 
             if (!NmeaField.TryGetSmallInt(slot, out int? n) || n is < 0 or > 999)
             {
+                gsa = default;
                 return false;
             }
 
             if (n > 0)
             {
-                numbers[count++] = (short)n.Value;
+                gsa._numbers[count++] = (short)n.Value;
             }
         }
 
-        gsa = new Gsa(selection, fixType, numbers, count, pdop, hdop, vdop, system, s.Talker);
+        gsa.SelectionMode = selection;
+        gsa.FixType = fixType;
+        gsa.Count = count;
+        gsa.Pdop = pdop;
+        gsa.Hdop = hdop;
+        gsa.Vdop = vdop;
+        gsa.SystemId = system;
+        gsa.Talker = s.Talker;
         return true;
     }
 
