@@ -16,11 +16,28 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
         Grid = grid;
     }
 
+    /// <summary>A writer that hands its epochs to <paramref name="inner"/> (same output and grid).</summary>
+    protected EpochWriter(EpochWriter inner)
+        : this(inner.Output, inner.Grid)
+    {
+    }
+
     protected Stream Output { get; }
 
     protected GaussKrugerGrid? Grid { get; }
 
-    public long Records { get; protected set; }
+    public virtual long Records { get; protected set; }
+
+    /// <summary>
+    /// The writer of <paramref name="format"/>; with <paramref name="pipelined"/>, run on a thread of
+    /// its own (<see cref="PipelinedEpochWriter"/>): the decode verb asks for that when there is a
+    /// second core.
+    /// </summary>
+    public static EpochWriter Create(string format, Stream output, GaussKrugerGrid? grid, bool pipelined)
+    {
+        EpochWriter writer = Create(format, output, grid);
+        return pipelined ? new PipelinedEpochWriter(writer) : writer;
+    }
 
     public static EpochWriter Create(string format, Stream output, GaussKrugerGrid? grid) => format switch
     {

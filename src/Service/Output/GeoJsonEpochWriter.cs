@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BeidouHub.Geo;
 using BeidouHub.Receiver.Epochs;
@@ -15,6 +16,8 @@ internal sealed class GeoJsonEpochWriter : EpochWriter
     private readonly Utf8JsonWriter _json;
     private readonly Dictionary<string, List<(double Lon, double Lat, double? Alt)>> _tracks = new(StringComparer.Ordinal);
 
+    // Not inlined into EpochWriter.Create: inlined, it loaded System.Text.Json whatever the format.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public GeoJsonEpochWriter(Stream output, GaussKrugerGrid? grid)
         : base(output, grid)
     {

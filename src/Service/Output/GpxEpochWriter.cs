@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 using BeidouHub.Geo;
@@ -19,6 +20,8 @@ internal sealed class GpxEpochWriter : EpochWriter
     private readonly XmlWriter _xml;
     private string? _currentReceiver;
 
+    // Not inlined into EpochWriter.Create: inlined, it loaded System.Xml (8 MB) whatever the format.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public GpxEpochWriter(Stream output, GaussKrugerGrid? grid)
         : base(output, grid)
     {

@@ -8,13 +8,14 @@ namespace BeidouHub.Service.Output;
 /// Runs an <see cref="EpochWriter"/> on a thread of its own, so that formatting and writing the
 /// output overlap with decoding on a second core. Epochs are copied (<see cref="Epoch.CopyTo"/>)
 /// into pooled batches and handed over a batch at a time: no allocation per epoch, one
-/// hand-over per <see cref="BatchSize"/> epochs. Order is kept (one writer thread).
+/// hand-over per <see cref="BatchSize"/> epochs. Order is kept (one writer thread). It owns the
+/// writer it runs: disposing it disposes that writer, after everything handed over is written.
 /// <para>
 /// Calls come from one thread (the decoder's), as <see cref="IEpochSink"/> promises. A failure of
 /// the writer (a closed output) is thrown to the decoder's thread at its next hand-over.
 /// </para>
 /// </summary>
-internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
+internal sealed class PipelinedEpochWriter : EpochWriter
 {
     /// <summary>Epochs per hand-over.</summary>
     public const int BatchSize = 256;
@@ -29,8 +30,10 @@ internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
     private Batch _filling;
     private volatile ExceptionDispatchInfo? _failure;
     private bool _completed;
+    private bool _disposed;
 
     public PipelinedEpochWriter(EpochWriter writer)
+        : base(writer)
     {
         _writer = writer;
         for (int i = 0; i < Batches; i++)
@@ -44,13 +47,9 @@ internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
     }
 
     /// <summary>Records written so far by the writer (final after <see cref="Complete"/>).</summary>
-    public long Records => _writer.Records;
+    public override long Records => _writer.Records;
 
-    public void OnPosition(Epoch epoch)
-    {
-    }
-
-    public void OnEpoch(Epoch epoch)
+    public override void OnEpoch(Epoch epoch)
     {
         _filling.Add(epoch);
         if (_filling.Count == BatchSize)
@@ -60,26 +59,14 @@ internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
     }
 
     /// <summary>Hands over what is gathered and has the writer flush it out (it does not wait for that).</summary>
-    public void Flush()
+    public override void Flush()
     {
         _filling.Flush = true;
         HandOver();
     }
 
-    /// <summary>Hands over what is gathered and waits until the writer has written and flushed everything (the benchmark's end of pass).</summary>
-    public void Drain()
-    {
-        Flush();
-        while (_free.Count < Batches - 1 && _failure is null)
-        {
-            Thread.Yield();
-        }
-
-        _failure?.Throw();
-    }
-
     /// <summary>Hands over the rest, lets the writer close its document, and waits until all is written.</summary>
-    public void Complete()
+    public override void Complete()
     {
         if (_completed)
         {
@@ -93,11 +80,20 @@ internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
         _failure?.Throw();
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Without <see cref="Complete"/> (the decode failed): has the writer write what came and waits
+    /// for it. Then disposes the writer.
+    /// </summary>
+    public override void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_completed)
         {
-            // Not completed (the decode failed): write what came, without closing the document.
             _completed = true;
             if (_failure is null)
             {
@@ -111,6 +107,7 @@ internal sealed class PipelinedEpochWriter : IEpochSink, IDisposable
 
         _free.Dispose();
         _full.Dispose();
+        _writer.Dispose();
     }
 
     private void HandOver()

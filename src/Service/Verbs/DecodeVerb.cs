@@ -116,34 +116,25 @@ internal static class DecodeVerb
             var output = new BufferedStream(stdout, 1 << 16);
             await using (output.ConfigureAwait(false))
             {
-                using EpochWriter writer = EpochWriter.Create(format, output, grid);
-
                 // With a second core, the output is formatted and written there while this one decodes.
-                using PipelinedEpochWriter? pipeline = Environment.ProcessorCount > 1 ? new PipelinedEpochWriter(writer) : null;
-                var decoder = new NmeaDecoder(receiver, pipeline ?? (IEpochSink)writer, options);
+                using EpochWriter writer = EpochWriter.Create(format, output, grid, pipelined: Environment.ProcessorCount > 1);
+                var decoder = new NmeaDecoder(receiver, writer, options);
                 try
                 {
-                    var reader = new BlockPipeReader(input, ReadBlockSize, pipeline is null ? writer.Flush : pipeline.Flush);
+                    var reader = new BlockPipeReader(input, ReadBlockSize, writer.Flush);
                     await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
                     await reader.CompleteAsync().ConfigureAwait(false);
                 }
                 catch (IOException e)
                 {
-                    pipeline?.Dispose();
-                    writer.Flush();
+                    // What came is written out first, then the reason.
+                    writer.Dispose();
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                     await stderr.WriteLineAsync($"decode: read failed after {decoder.Statistics.Bytes} bytes: {e.Message}").ConfigureAwait(false);
                     return 1;
                 }
 
-                if (pipeline is null)
-                {
-                    writer.Complete();
-                }
-                else
-                {
-                    pipeline.Complete();
-                }
-
+                writer.Complete();
                 await output.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await stderr.WriteLineAsync(Summary(decoder, writer.Records)).ConfigureAwait(false);
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Workers;
@@ -21,6 +22,9 @@ internal static class RecordVerb
           --id NAME      receiver name in the folder and headers (default: receiver)
         """;
 
+    // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
+    // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         string? source = null, dir = null, id = "receiver";

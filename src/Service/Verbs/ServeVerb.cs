@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BeidouHub.Service.Verbs;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace BeidouHub.Service.Verbs;
 /// </summary>
 internal static class ServeVerb
 {
+    // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
+    // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stderr)
     {
         if (!ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Simulation;
 
 namespace BeidouHub.Service.Verbs;
@@ -23,6 +24,9 @@ internal static class SimulateVerb
           --out FILE     write to FILE instead of standard output
         """;
 
+    // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
+    // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stderr, Stream stdout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);

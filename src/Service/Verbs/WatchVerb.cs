@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using BeidouHub.Protocol.V1;
 using Grpc.Core;
@@ -24,6 +25,9 @@ internal static class WatchVerb
           --count N   stop after N lines
         """;
 
+    // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
+    // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         string url = "http://127.0.0.1:50051";
