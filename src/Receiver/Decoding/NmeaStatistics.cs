@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Nmea;
 
 namespace BeidouHub.Receiver.Decoding;
@@ -53,6 +54,7 @@ public sealed class NmeaStatistics
 
     internal void CountBytes(long n) => _bytes += n;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void CountSentence(in NmeaSentence s)
     {
         _sentences++;

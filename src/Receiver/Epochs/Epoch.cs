@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
 using BeidouHub.Receiver.Satellites;
@@ -276,5 +277,6 @@ public sealed class Epoch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int UsedKey(SatelliteId id) => ((int)id.Constellation << 8) | id.Svid;
 }

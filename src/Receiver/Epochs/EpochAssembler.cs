@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
@@ -722,6 +723,7 @@ public sealed class EpochAssembler
     private static int Kind(SentenceType type, Talker talker, byte? variant) =>
         (int)type | ((int)talker << 8) | ((variant.HasValue ? variant.Value + 1 : 0) << 16);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int KindIndex(int kind)
     {
         // Direct-mapped: formatter x talker x (variant + 1). Index + 1 is stored; 0 = not seen yet.

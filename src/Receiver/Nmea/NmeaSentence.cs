@@ -422,6 +422,7 @@ public ref struct NmeaSentence
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SentenceType Formatter(ReadOnlySpan<byte> f)
     {
         if (f.Length != 3)
@@ -448,6 +449,7 @@ public ref struct NmeaSentence
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryHex(byte b, out int value)
     {
         // NMEA 0183 says upper-case hex; some receivers write lower case, gpsd accepts both.
