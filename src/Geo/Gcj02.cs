@@ -90,7 +90,8 @@ public static class Gcj02
     private static void Sines(double v, out double sin6U, out double sin15U, out double sin60U, out double sin180U, out double cos180U,
         out double sinU, out double cosU)
     {
-        (sinU, cosU) = SinCosInBox(v * (Math.PI / 180.0));
+        // Inside the box |x| <= 31.34 and |y| <= 31.14 degrees: |u| <= 0.547 rad.
+        (sinU, cosU) = Trig.SinCosQuarterPi(v * (Math.PI / 180.0));
         double sin3U = sinU * (3 - (4 * sinU * sinU));
         double cos3U = cosU * ((4 * cosU * cosU) - 3);
         sin6U = 2 * sin3U * cos3U;
@@ -105,25 +106,6 @@ public static class Gcj02
         double cos60U = (cos30U - sin30U) * (cos30U + sin30U);
         sin180U = sin60U * (3 - (4 * sin60U * sin60U));
         cos180U = cos60U * ((4 * cos60U * cos60U) - 3);
-    }
-
-    // Inside the box |x| <= 31.34 and |y| <= 31.14 degrees, so |u| <= 0.547 rad and the Taylor
-    // series of sin and cos, cut after u¹⁷/17! and u¹⁶/16!, are exact to below 1e-20 (the first
-    // omitted terms); they take the place of a libm call and its register spills. cos u as
-    // 1 - u²/2 + ..., with the rounding of 1 - u²/2 carried into the small terms (as fdlibm's
-    // k_cos does), stays within an ulp.
-    private static (double Sin, double Cos) SinCosInBox(double u)
-    {
-        double z = u * u;
-        double z2 = z * z;
-        double z4 = z2 * z2;
-        double sinTail = (-1 / 6.0) + (z * (1 / 120.0)) + (z2 * ((-1 / 5040.0) + (z * (1 / 362880.0))))
-            + (z4 * ((-1 / 39916800.0) + (z * (1 / 6227020800.0)) + (z2 * ((-1 / 1307674368000.0) + (z * (1 / 355687428096000.0))))));
-        double cosTail = (1 / 24.0) + (z * (-1 / 720.0)) + (z2 * ((1 / 40320.0) + (z * (-1 / 3628800.0))))
-            + (z4 * ((1 / 479001600.0) + (z * (-1 / 87178291200.0)) + (z2 * (1 / 20922789888000.0))));
-        double half = 0.5 * z;
-        double w = 1 - half;
-        return (u + (u * z * sinTail), w + (((1 - w) - half) + (z2 * cosTail)));
     }
 
     private readonly struct ForwardTransform : IForwardTransform

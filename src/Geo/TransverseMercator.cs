@@ -106,7 +106,7 @@ internal sealed class TransverseMercator
     {
         double phi = latitudeDeg * (Math.PI / 180.0);
         double lam = NormaliseLongitude(longitudeDeg * (Math.PI / 180.0) - _lon0);
-        (double sinPhi, double cosPhi) = Math.SinCos(phi);
+        (double sinPhi, double cosPhi) = Trig.SinCosLatitude(phi);
 
         // Ellipsoidal latitude -> Gaussian latitude χ = φ + d, |d| < 0.0034 rad; sin d and cos d
         // to d⁵ and d⁶ (the next terms are below 1e-20), by reciprocals: everything after waits
