@@ -1,3 +1,5 @@
+using static BeidouHub.Geo.Trig;
+
 namespace BeidouHub.Geo;
 
 /// <summary>
@@ -286,7 +288,7 @@ internal sealed class TransverseMercator
         public double Sum(double sinW, double cosW)
         {
             double x2 = cosW * cosW;
-            double poly = _a0 + (_a1 * cosW) + (x2 * (_a2 + (_a3 * cosW) + (x2 * (_a4 + (_a5 * cosW)))));
+            double poly = Fma(x2, Fma(x2, Fma(_a5, cosW, _a4), Fma(_a3, cosW, _a2)), Fma(_a1, cosW, _a0));
             return sinW * poly;
         }
 
@@ -299,23 +301,23 @@ internal sealed class TransverseMercator
             double sr = sinRe * coshIm;
             double si = cosRe * sinhIm;
 
-            double z2r = (zr * zr) - (zi * zi);
+            double z2r = Fma(zr, zr, -(zi * zi));
             double z2i = 2 * zr * zi;
-            double q0r = _a0 + (_a1 * zr);
+            double q0r = Fma(_a1, zr, _a0);
             double q0i = _a1 * zi;
-            double q1r = _a2 + (_a3 * zr);
+            double q1r = Fma(_a3, zr, _a2);
             double q1i = _a3 * zi;
-            double q2r = _a4 + (_a5 * zr);
+            double q2r = Fma(_a5, zr, _a4);
             double q2i = _a5 * zi;
 
             // poly = q0 + z² (q1 + z² q2)
-            double tr = q1r + (z2r * q2r) - (z2i * q2i);
-            double ti = q1i + (z2r * q2i) + (z2i * q2r);
-            double pr = q0r + (z2r * tr) - (z2i * ti);
-            double pi = q0i + (z2r * ti) + (z2i * tr);
+            double tr = Fma(z2r, q2r, Fma(-z2i, q2i, q1r));
+            double ti = Fma(z2r, q2i, Fma(z2i, q2r, q1i));
+            double pr = Fma(z2r, tr, Fma(-z2i, ti, q0r));
+            double pi = Fma(z2r, ti, Fma(z2i, tr, q0i));
 
-            sumRe = (sr * pr) - (si * pi);
-            sumIm = (sr * pi) + (si * pr);
+            sumRe = Fma(sr, pr, -(si * pi));
+            sumIm = Fma(sr, pi, si * pr);
         }
     }
 }
