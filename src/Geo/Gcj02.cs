@@ -55,7 +55,7 @@ public static class Gcj02
     // coordtransform transformlat/transformlng and the Krasovsky scaling. All twelve sines and
     // cosines are of multiples of u = v π/180 (v = x or y): v π/60 = 3u, v π/30 = 6u,
     // v π/12 = 15u, v π/3 = 60u, v π = 180u, and 2x π, 6x π for the longitude term; the
-    // latitude itself is y + 35 degrees. So x and y take one SinCos each and the rest follows
+    // latitude itself is y + 35 degrees. So x and y take one sin/cos each and the rest follows
     // by double-, triple- and sum-angle identities. Their rounding (a few 1e-14 absolute at the
     // top multiple) is that of the published 6·x·π argument itself: over China the result
     // stays within one ulp of the output (3e-14 degree) of coordtransform's formula.
@@ -86,11 +86,12 @@ public static class Gcj02
     }
 
     // sin(v π/30), sin(v π/12), sin(v π/3), sin(v π), cos(v π), sin(v π/180), cos(v π/180)
-    // from one SinCos of u = v π/180.
+    // from sin and cos of u = v π/180.
     private static void Sines(double v, out double sin6U, out double sin15U, out double sin60U, out double sin180U, out double cos180U,
         out double sinU, out double cosU)
     {
-        (sinU, cosU) = Math.SinCos(v * (Math.PI / 180.0));
+        // Inside the box |x| <= 31.34 and |y| <= 31.14 degrees: |u| <= 0.547 rad.
+        (sinU, cosU) = Trig.SinCosQuarterPi(v * (Math.PI / 180.0));
         double sin3U = sinU * (3 - (4 * sinU * sinU));
         double cos3U = cosU * ((4 * cosU * cosU) - 3);
         sin6U = 2 * sin3U * cos3U;

@@ -1,3 +1,5 @@
+using static BeidouHub.Geo.Trig;
+
 namespace BeidouHub.Geo;
 
 /// <summary>
@@ -93,21 +95,20 @@ internal sealed class TransverseMercator
 
     /// <summary>Geodetic degrees to (northing, easting) metres; false when outside the series' domain.</summary>
     /// <remarks>
-    /// The same series as PROJ, evaluated with two transcendental calls within a zone instead
-    /// of a dozen (SinCos of φ and Atan2; four beyond |λ| = 0.1 rad, where sin/cos λ and
-    /// atanh B are libm calls instead of short polynomials). Sin/cos of the Gaussian latitude
-    /// come from sin/cos of φ by the angle-sum rule (the correction is below 0.0034 rad, so its
-    /// sin/cos are short Taylor polynomials), and the Krüger series gets sin/cos 2ξ' and
-    /// sinh/cosh 2η' algebraically from the spherical transverse Mercator itself (Karney 2011,
-    /// eqs. 9-10: with B = cos χ sin λ, cosh η' = 1/√(1 - B²) and sinh η' = B cosh η'). Over
-    /// ±60 degrees of longitude it stays within 10 nm of PROJ's evaluation order.
+    /// The same series as PROJ, evaluated with one transcendental call within a zone instead
+    /// of a dozen (SinCos of φ; three more beyond |λ| = 0.1 rad: sin/cos λ, Atan2, Atanh). Sin/cos
+    /// of the Gaussian latitude χ come from sin/cos of φ by the angle-sum rule (the correction
+    /// is below 0.0034 rad, so its sin/cos are short Taylor polynomials), and the Krüger series
+    /// gets sin/cos 2ξ' and sinh/cosh 2η' algebraically from the spherical transverse Mercator
+    /// itself (Karney 2011, eqs. 9-10: with B = cos χ sin λ, cosh η' = 1/√(1 - B²) and
+    /// sinh η' = B cosh η'). Over ±60 degrees of longitude it stays within 10 nm of PROJ's
+    /// evaluation order.
     /// </remarks>
     public bool TryForward(double latitudeDeg, double longitudeDeg, out double northing, out double easting)
     {
         double phi = latitudeDeg * (Math.PI / 180.0);
         double lam = NormaliseLongitude(longitudeDeg * (Math.PI / 180.0) - _lon0);
-        (double sinPhi, double cosPhi) = Math.SinCos(phi);
-        (double sinLam, double cosLam) = SinCosSmall(lam);
+        (double sinPhi, double cosPhi) = Trig.SinCosLatitude(phi);
 
         // Ellipsoidal latitude -> Gaussian latitude χ = φ + d, |d| < 0.0034 rad; sin d and cos d
         // to d⁵ and d⁶ (the next terms are below 1e-20), by reciprocals: everything after waits
@@ -119,16 +120,29 @@ internal sealed class TransverseMercator
         double sinChi = (sinPhi * cosD) + (cosPhi * sinD);
         double cosChi = (cosPhi * cosD) - (sinPhi * sinD);
 
-        // Gaussian latitude, longitude -> complementary spherical coordinates (ξ', η').
-        double y = cosChi * cosLam;
-        double b = cosChi * sinLam;
-        double r2 = (sinChi * sinChi) + (y * y); // = 1 - B² = 1 / cosh² η'
-        double cn = Math.Atan2(sinChi, y);
-        double ce = AtanhSmall(b);
+        // Gaussian latitude, longitude -> complementary spherical coordinates (ξ', η'), with
+        // tan ξ' = tan χ / cos λ and tanh η' = B = cos χ sin λ.
+        double y, b, cn, ce;
+        if (Math.Abs(lam) < SmallLongitude)
+        {
+            (double sinLam, double versLam) = SinVersSmall(lam);
+            y = cosChi * (1 - versLam);
+            b = cosChi * sinLam;
+            cn = phi + (d + SphericalLatitudeCorrection(sinChi, cosChi, versLam));
+            ce = AtanhSmall(b);
+        }
+        else
+        {
+            (double sinLam, double cosLam) = Math.SinCos(lam);
+            y = cosChi * cosLam;
+            b = cosChi * sinLam;
+            cn = Math.Atan2(sinChi, y);
+            ce = Math.Atanh(b);
+        }
 
-        // Spherical normalised N, E -> ellipsoidal normalised N, E; sin/cos 2ξ' from the atan2
-        // arguments, sinh/cosh 2η' from B.
-        double inv = 1 / r2;
+        // Spherical normalised N, E -> ellipsoidal normalised N, E; sin/cos 2ξ' from the
+        // arguments of tan ξ', sinh/cosh 2η' from B.
+        double inv = 1 / ((sinChi * sinChi) + (y * y)); // = 1 / (1 - B²) = cosh² η'
         _gtu.Sum(
             sinRe: 2 * sinChi * y * inv,
             cosRe: ((y * y) - (sinChi * sinChi)) * inv,
@@ -179,30 +193,36 @@ internal sealed class TransverseMercator
         return true;
     }
 
-    // Small-λ fast paths. Within a zone |λ| is at most 3 degrees (0.053 rad) and |B| <= |λ|;
+    // Small-λ fast path. Within a zone |λ| is at most 3 degrees (0.053 rad) and |B| <= |λ|;
     // below 0.1 the Taylor series are cut where the first omitted term is under 3e-18 relative
     // (λ¹¹/11!, λ¹²/12!, B¹⁷/17), and agree with Math.SinCos to 1 ulp and Math.Atanh to 2 ulp
-    // (2e-10 m of easting). Each replaces a libm call of about 10 ns; elsewhere libm.
-    private static (double Sin, double Cos) SinCosSmall(double lam)
-    {
-        if (!(Math.Abs(lam) < 0.1))
-        {
-            return Math.SinCos(lam);
-        }
+    // (2e-10 m of easting). Each replaces a libm call of about 10 ns.
+    private const double SmallLongitude = 0.1;
 
+    // sin λ and versin λ = 1 - cos λ (kept apart: ξ' - χ is proportional to it, see below).
+    private static (double Sin, double Vers) SinVersSmall(double lam)
+    {
         double l2 = lam * lam;
         double sin = lam * (1 - (l2 * (1 / 6.0) * (1 - (l2 * (1 / 20.0) * (1 - (l2 * (1 / 42.0) * (1 - (l2 * (1 / 72.0)))))))));
-        double cos = 1 - (l2 * 0.5 * (1 - (l2 * (1 / 12.0) * (1 - (l2 * (1 / 30.0) * (1 - (l2 * (1 / 56.0) * (1 - (l2 * (1 / 90.0))))))))));
-        return (sin, cos);
+        double vers = l2 * 0.5 * (1 - (l2 * (1 / 12.0) * (1 - (l2 * (1 / 30.0) * (1 - (l2 * (1 / 56.0) * (1 - (l2 * (1 / 90.0)))))))));
+        return (sin, vers);
+    }
+
+    // ξ' - χ for small λ, instead of Atan2 for ξ' itself: from tan ξ' = tan χ / cos λ and the
+    // tangent of a difference, tan(ξ' - χ) = sin χ cos χ vers λ / (1 - cos² χ vers λ), at most
+    // vers(0.1)/2 = 0.0025, so its atan is t - t³/3 + t⁵/5 - t⁷/7 (next term below 1e-24).
+    // Adding a correction below 0.006 rad to φ as given keeps ξ' to a fraction of an ulp,
+    // where Atan2 rounds it once more.
+    private static double SphericalLatitudeCorrection(double sinChi, double cosChi, double versLam)
+    {
+        double cosVers = cosChi * versLam;
+        double t = sinChi * cosVers / (1 - (cosChi * cosVers));
+        double t2 = t * t;
+        return t - (t * t2 * ((1 / 3.0) - (t2 * ((1 / 5.0) - (t2 * (1 / 7.0))))));
     }
 
     private static double AtanhSmall(double b)
     {
-        if (!(Math.Abs(b) < 0.1))
-        {
-            return Math.Atanh(b);
-        }
-
         // b + b³ (1/3 + b²/5 + ... + b¹²/15), the small correction added last.
         double b2 = b * b;
         double b4 = b2 * b2;
@@ -268,7 +288,7 @@ internal sealed class TransverseMercator
         public double Sum(double sinW, double cosW)
         {
             double x2 = cosW * cosW;
-            double poly = _a0 + (_a1 * cosW) + (x2 * (_a2 + (_a3 * cosW) + (x2 * (_a4 + (_a5 * cosW)))));
+            double poly = Fma(x2, Fma(x2, Fma(_a5, cosW, _a4), Fma(_a3, cosW, _a2)), Fma(_a1, cosW, _a0));
             return sinW * poly;
         }
 
@@ -281,23 +301,23 @@ internal sealed class TransverseMercator
             double sr = sinRe * coshIm;
             double si = cosRe * sinhIm;
 
-            double z2r = (zr * zr) - (zi * zi);
+            double z2r = Fma(zr, zr, -(zi * zi));
             double z2i = 2 * zr * zi;
-            double q0r = _a0 + (_a1 * zr);
+            double q0r = Fma(_a1, zr, _a0);
             double q0i = _a1 * zi;
-            double q1r = _a2 + (_a3 * zr);
+            double q1r = Fma(_a3, zr, _a2);
             double q1i = _a3 * zi;
-            double q2r = _a4 + (_a5 * zr);
+            double q2r = Fma(_a5, zr, _a4);
             double q2i = _a5 * zi;
 
             // poly = q0 + z² (q1 + z² q2)
-            double tr = q1r + (z2r * q2r) - (z2i * q2i);
-            double ti = q1i + (z2r * q2i) + (z2i * q2r);
-            double pr = q0r + (z2r * tr) - (z2i * ti);
-            double pi = q0i + (z2r * ti) + (z2i * tr);
+            double tr = Fma(z2r, q2r, Fma(-z2i, q2i, q1r));
+            double ti = Fma(z2r, q2i, Fma(z2i, q2r, q1i));
+            double pr = Fma(z2r, tr, Fma(-z2i, ti, q0r));
+            double pi = Fma(z2r, ti, Fma(z2i, tr, q0i));
 
-            sumRe = (sr * pr) - (si * pi);
-            sumIm = (sr * pi) + (si * pr);
+            sumRe = Fma(sr, pr, -(si * pi));
+            sumIm = Fma(sr, pi, si * pr);
         }
     }
 }
