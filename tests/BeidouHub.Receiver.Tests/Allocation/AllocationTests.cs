@@ -10,7 +10,8 @@ namespace BeidouHub.Receiver.Tests.Allocation;
 
 /// <summary>
 /// The hot path allocates nothing: measured with GC.GetAllocatedBytesForCurrentThread, which is
-/// exact for the calling thread. Warm-up first, so that one-time costs (JIT, static init) are out.
+/// exact for the calling thread. Warm-up first, so that one-time costs (JIT, static init) are out
+/// (<see cref="AllocatedInSteadyState"/>).
 /// </summary>
 public class AllocationTests
 {
@@ -21,14 +22,15 @@ public class AllocationTests
     {
         var sink = new CountingSink();
         var decoder = new NmeaDecoder("alloc", sink);
-        DecodeOnce(decoder);
-        long sentencesBefore = decoder.Statistics.Sentences;
+        long sentences = 0;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        DecodeOnce(decoder);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocatedInSteadyState(() =>
+        {
+            long before = decoder.Statistics.Sentences;
+            DecodeOnce(decoder);
+            sentences = decoder.Statistics.Sentences - before;
+        });
 
-        long sentences = decoder.Statistics.Sentences - sentencesBefore;
         Assert.True(sentences >= 10_000, $"only {sentences} sentences decoded");
         Assert.True(sink.Epochs >= 1600, $"only {sink.Epochs} epochs");
         Assert.Equal(0, allocated);
@@ -42,20 +44,21 @@ public class AllocationTests
         int[] cuts = [.. Enumerable.Range(1, (Stream.Length - 1) / 4093).Select(i => i * 4093)];
         var sink = new CountingSink();
         var decoder = new NmeaDecoder("alloc", sink);
-        ReadOnlySequence<byte> first = TestSegment.Split(Stream, cuts);
-        decoder.Decode(ref first, isFinalBlock: false);
-        long sentencesBefore = decoder.Statistics.Sentences;
-        ReadOnlySequence<byte> seq = TestSegment.Split(Stream, cuts);
+        long sentences = 0;
+        ReadOnlySequence<byte> segmented = TestSegment.Split(Stream, cuts);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        decoder.Decode(ref seq, isFinalBlock: false);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = AllocatedInSteadyState(() =>
+        {
+            ReadOnlySequence<byte> seq = segmented;
+            long before = decoder.Statistics.Sentences;
+            decoder.Decode(ref seq, isFinalBlock: false);
+            sentences = decoder.Statistics.Sentences - before;
+        });
 
         var whole = new NmeaDecoder("whole", new CountingSink());
         DecodeOnce(whole);
         Assert.True(cuts.Length > 20, $"only {cuts.Length} cuts");
-        Assert.Equal(whole.Statistics.Sentences, sentencesBefore);
-        Assert.Equal(whole.Statistics.Sentences, decoder.Statistics.Sentences - sentencesBefore);
+        Assert.Equal(whole.Statistics.Sentences, sentences);
         Assert.Equal(0, allocated);
     }
 
@@ -71,16 +74,18 @@ public class AllocationTests
             "$GPTXT,01,01,01,ANTENNA OK*35",
             "$PQGSV,4,1,15,02,20,116,,03,,,,05,34,137,,07,05,046,,0,4*58",
         ]).Select(l => Encoding.ASCII.GetBytes(l)).ToArray();
-        int read = ReadAll(lines);
-        Assert.Equal(lines.Length, read);
+        Assert.Equal(lines.Length, ReadAll(lines));
+        int read = 0;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 40; i++)
+        long allocated = AllocatedInSteadyState(() =>
         {
-            read += ReadAll(lines);
-        }
+            read = 0;
+            for (int i = 0; i < 40; i++)
+            {
+                read += ReadAll(lines);
+            }
+        });
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(read > 10_000, $"only {read} sentences read");
         Assert.Equal(0, allocated);
     }
@@ -90,19 +95,47 @@ public class AllocationTests
     {
         var sink = new CountingSink();
         var decoder = new NmeaDecoder("alloc", sink);
-        DecodeOnce(decoder);
-        long epochsBefore = sink.Epochs;
+        long epochs = 0;
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++)
+        long allocated = AllocatedInSteadyState(() =>
         {
-            DecodeOnce(decoder);
-        }
+            long before = sink.Epochs;
+            for (int i = 0; i < 3; i++)
+            {
+                DecodeOnce(decoder);
+            }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        long epochs = sink.Epochs - epochsBefore;
+            epochs = sink.Epochs - before;
+        });
+
         Assert.Equal(2400, epochs);
         Assert.Equal(0.0, (double)allocated / epochs);
+    }
+
+    /// <summary>
+    /// Bytes the calling thread allocates in one <paramref name="round"/> once the runtime has
+    /// settled: two rounds and a pause first (tier-1 compilation of what the rounds run happens in
+    /// the background after a 100 ms call-counting delay), then the least of three measured
+    /// rounds. The runtime's one-time work around tiering can allocate on the calling thread: a
+    /// full parallel suite run once saw 7,792 B in the single measured round of the typed-read
+    /// test, which no run of the test alone reproduced. Anything the hot path allocates per
+    /// sentence or per epoch shows in every round (each is thousands of them), so the least
+    /// hides nothing of that.
+    /// </summary>
+    private static long AllocatedInSteadyState(Action round)
+    {
+        round();
+        Thread.Sleep(250);
+        round();
+        long least = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            round();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 
     private static void DecodeOnce(NmeaDecoder decoder)
