@@ -6,13 +6,24 @@ public class AllocationTests
 {
     private const int Points = 10_000;
 
+    // Warm-up (JIT, static initialisers), a pause for background tier-1 compilation, then the
+    // least of three measured rounds: the runtime's one-time tiering work can allocate on the
+    // calling thread (seen once in a parallel suite run of the receiver's allocation tests),
+    // while an allocation per point would show in every round of 10,000.
     private static long AllocatedBy(Action action)
     {
-        action(); // warm-up: JIT, tiering, static initialisers
         action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
+        Thread.Sleep(250);
         action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        long least = long.MaxValue;
+        for (int i = 0; i < 3; i++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        return least;
     }
 
     [Fact]
