@@ -29,7 +29,8 @@ internal sealed unsafe partial class SerialPoller : IDisposable
     private const int MaxEvents = 64;
     private const ulong WakeToken = 0;
 
-    private static readonly Lazy<SerialPoller> SharedPoller = new(() => new SerialPoller());
+    private static readonly Lock SharedLock = new();
+    private static SerialPoller? _shared;
 
     // struct epoll_event is { uint32_t events; uint64_t data; }, packed on x86-64 only (glibc's
     // sysdeps/unix/sysv/linux/x86_64/bits/epoll.h: __EPOLL_PACKED): 12 bytes there, 16 on arm64.
@@ -55,8 +56,14 @@ internal sealed unsafe partial class SerialPoller : IDisposable
         if (_wake < 0 || Control(EpollCtlAdd, _wake, EpollIn, WakeToken) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
+            string call = _wake < 0 ? "eventfd" : "epoll_ctl(ADD eventfd)";
+            if (_wake >= 0)
+            {
+                _ = LinuxSerial.close(_wake);
+            }
+
             _ = LinuxSerial.close(_epoll);
-            throw LinuxSerial.Error("serial poller", "eventfd", errno);
+            throw LinuxSerial.Error("serial poller", call, errno);
         }
 
         _thread = new Thread(Run) { IsBackground = true, Name = "BeidouHub serial epoll" };
@@ -64,7 +71,17 @@ internal sealed unsafe partial class SerialPoller : IDisposable
     }
 
     /// <summary>The poller of the process, started by the first <c>io=epoll</c> port; it lives as long as the process.</summary>
-    public static SerialPoller Shared => SharedPoller.Value;
+    /// <remarks>Not a <see cref="Lazy{T}"/>: that would keep a first failure (EMFILE) for good; this retries on the next open.</remarks>
+    public static SerialPoller Shared
+    {
+        get
+        {
+            lock (SharedLock)
+            {
+                return _shared ??= new SerialPoller();
+            }
+        }
+    }
 
     /// <summary>Ports registered now (for tests).</summary>
     public int Count => _streams.Count;
