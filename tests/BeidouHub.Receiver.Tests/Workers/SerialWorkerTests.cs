@@ -10,7 +10,11 @@ namespace BeidouHub.Receiver.Tests.Workers;
 /// <summary>
 /// The serial path with real parts: a pseudo-terminal made by the test, read on its slave side by
 /// System.IO.Ports (<c>io=ports</c>) and by the shared epoll thread (<c>io=epoll</c>): both meet the same bar.
+/// Not in parallel with other classes: fifty System.IO.Ports threads, each waking every millisecond,
+/// take most of a core here and would upset the timing-sensitive tests of other classes (a TCP test
+/// that sends 20 ms apart failed once alongside them at load average 12).
 /// </summary>
+[Collection(nameof(SerialWorkerTests))]
 public class SerialWorkerTests
 {
     public static TheoryData<string, string> Captures
@@ -220,4 +224,11 @@ public class SerialWorkerTests
     }
 
     internal static List<Epoch> DecodeAll(byte[] bytes, string receiver = "serial-test") => NmeaText.DecodeAll(bytes, receiver);
+}
+
+[CollectionDefinition(nameof(SerialWorkerTests), DisableParallelization = true)]
+#pragma warning disable CA1711 // xunit's name for it
+public sealed class SerialWorkerTestsCollection
+#pragma warning restore CA1711
+{
 }
