@@ -13,6 +13,12 @@ if (args.Length > 0 && args[0] == "load")
     return await BeidouHub.Bench.Load.LoadHarness.RunAsync(args[1..]);
 }
 
+// dotnet run -c Release --project bench -- serial-cpu --io ports|epoll --ports 100 --rate 10|0   CPU of the serial receive path
+if (args.Length > 0 && args[0] == "serial-cpu")
+{
+    return await BeidouHub.Bench.Serial.SerialCpu.RunAsync(args[1..]);
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 

@@ -26,6 +26,13 @@ public static class ByteSources
         error = null;
         switch (options)
         {
+            case SerialSourceOptions { Io: SerialIo.Epoll } serial when OperatingSystem.IsLinux():
+                source = new EpollSerialSource(serial);
+                return true;
+            case SerialSourceOptions { Io: SerialIo.Epoll } serial:
+                source = null;
+                error = $"'{serial.Uri}': io=epoll needs Linux; use io=ports (the default) here";
+                return false;
             case SerialSourceOptions serial:
                 source = new SerialSource(serial);
                 return true;

@@ -26,7 +26,7 @@ public sealed class SerialSource : IByteSource
         // reports a missing port as "access denied"; say what an operator needs to know instead.
         if (OperatingSystem.IsLinux() && !File.Exists(_options.Port))
         {
-            throw new IOException($"{_options.Port} does not exist (receiver unplugged, or another name?)");
+            throw Missing(_options.Port);
         }
 
         var port = new SerialPort(_options.Port, _options.BaudRate, _options.Parity, _options.DataBits, _options.StopBits)
@@ -46,4 +46,7 @@ public sealed class SerialSource : IByteSource
             throw;
         }
     }
+
+    /// <summary>What both serial sources say when the device is not there (one line for the operator's log).</summary>
+    internal static IOException Missing(string port) => new($"{port} does not exist (receiver unplugged, or another name?)");
 }

@@ -7,7 +7,7 @@ namespace BeidouHub.Receiver.Sources;
 public abstract record SourceOptions(string Uri)
 {
     /// <summary>
-    /// Parses a source URI: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1</c>,
+    /// Parses a source URI: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports|epoll</c>,
     /// <c>tcp://host:port</c>, <c>replay://path?speed=1&amp;loop=true</c> (relative paths from the current
     /// directory; <c>replay:///abs/path</c>), <c>sim://?...</c>. Unknown schemes and bad parameters give one
     /// clear message.
@@ -165,12 +165,40 @@ public abstract record SourceOptions(string Uri)
     }
 }
 
-/// <summary>A serial port through System.IO.Ports.</summary>
-public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, Parity Parity, int DataBits, StopBits StopBits) : SourceOptions(Uri)
+/// <summary>How a serial port is read.</summary>
+public enum SerialIo
 {
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    /// <summary>System.IO.Ports (the default; every platform). On Linux it runs one thread per port that wakes about every millisecond.</summary>
+    Ports,
+
+    /// <summary>
+    /// Linux only (x86-64, arm64): the port is opened with libc, set to raw mode with termios and read
+    /// by one epoll thread shared by all such ports, which sleeps until bytes arrive: an idle port
+    /// costs nothing. Rates are the Linux B-constants (50 ... 4000000); 1.5 stop bits are not available.
+    /// </summary>
+    Epoll,
+}
+
+/// <summary>
+/// A serial port: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports</c>.
+/// <c>baud</c> 50-4000000 (default 9600), <c>parity</c> none/even/odd/mark/space, <c>databits</c> 5-8,
+/// <c>stopbits</c> 1/1.5/2, <c>io</c> <c>ports</c> (System.IO.Ports, the default) or <c>epoll</c>
+/// (<see cref="SerialIo.Epoll"/>: one shared epoll thread for all ports, Linux x86-64/arm64 only; the
+/// rate must be one Linux has a B-constant for, and 1.5 stop bits are refused). Choosing <c>io=epoll</c>
+/// elsewhere is a configuration error.
+/// </summary>
+public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, Parity Parity, int DataBits, StopBits StopBits, SerialIo Io = SerialIo.Ports) : SourceOptions(Uri)
+{
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error) =>
+        TryCreate(uri, path, query, EpollAvailable, out error);
+
+    /// <summary>True where <see cref="SerialIo.Epoll"/> runs: Linux with glibc's termios layout of x86-64 and arm64.</summary>
+    internal static bool EpollAvailable =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64;
+
+    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, bool epollAvailable, out string? error)
     {
-        if (Unknown(query, ["baud", "parity", "databits", "stopbits"], out error))
+        if (Unknown(query, ["baud", "parity", "databits", "stopbits", "io"], out error))
         {
             return null;
         }
@@ -213,7 +241,37 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
             return Fail($"stopbits={stopText} is not 1, 1.5 or 2", out error);
         }
 
-        return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value);
+        string ioText = query.GetValueOrDefault("io", "ports").ToLowerInvariant();
+        SerialIo? io = ioText switch
+        {
+            "ports" => SerialIo.Ports,
+            "epoll" => SerialIo.Epoll,
+            _ => null,
+        };
+        if (io is null)
+        {
+            return Fail($"io={ioText} is not ports or epoll", out error);
+        }
+
+        if (io == SerialIo.Epoll)
+        {
+            if (!epollAvailable)
+            {
+                return Fail("io=epoll needs Linux on x86-64 or arm64; use io=ports (the default) here", out error);
+            }
+
+            if (!LinuxSerial.TrySpeed(baud, out _))
+            {
+                return Fail($"baud={baud} has no Linux B-constant, which io=epoll needs (one of {string.Join(", ", LinuxSerial.Rates)}); use io=ports for other rates", out error);
+            }
+
+            if (stop == StopBits.OnePointFive)
+            {
+                return Fail("stopbits=1.5 is not available on Linux (termios has 1 or 2) with io=epoll", out error);
+            }
+        }
+
+        return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value, io.Value);
     }
 }
 

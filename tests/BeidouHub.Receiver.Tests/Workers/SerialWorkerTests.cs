@@ -7,21 +7,45 @@ using BeidouHub.Receiver.Workers;
 
 namespace BeidouHub.Receiver.Tests.Workers;
 
-/// <summary>The serial path with real parts: a pseudo-terminal made by the test, System.IO.Ports on its slave side.</summary>
+/// <summary>
+/// The serial path with real parts: a pseudo-terminal made by the test, read on its slave side by
+/// System.IO.Ports (<c>io=ports</c>) and by the shared epoll thread (<c>io=epoll</c>): both meet the same bar.
+/// Not in parallel with other classes: fifty System.IO.Ports threads, each waking every millisecond,
+/// take most of a core here and would upset the timing-sensitive tests of other classes (a TCP test
+/// that sends 20 ms apart failed once alongside them at load average 12).
+/// </summary>
+[Collection(nameof(SerialWorkerTests))]
 public class SerialWorkerTests
 {
-    public static TheoryData<string> Captures => new() { "fixture:park-rtk-vehicle", "corpus:ublox-zed-f9r", "corpus:quectel-l76k-nmea" };
+    public static TheoryData<string, string> Captures
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (string io in IoModes)
+            {
+                foreach (string capture in new[] { "fixture:park-rtk-vehicle", "corpus:ublox-zed-f9r", "corpus:quectel-l76k-nmea" })
+                {
+                    data.Add(capture, io);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    public static TheoryData<string> IoModes => new() { "ports", "epoll" };
 
     [SkippableTheory]
     [MemberData(nameof(Captures))]
-    public async Task RunAsync_CaptureWrittenInRandomChunks_SameEpochsAsDecode(string capture)
+    public async Task RunAsync_CaptureWrittenInRandomChunks_SameEpochsAsDecode(string capture, string io)
     {
         Skip.IfNot(PseudoTerminal.IsSupported, "pseudo-terminals need Linux");
         byte[] bytes = Load(capture);
         List<string> expected = EpochText.Of(DecodeAll(bytes));
         using var pty = PseudoTerminal.Open();
         var sink = new ConcurrentSink();
-        using var worker = Worker(pty.SlavePath, sink);
+        using var worker = Worker(pty.SlavePath, sink, io: io);
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
         await Eventually.True(() => worker.State == ReceiverState.Connected, "the worker opens the pty");
@@ -44,8 +68,9 @@ public class SerialWorkerTests
         Assert.True(expected.Count > 5, $"only {expected.Count} epochs in {capture}");
     }
 
-    [SkippableFact]
-    public async Task RunAsync_UnpluggedAndReplugged_ReconnectsAndDeliversEveryLaterEpoch()
+    [SkippableTheory]
+    [MemberData(nameof(IoModes))]
+    public async Task RunAsync_UnpluggedAndReplugged_ReconnectsAndDeliversEveryLaterEpoch(string io)
     {
         Skip.IfNot(PseudoTerminal.IsSupported, "pseudo-terminals need Linux");
         string dir = Directory.CreateTempSubdirectory("beidouhub-serial-").FullName;
@@ -58,7 +83,7 @@ public class SerialWorkerTests
         try
         {
             File.CreateSymbolicLink(link, pty.SlavePath);
-            using var worker = Worker(link, sink, log, backoffCap: TimeSpan.FromMilliseconds(500));
+            using var worker = Worker(link, sink, log, backoffCap: TimeSpan.FromMilliseconds(500), io: io);
             using var stop = new CancellationTokenSource();
             Task run = worker.RunAsync(stop.Token);
             await Eventually.True(() => worker.State == ReceiverState.Connected, "first connection");
@@ -93,12 +118,14 @@ public class SerialWorkerTests
         }
     }
 
-    [Fact]
-    public async Task RunAsync_PortDoesNotExist_OneWarningLineNotOnePerAttempt()
+    [SkippableTheory]
+    [MemberData(nameof(IoModes))]
+    public async Task RunAsync_PortDoesNotExist_OneWarningLineNotOnePerAttempt(string io)
     {
+        Skip.If(io == "epoll" && !PseudoTerminal.IsSupported, "io=epoll needs Linux");
         var log = new ListLogger();
         var sink = new ConcurrentSink();
-        using var worker = Worker("/dev/beidouhub-no-such-tty", sink, log, backoffCap: TimeSpan.FromMilliseconds(100));
+        using var worker = Worker("/dev/beidouhub-no-such-tty", sink, log, backoffCap: TimeSpan.FromMilliseconds(100), io: io);
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
 
@@ -114,16 +141,72 @@ public class SerialWorkerTests
         Assert.Equal(ReceiverState.Stopped, worker.State);
     }
 
-    internal static ReceiverWorker Worker(string port, IEpochSink sink, ListLogger? log = null, TimeSpan? backoffCap = null, RecordingOptions? recording = null)
+    [SkippableTheory]
+    [MemberData(nameof(IoModes))]
+    public async Task RunAsync_FiftyPortsAtOnce_EachReceiverGetsItsOwnEpochsOnly(string io)
+    {
+        // Fifty receivers on one poller thread (io=epoll) or fifty IOLoop threads (io=ports), fed
+        // interleaved: receiver i sends seconds 1000*i .. 1000*i+3, so any byte read on the wrong
+        // port shows up as a wrong time (or a broken sentence and a missing epoch).
+        Skip.IfNot(PseudoTerminal.IsSupported, "pseudo-terminals need Linux");
+        const int Ports = 50;
+        const int Cycles = 4;
+        var ptys = new List<PseudoTerminal>();
+        var workers = new List<ReceiverWorker>();
+        var sinks = new List<ConcurrentSink>();
+        using var stop = new CancellationTokenSource();
+        var runs = new List<Task>();
+        try
+        {
+            for (int i = 0; i < Ports; i++)
+            {
+                ptys.Add(PseudoTerminal.Open());
+                sinks.Add(new ConcurrentSink());
+                workers.Add(Worker(ptys[i].SlavePath, sinks[i], io: io, id: $"serial-{i}"));
+                runs.Add(workers[i].RunAsync(stop.Token));
+            }
+
+            await Eventually.True(() => workers.All(w => w.State == ReceiverState.Connected), "every port open");
+            byte[][] feeds = [.. Enumerable.Range(0, Ports).Select(i => NmeaText.Bytes(CycleBuilder.Cycles(Cycles, startSecond: 1000 * i)))];
+            for (int cycle = 0; cycle < Cycles; cycle++)
+            {
+                for (int i = 0; i < Ports; i++)
+                {
+                    int length = feeds[i].Length / Cycles;
+                    ptys[i].Write(feeds[i].AsSpan(cycle * length, cycle == Cycles - 1 ? feeds[i].Length - (cycle * length) : length));
+                }
+            }
+
+            await Eventually.True(() => workers.Select((w, i) => w.Snapshot().Bytes == feeds[i].Length).All(b => b), "every byte read");
+            ptys.ForEach(p => p.Dispose()); // the last epoch of each is handed out when its device goes
+            await Eventually.True(() => sinks.All(s => s.Count == Cycles), "every epoch", seconds: 10);
+            await stop.CancelAsync();
+            await Task.WhenAll(runs);
+
+            for (int i = 0; i < Ports; i++)
+            {
+                Assert.Equal(Enumerable.Range(1000 * i, Cycles).Select(s => (DateTime?)CycleBuilder.Start.AddSeconds(s)), sinks[i].Snapshot().Select(e => e.UtcTime));
+                Assert.All(sinks[i].Snapshot(), e => Assert.Equal($"serial-{i}", e.Receiver));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            ptys.ForEach(p => p.Dispose());
+            workers.ForEach(w => w.Dispose());
+        }
+    }
+
+    internal static ReceiverWorker Worker(string port, IEpochSink sink, ListLogger? log = null, TimeSpan? backoffCap = null, RecordingOptions? recording = null, string io = "ports", string id = "serial-test")
     {
         var options = new ReceiverOptions
         {
-            Id = "serial-test",
-            Source = $"serial://{port}?baud=115200",
+            Id = id,
+            Source = $"serial://{port}?baud=115200&io={io}",
             BackoffCap = backoffCap ?? TimeSpan.FromSeconds(1),
             Recording = recording,
         };
-        var source = new SerialSource((SerialSourceOptions)SourceOptions.Parse(options.Source));
+        IByteSource source = ByteSources.Create(SourceOptions.Parse(options.Source));
         return new ReceiverWorker(options, source, sink, log ?? new ListLogger());
     }
 
@@ -141,4 +224,11 @@ public class SerialWorkerTests
     }
 
     internal static List<Epoch> DecodeAll(byte[] bytes, string receiver = "serial-test") => NmeaText.DecodeAll(bytes, receiver);
+}
+
+[CollectionDefinition(nameof(SerialWorkerTests), DisableParallelization = true)]
+#pragma warning disable CA1711 // xunit's name for it
+public sealed class SerialWorkerTestsCollection
+#pragma warning restore CA1711
+{
 }
