@@ -94,9 +94,10 @@ internal sealed class TcpFeedTransport : IFeedTransport
 }
 
 /// <summary>
-/// Real pseudo-terminals (posix_openpt), the serial path: the service opens each slave with
-/// System.IO.Ports as it would /dev/ttyUSB0; the feeder writes the master, non-blocking. A pty
-/// has no baud rate: the feeder's own pacing is what spreads the bytes.
+/// Real pseudo-terminals (posix_openpt), the serial path: the service opens each slave as it
+/// would /dev/ttyUSB0, with System.IO.Ports (<c>io=ports</c>) or the epoll source
+/// (<c>io=epoll</c>); the feeder writes the master, non-blocking. A pty has no baud rate: the
+/// feeder's own pacing is what spreads the bytes.
 /// </summary>
 internal sealed partial class PtyFeedTransport : IFeedTransport
 {
@@ -110,8 +111,11 @@ internal sealed partial class PtyFeedTransport : IFeedTransport
     private readonly int[] _masters;
     private readonly string[] _slaves;
 
-    public PtyFeedTransport(int receivers)
+    private readonly string _io;
+
+    public PtyFeedTransport(int receivers, string io)
     {
+        _io = io;
         _masters = new int[receivers];
         _slaves = new string[receivers];
         Array.Fill(_masters, -1);
@@ -139,7 +143,7 @@ internal sealed partial class PtyFeedTransport : IFeedTransport
     }
 
     // The baud parameter is what an operator would write; a pty ignores it.
-    public string SourceUri(int receiver) => $"serial://{_slaves[receiver]}?baud=115200";
+    public string SourceUri(int receiver) => $"serial://{_slaves[receiver]}?baud=115200&io={_io}";
 
     // The service reports Connected once System.IO.Ports has opened the slave; the harness waits
     // for that through ListReceivers (LoadHarness), not here.

@@ -32,6 +32,8 @@ internal static class LoadHarness
           --phase P       aligned (default: every receiver's epoch starts at the same instant, as on GPS time)
                           staggered (epoch starts spread evenly over the period)
           --baud B        UART pacing, default 115200 (10 bits per byte; 0 = each epoch in one write)
+          --serial-io I   with --transport pty: the service's serial source, ports (System.IO.Ports,
+                          the default) or epoll (serial://...&io=epoll)
           --tick-ms T     the feeder wakes at most every T ms (default 1) and writes what is due
           --writes W      sentence (default): one write per sentence, when its last byte leaves the UART
                           parts: two writes per epoch, the position sentences when the last of their bytes
@@ -83,6 +85,7 @@ internal static class LoadHarness
                 case "--delivery" when hasValue && args[i + 1] is "both" or "early" or "complete": o.Delivery = args[++i]; break;
                 case "--phase" when hasValue && args[i + 1] is "aligned" or "staggered": o.Staggered = args[++i] == "staggered"; break;
                 case "--baud" when hasValue: o.Baud = Int(args[++i]); break;
+                case "--serial-io" when hasValue && args[i + 1] is "ports" or "epoll": o.SerialIo = args[++i]; break;
                 case "--writes" when hasValue && args[i + 1] is "sentence" or "parts": o.Parts = args[++i] == "parts"; break;
                 case "--tick-ms" when hasValue: o.Tick = TimeSpan.FromMilliseconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--seconds" when hasValue: o.Seconds = Int(args[++i]); break;
@@ -167,7 +170,7 @@ internal static class LoadHarness
             created = o.Transport switch
             {
                 "tcp" => new TcpFeedTransport(o.Receivers, o.FeedBind, o.FeedPort),
-                "pty" => new PtyFeedTransport(o.Receivers),
+                "pty" => new PtyFeedTransport(o.Receivers, o.SerialIo),
                 _ => null,
             };
         }
@@ -574,6 +577,9 @@ internal static class LoadHarness
         public bool Parts { get; set; }
 
         public int Baud { get; set; } = 115200;
+
+        /// <summary>The service's serial source for --transport pty: ports (System.IO.Ports) or epoll.</summary>
+        public string SerialIo { get; set; } = "ports";
 
         public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(1);
 
