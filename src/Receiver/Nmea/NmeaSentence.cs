@@ -172,7 +172,7 @@ public ref struct NmeaSentence
             return true;
         }
 
-        sentence.Finish(data[0] == (byte)'!', body[..star], scan.Fields, hasChecksum: true, out error);
+        _ = sentence.Finish(data[0] == (byte)'!', body[..star], scan.Fields, hasChecksum: true, out error); // error says what Finish found
         return true;
     }
 
