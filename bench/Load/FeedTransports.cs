@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace BeidouHub.Bench.Load;
 
@@ -99,15 +98,8 @@ internal sealed class TcpFeedTransport : IFeedTransport
 /// (<c>io=epoll</c>); the feeder writes the master, non-blocking. A pty has no baud rate: the
 /// feeder's own pacing is what spreads the bytes.
 /// </summary>
-internal sealed partial class PtyFeedTransport : IFeedTransport
+internal sealed class PtyFeedTransport : IFeedTransport
 {
-    private const int ORdWr = 2;
-    private const int ONoCtty = 0x100;
-    private const int ONonBlock = 0x800;
-    private const int FGetFl = 3;
-    private const int FSetFl = 4;
-    private const int EAgain = 11;
-
     private readonly int[] _masters;
     private readonly string[] _slaves;
 
@@ -119,49 +111,37 @@ internal sealed partial class PtyFeedTransport : IFeedTransport
         _masters = new int[receivers];
         _slaves = new string[receivers];
         Array.Fill(_masters, -1);
-        byte[] name = new byte[256];
         for (int i = 0; i < receivers; i++)
         {
-            int fd = posix_openpt(ORdWr | ONoCtty);
-            if (fd < 0)
+            try
             {
-                int errno = Marshal.GetLastPInvokeError();
-                Dispose();
-                throw new IOException($"posix_openpt failed for pty {i} of {receivers}: errno {errno} (see /proc/sys/kernel/pty/max and /proc/sys/kernel/pty/nr)");
+                _masters[i] = PseudoTerminal.OpenMaster(out _slaves[i]);
             }
-
-            _masters[i] = fd;
-            if (grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, (nuint)name.Length) != 0 || fcntl(fd, FSetFl, fcntl(fd, FGetFl, 0) | ONonBlock) != 0)
+            catch (IOException e)
             {
-                int errno = Marshal.GetLastPInvokeError();
                 Dispose();
-                throw new IOException($"grantpt/unlockpt/ptsname_r/fcntl failed: errno {errno}");
+                throw new IOException($"pty {i} of {receivers}: {e.Message}", e);
             }
-
-            _slaves[i] = Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
         }
     }
 
     // The baud parameter is what an operator would write; a pty ignores it.
     public string SourceUri(int receiver) => $"serial://{_slaves[receiver]}?baud=115200&io={_io}";
 
-    // The service reports Connected once System.IO.Ports has opened the slave; the harness waits
+    // The service reports Connected once its serial source has opened the slave; the harness waits
     // for that through ListReceivers (LoadHarness), not here.
     public Task ConnectAsync(TimeSpan timeout) => Task.CompletedTask;
 
-    public unsafe int Write(int receiver, ReadOnlySpan<byte> bytes)
+    public int Write(int receiver, ReadOnlySpan<byte> bytes)
     {
-        fixed (byte* p = bytes)
+        nint n = PseudoTerminal.Write(_masters[receiver], bytes);
+        if (n >= 0)
         {
-            nint n = write(_masters[receiver], p, (nuint)bytes.Length);
-            if (n >= 0)
-            {
-                return (int)n;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            return errno == EAgain ? 0 : throw new IOException($"receiver {receiver}: write to pty master failed: errno {errno}");
+            return (int)n;
         }
+
+        int errno = Marshal.GetLastPInvokeError();
+        return errno == PseudoTerminal.EAgain ? 0 : throw new IOException($"receiver {receiver}: write to pty master failed: errno {errno}");
     }
 
     public void Dispose()
@@ -170,30 +150,9 @@ internal sealed partial class PtyFeedTransport : IFeedTransport
         {
             if (_masters[i] >= 0)
             {
-                _ = close(_masters[i]);
+                PseudoTerminal.Close(_masters[i]);
                 _masters[i] = -1;
             }
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int posix_openpt(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int grantpt(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int unlockpt(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ptsname_r(int fd, [Out] byte[] buffer, nuint length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint write(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

@@ -129,7 +129,7 @@ internal sealed partial class Feeder
 
     private void Run(CancellationToken stop)
     {
-        ThreadId = OperatingSystem.IsLinux() ? gettid() : 0;
+        ThreadId = OperatingSystem.IsLinux() ? PseudoTerminal.CurrentThreadId() : 0;
         try
         {
             var queue = new PriorityQueue<int, long>(_receivers);
@@ -301,21 +301,6 @@ internal sealed partial class Feeder
         }
     }
 
-    /// <summary>CPU time of one thread of this process (Linux), zero where unknown.</summary>
-    public static TimeSpan ThreadCpuTime(int tid)
-    {
-        // utime and stime, fields 14 and 15 of /proc/self/task/TID/stat, in clock ticks (USER_HZ = 100).
-        string path = $"/proc/self/task/{tid}/stat";
-        if (tid == 0 || !File.Exists(path))
-        {
-            return TimeSpan.Zero;
-        }
-
-        string stat = File.ReadAllText(path);
-        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return TimeSpan.FromSeconds((long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0);
-    }
-
     private const int ClockMonotonic = 1;
     private const int TimerAbsolute = 1;
     private const int EIntr = 4;
@@ -329,7 +314,4 @@ internal sealed partial class Feeder
 
     [LibraryImport("libc")]
     private static partial int clock_nanosleep(int clock, int flags, in TimeSpec request, nint remain);
-
-    [LibraryImport("libc")]
-    private static partial int gettid();
 }

@@ -294,7 +294,7 @@ internal static class LoadHarness
         DateTime windowStartUtc = DateTime.UtcNow;
         Process self = Process.GetCurrentProcess();
         TimeSpan cpu0 = ProcessCpu(service), selfCpu0 = ProcessCpu(self);
-        TimeSpan feederCpu0 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
+        TimeSpan feederCpu0 = feeder is null ? TimeSpan.Zero : PseudoTerminal.ThreadCpuTime(feeder.ThreadId);
         long peakRss = 0;
         for (int s = 1; s <= o.Seconds; s++)
         {
@@ -303,7 +303,7 @@ internal static class LoadHarness
         }
 
         TimeSpan cpu1 = ProcessCpu(service), selfCpu1 = ProcessCpu(self);
-        TimeSpan feederCpu1 = feeder is null ? TimeSpan.Zero : Feeder.ThreadCpuTime(feeder.ThreadId);
+        TimeSpan feederCpu1 = feeder is null ? TimeSpan.Zero : PseudoTerminal.ThreadCpuTime(feeder.ThreadId);
         long rssEnd = Rss(service);
         DateTime windowEndUtc = DateTime.UtcNow;
         string loadAfter = LoadAverage();

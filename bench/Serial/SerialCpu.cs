@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Workers;
@@ -19,14 +18,8 @@ namespace BeidouHub.Bench.Serial;
 /// epoch, the ports' phases spread over the 100 ms) from one thread of the same process; its own
 /// CPU (from /proc/self/task/TID/stat) is reported and subtracted.
 /// </summary>
-internal static partial class SerialCpu
+internal static class SerialCpu
 {
-    private const int ORdWr = 2;
-    private const int ONoCtty = 0x100;
-    private const int ONonBlock = 0x800;
-    private const int FGetFl = 3;
-    private const int FSetFl = 4;
-
     public static async Task<int> RunAsync(string[] args)
     {
         string io = Arg(args, "--io", "epoll");
@@ -53,7 +46,7 @@ internal static partial class SerialCpu
         {
             for (int i = 0; i < ports; i++)
             {
-                masters[i] = OpenMaster(out string slave);
+                masters[i] = PseudoTerminal.OpenMaster(out string slave);
                 sinks[i] = new NullEpochSink();
                 var options = new ReceiverOptions { Id = $"rx-{i}", Source = $"serial://{slave}?baud=115200&io={io}" };
                 var worker = new ReceiverWorker(options, ByteSources.Create(SourceOptions.Parse(options.Source)), sinks[i], NullLogger.Instance);
@@ -80,7 +73,7 @@ internal static partial class SerialCpu
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             TimeSpan cpu0 = process.TotalProcessorTime;
-            long feed0 = feeder.CpuTicks;
+            TimeSpan feed0 = feeder.Cpu;
             long written0 = feeder.Written;
             long epochs0 = sinks.Sum(s => s.Epochs);
             long gc0 = GC.CollectionCount(0);
@@ -90,7 +83,7 @@ internal static partial class SerialCpu
             process.Refresh();
             TimeSpan cpu = process.TotalProcessorTime - cpu0;
             double elapsed = window.Elapsed.TotalSeconds;
-            double feederCpu = (feeder.CpuTicks - feed0) / 100.0; // USER_HZ = 100 on Linux
+            double feederCpu = (feeder.Cpu - feed0).TotalSeconds;
             long written = feeder.Written - written0;
             long decoded = sinks.Sum(s => s.Epochs) - epochs0;
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
@@ -108,7 +101,7 @@ internal static partial class SerialCpu
             await stop.CancelAsync();
             foreach (int fd in masters.Where(fd => fd > 0))
             {
-                _ = close(fd);
+                PseudoTerminal.Close(fd);
             }
 
             await Task.WhenAll(runs);
@@ -144,35 +137,22 @@ internal static partial class SerialCpu
         return [.. epochs];
     }
 
-    private static int OpenMaster(out string slave)
-    {
-        int fd = posix_openpt(ORdWr | ONoCtty);
-        byte[] name = new byte[256];
-        if (fd < 0 || grantpt(fd) != 0 || unlockpt(fd) != 0 || ptsname_r(fd, name, (nuint)name.Length) != 0 || fcntl(fd, FSetFl, fcntl(fd, FGetFl, 0) | ONonBlock) != 0)
-        {
-            throw new IOException($"pty: errno {Marshal.GetLastPInvokeError()}");
-        }
-
-        slave = Encoding.ASCII.GetString(name, 0, Array.IndexOf(name, (byte)0));
-        return fd;
-    }
-
     private sealed class Feeder(int[] masters, byte[][] epochs, double rate)
     {
         private volatile bool _stop;
 
         public long Written => Volatile.Read(ref _written);
 
-        public long CpuTicks => _tid == 0 ? 0 : ThreadTicks($"/proc/self/task/{_tid}/stat");
+        public TimeSpan Cpu => PseudoTerminal.ThreadCpuTime(_tid);
 
         private long _written;
         private volatile int _tid;
 
         public void Stop() => _stop = true;
 
-        public unsafe void Run()
+        public void Run()
         {
-            _tid = gettid();
+            _tid = PseudoTerminal.CurrentThreadId();
             if (rate <= 0)
             {
                 while (!_stop)
@@ -201,11 +181,7 @@ internal static partial class SerialCpu
                     if (next[i] <= now)
                     {
                         byte[] bytes = epochs[epoch[i]++ % epochs.Length];
-                        fixed (byte* p = bytes)
-                        {
-                            _ = write(masters[i], p, (nuint)bytes.Length); // a full pty buffer drops the epoch (counted as not decoded)
-                        }
-
+                        _ = PseudoTerminal.Write(masters[i], bytes); // a full pty buffer drops the epoch (counted as not decoded)
                         next[i] += period;
                         Interlocked.Increment(ref _written);
                     }
@@ -222,37 +198,5 @@ internal static partial class SerialCpu
                 }
             }
         }
-
-        private static long ThreadTicks(string stat)
-        {
-            // Fields 14 and 15 (utime, stime) after the ")" that ends the thread name.
-            string text = File.ReadAllText(stat);
-            string[] fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int posix_openpt(int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int grantpt(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int unlockpt(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int ptsname_r(int fd, [Out] byte[] buffer, nuint length);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint write(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
-
-    [LibraryImport("libc")]
-    private static partial int gettid();
 }
