@@ -250,10 +250,7 @@ public class OnePassFramingTests
             return new ReadOnlySequence<byte>(block);
         }
 
-        int cut = random.Next(1, block.Length);
-        var first = new Segment(block.AsMemory(0, cut));
-        Segment second = first.Append(block.AsMemory(cut));
-        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+        return TestSegment.Split(block, random.Next(1, block.Length));
     }
 
     private sealed record Reference(NmeaFramer Framer, EpochAssembler Assembler)
@@ -261,17 +258,5 @@ public class OnePassFramingTests
         public NmeaStatistics Statistics { get; } = new();
 
         public string Describe() => OnePassFramingTests.Describe(Statistics, Framer.Counters, Assembler);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory) => Memory = memory;
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory) { RunningIndex = RunningIndex + Memory.Length };
-            Next = next;
-            return next;
-        }
     }
 }
