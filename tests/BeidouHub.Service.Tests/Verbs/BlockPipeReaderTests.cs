@@ -23,7 +23,7 @@ public class BlockPipeReaderTests
         var chunked = new Recorder();
         var decoder = new NmeaDecoder("r", chunked);
         int waits = 0;
-        var reader = new BlockPipeReader(new ChunkStream(log, chunk), blockSize, () => waits++);
+        var reader = new BlockPipeReader(new ChunkedInput(log, chunk), blockSize, () => waits++);
 
         await decoder.RunAsync(reader);
 
@@ -76,39 +76,5 @@ public class BlockPipeReaderTests
         }
 
         public void OnEpoch(Epoch epoch) => Lines.Add($"{epoch.Sequence} {epoch.TimeOfDayMs} {epoch.Latitude} {epoch.Longitude} {epoch.SatelliteCount} {epoch.UsedCount}");
-    }
-
-    /// <summary>A non-seekable stream (as a pipe) that gives at most <c>chunk</c> bytes per read.</summary>
-    private sealed class ChunkStream(byte[] data, int chunk) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = Math.Min(Math.Min(count, chunk), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

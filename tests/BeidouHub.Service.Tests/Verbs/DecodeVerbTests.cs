@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using BeidouHub.Service.Tests.Support;
 using BeidouHub.Service.Verbs;
 
 namespace BeidouHub.Service.Tests.Verbs;
@@ -142,7 +143,7 @@ public class DecodeVerbTests
 
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
-        int exit = await DecodeVerb.RunAsync(["-", "--format", format], stderr, stdout, new FailingStream(seed, seed.Length / 2, file), CancellationToken.None);
+        int exit = await DecodeVerb.RunAsync(["-", "--format", format], stderr, stdout, new ChunkedInput(seed, chunk: 700, failAt: seed.Length / 2, seekable: file), CancellationToken.None);
 
         Assert.Equal(1, exit);
         Assert.Contains($"decode: read failed after {seed.Length / 2} bytes: unplugged", stderr.ToString(), StringComparison.Ordinal);
@@ -151,54 +152,6 @@ public class DecodeVerbTests
         Assert.EndsWith("\n", text, StringComparison.Ordinal);
         Assert.InRange(written.Length, 3, all.Length - 3);
         Assert.Equal(all[..written.Length], written);
-    }
-
-    // Hands out the first `failAt` bytes in small reads, then throws as a device that went away
-    // (or, seekable, as a file on a failing disk).
-    private sealed class FailingStream(byte[] data, int failAt, bool seekable) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => seekable;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= failAt)
-            {
-                throw new IOException("unplugged");
-            }
-
-            int n = Math.Min(Math.Min(buffer.Length, 700), failAt - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static async Task<(int Exit, string Stdout, string Stderr)> Decode(string[] args, string input)
