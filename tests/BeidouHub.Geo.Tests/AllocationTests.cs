@@ -1,30 +1,11 @@
 using BeidouHub.Geo.Zones;
+using BeidouHub.Tests.Support;
 
 namespace BeidouHub.Geo.Tests;
 
 public class AllocationTests
 {
     private const int Points = 10_000;
-
-    // Warm-up (JIT, static initialisers), a pause for background tier-1 compilation, then the
-    // least of three measured rounds: the runtime's one-time tiering work can allocate on the
-    // calling thread (seen once in a parallel suite run of the receiver's allocation tests),
-    // while an allocation per point would show in every round of 10,000.
-    private static long AllocatedBy(Action action)
-    {
-        action();
-        Thread.Sleep(250);
-        action();
-        long least = long.MaxValue;
-        for (int i = 0; i < 3; i++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            action();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
-    }
 
     [Fact]
     public void PerEpochTransforms_TenThousandPoints_AllocateZeroBytes()
@@ -33,7 +14,7 @@ public class AllocationTests
         ParkGrid park = ParkGrid.FromOrigin(new GridPoint(3_079_000, 38_414_000), 17.5);
         double sink = 0;
 
-        long bytes = AllocatedBy(() =>
+        long bytes = SteadyStateAllocation.PerRound(() =>
         {
             for (int i = 0; i < Points; i++)
             {
@@ -66,7 +47,7 @@ public class AllocationTests
         var gridPoints = new GridPoint[Points];
         var parkPoints = new ParkPoint[Points];
 
-        long bytes = AllocatedBy(() =>
+        long bytes = SteadyStateAllocation.PerRound(() =>
         {
             grid.Forward(source, gridPoints);
             park.ToPark(gridPoints, parkPoints);
@@ -91,7 +72,7 @@ public class AllocationTests
         monitor.Update("rx", t0, new ParkPoint(50, 50), events);
         Assert.Single(events);
 
-        long bytes = AllocatedBy(() =>
+        long bytes = SteadyStateAllocation.PerRound(() =>
         {
             for (int i = 0; i < Points; i++)
             {

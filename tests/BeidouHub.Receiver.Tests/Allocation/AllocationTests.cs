@@ -5,13 +5,14 @@ using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
 using BeidouHub.Receiver.Tests.Support;
+using BeidouHub.Tests.Support;
 
 namespace BeidouHub.Receiver.Tests.Allocation;
 
 /// <summary>
 /// The hot path allocates nothing: measured with GC.GetAllocatedBytesForCurrentThread, which is
 /// exact for the calling thread. Warm-up first, so that one-time costs (JIT, static init) are out
-/// (<see cref="AllocatedInSteadyState"/>).
+/// (<see cref="SteadyStateAllocation"/>).
 /// </summary>
 public class AllocationTests
 {
@@ -24,7 +25,7 @@ public class AllocationTests
         var decoder = new NmeaDecoder("alloc", sink);
         long sentences = 0;
 
-        long allocated = AllocatedInSteadyState(() =>
+        long allocated = SteadyStateAllocation.PerRound(() =>
         {
             long before = decoder.Statistics.Sentences;
             DecodeOnce(decoder);
@@ -47,7 +48,7 @@ public class AllocationTests
         long sentences = 0;
         ReadOnlySequence<byte> segmented = TestSegment.Split(Stream, cuts);
 
-        long allocated = AllocatedInSteadyState(() =>
+        long allocated = SteadyStateAllocation.PerRound(() =>
         {
             ReadOnlySequence<byte> seq = segmented;
             long before = decoder.Statistics.Sentences;
@@ -77,7 +78,7 @@ public class AllocationTests
         Assert.Equal(lines.Length, ReadAll(lines));
         int read = 0;
 
-        long allocated = AllocatedInSteadyState(() =>
+        long allocated = SteadyStateAllocation.PerRound(() =>
         {
             read = 0;
             for (int i = 0; i < 40; i++)
@@ -97,7 +98,7 @@ public class AllocationTests
         var decoder = new NmeaDecoder("alloc", sink);
         long epochs = 0;
 
-        long allocated = AllocatedInSteadyState(() =>
+        long allocated = SteadyStateAllocation.PerRound(() =>
         {
             long before = sink.Epochs;
             for (int i = 0; i < 3; i++)
@@ -110,32 +111,6 @@ public class AllocationTests
 
         Assert.Equal(2400, epochs);
         Assert.Equal(0.0, (double)allocated / epochs);
-    }
-
-    /// <summary>
-    /// Bytes the calling thread allocates in one <paramref name="round"/> once the runtime has
-    /// settled: two rounds and a pause first (tier-1 compilation of what the rounds run happens in
-    /// the background after a 100 ms call-counting delay), then the least of three measured
-    /// rounds. The runtime's one-time work around tiering can allocate on the calling thread: a
-    /// full parallel suite run once saw 7,792 B in the single measured round of the typed-read
-    /// test, which no run of the test alone reproduced. Anything the hot path allocates per
-    /// sentence or per epoch shows in every round (each is thousands of them), so the least
-    /// hides nothing of that.
-    /// </summary>
-    private static long AllocatedInSteadyState(Action round)
-    {
-        round();
-        Thread.Sleep(250);
-        round();
-        long least = long.MaxValue;
-        for (int i = 0; i < 3; i++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            round();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
     }
 
     private static void DecodeOnce(NmeaDecoder decoder)
