@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using BeidouHub.Receiver.Epochs;
@@ -80,39 +81,10 @@ public class TcpWorkerTests
     [Fact]
     public async Task RunAsync_OneByteAtATime_SameEpochsAsDecode()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        byte[] bytes = NmeaText.Bytes(CycleBuilder.Cycles(3));
-        List<string> expected = EpochText.Of(SerialWorkerTests.DecodeAll(bytes, "tcp-test"));
-        var sink = new ConcurrentSink();
-        using ReceiverWorker worker = Worker(port, sink);
-        using var stop = new CancellationTokenSource();
-        Task run = worker.RunAsync(stop.Token);
-        try
-        {
-            using Socket peer = await listener.AcceptSocketAsync();
-            peer.NoDelay = true;
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                await peer.SendAsync(bytes.AsMemory(i, 1));
-                if (i % 64 == 0)
-                {
-                    await Task.Delay(1);
-                }
-            }
-
-            await Eventually.True(() => worker.Snapshot().Bytes == bytes.Length, "every byte");
-        }
-        finally
-        {
-            listener.Stop();
-        }
-
-        await Eventually.True(() => worker.State != ReceiverState.Connected, "peer closed");
-        await stop.CancelAsync();
-        await run;
-        Assert.Equal(expected, EpochText.Of(sink.Snapshot()));
+        List<string> lines = [.. CyclesTwoSecondsApart(3)];
+        byte[] bytes = NmeaText.Bytes(lines);
+        List<Epoch> epochs = await PacedRunAsync([.. bytes.Select(b => new[] { b })], pauseEvery: 64, pause: TimeSpan.FromMilliseconds(1));
+        Assert.Equal(EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test")), EpochText.Of(epochs));
     }
 
     [Fact]
@@ -149,37 +121,12 @@ public class TcpWorkerTests
     [Fact]
     public async Task RunAsync_SentencesWithGapsShorterThanAQuarterCycle_SameEpochsAsDecode()
     {
-        // 1 Hz cycles sentence by sentence, 20 ms apart: no gap is a quarter of the cycle, so
-        // the idle flush never cuts an epoch.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        List<string> lines = [.. CycleBuilder.Cycles(4)];
-        List<string> expected = EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test"));
-        var sink = new ConcurrentSink();
-        using ReceiverWorker worker = Worker(port, sink);
-        using var stop = new CancellationTokenSource();
-        Task run = worker.RunAsync(stop.Token);
-        try
-        {
-            using Socket peer = await listener.AcceptSocketAsync();
-            peer.NoDelay = true;
-            foreach (string line in lines)
-            {
-                await peer.SendAsync(NmeaText.Bytes([line]));
-                await Task.Delay(20);
-            }
-
-            await Eventually.True(() => sink.Count == 4, "every epoch");
-        }
-        finally
-        {
-            listener.Stop();
-            await stop.CancelAsync();
-            await run;
-        }
-
-        Assert.Equal(expected, EpochText.Of(sink.Snapshot()));
+        // Sentence by sentence, 20 ms apart: no gap is a quarter of the cycle, so the idle flush
+        // never cuts an epoch.
+        List<string> lines = [.. CyclesTwoSecondsApart(4)];
+        List<Epoch> epochs = await PacedRunAsync([.. lines.Select(l => NmeaText.Bytes([l]))], pauseEvery: 1, pause: TimeSpan.FromMilliseconds(20));
+        Assert.Equal(4, epochs.Count);
+        Assert.Equal(EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test")), EpochText.Of(epochs));
     }
 
     [Fact]
@@ -215,6 +162,81 @@ public class TcpWorkerTests
 
         Assert.Contains(log.Lines, l => l.Message.Contains("stale", StringComparison.Ordinal));
         Assert.True(worker.Snapshot().FramingDrops["garbageBytes"] > 0);
+    }
+
+    // The paced tests check that pauses shorter than the idle flush (a quarter of the receiver's
+    // cycle without bytes) never cut an epoch. Their epochs are 2 s apart in time, a 500 ms
+    // quarter, and the sender pauses for a few ms; but on a loaded machine (CI runs the test
+    // assemblies side by side on two cores) the sender itself can stall for that long, and such a
+    // run shows nothing about the worker. It is run again, up to three times in all.
+    private static readonly TimeSpan PacedQuarterCycle = TimeSpan.FromMilliseconds(500);
+
+    private static IEnumerable<string> CyclesTwoSecondsApart(int count) =>
+        Enumerable.Range(0, count).SelectMany(i => CycleBuilder.Cycle(2 * i));
+
+    private static async Task<List<Epoch>> PacedRunAsync(IReadOnlyList<byte[]> chunks, int pauseEvery, TimeSpan pause)
+    {
+        var stalls = new List<string>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            (List<Epoch> epochs, TimeSpan longest) = await PacedOnceAsync(chunks, pauseEvery, pause);
+            if (longest < PacedQuarterCycle / 2)
+            {
+                return epochs;
+            }
+
+            stalls.Add($"{longest.TotalMilliseconds:0} ms");
+        }
+
+        Assert.Fail($"the sender stalled in every run (longest silence {string.Join(", ", stalls)}; the idle flush cuts after {PacedQuarterCycle.TotalMilliseconds} ms): nothing shown");
+        return [];
+    }
+
+    // Sends the chunks with a pause after every pauseEvery-th, waits until the worker has every
+    // byte, closes the connection (handing out the last epoch) and returns the epochs with the
+    // longest silence the sender made between two chunks.
+    private static async Task<(List<Epoch> Epochs, TimeSpan Longest)> PacedOnceAsync(IReadOnlyList<byte[]> chunks, int pauseEvery, TimeSpan pause)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var sink = new ConcurrentSink();
+        using ReceiverWorker worker = Worker(port, sink);
+        using var stop = new CancellationTokenSource();
+        Task run = worker.RunAsync(stop.Token);
+        TimeSpan longest = TimeSpan.Zero;
+        try
+        {
+            using (Socket peer = await listener.AcceptSocketAsync())
+            {
+                peer.NoDelay = true;
+                long last = Stopwatch.GetTimestamp();
+                for (int i = 0; i < chunks.Count; i++)
+                {
+                    await peer.SendAsync(chunks[i]);
+                    TimeSpan silence = Stopwatch.GetElapsedTime(last);
+                    longest = silence > longest ? silence : longest;
+                    last = Stopwatch.GetTimestamp();
+                    if ((i + 1) % pauseEvery == 0)
+                    {
+                        await Task.Delay(pause);
+                    }
+                }
+
+                long total = chunks.Sum(c => (long)c.Length);
+                await Eventually.True(() => worker.Snapshot().Bytes == total, "every byte");
+            }
+
+            await Eventually.True(() => worker.State != ReceiverState.Connected, "peer closed");
+        }
+        finally
+        {
+            listener.Stop();
+            await stop.CancelAsync();
+            await run;
+        }
+
+        return (sink.Snapshot(), longest);
     }
 
     private static ReceiverWorker Worker(int port, ConcurrentSink sink, ListLogger? log = null, TimeSpan? staleAfter = null)
