@@ -1,4 +1,5 @@
 using System.Net;
+using BeidouHub.Receiver.Sources;
 using BeidouHub.Service.Api;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
@@ -81,6 +82,11 @@ internal static partial class ServiceApp
             LogDefault(log, ServiceSetup.DefaultNote);
         }
 
+        if (ServiceSetup.SerialIoAdvice(receivers, SerialSourceOptions.EpollAvailable) is { } advice)
+        {
+            LogSerialAdvice(log, advice);
+        }
+
         app = web;
         return true;
     }
@@ -119,4 +125,7 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogDefault(ILogger logger, string note);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Advice}")]
+    private static partial void LogSerialAdvice(ILogger logger, string advice);
 }

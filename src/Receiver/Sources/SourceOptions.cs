@@ -193,7 +193,7 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
         TryCreate(uri, path, query, EpollAvailable, out error);
 
     /// <summary>True where <see cref="SerialIo.Epoll"/> runs: Linux with glibc's termios layout of x86-64 and arm64.</summary>
-    internal static bool EpollAvailable =>
+    public static bool EpollAvailable =>
         OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64;
 
     internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, bool epollAvailable, out string? error)
