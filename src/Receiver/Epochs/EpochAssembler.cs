@@ -58,6 +58,7 @@ public sealed class EpochAssembler
     private int? _lastEmittedTime;
     private bool _flushed;
     private OpenedAfter _openedAfter;
+    private int _completedAtKind = -1; // with OpenedAfter.EarlyCompletion: the kind the last epoch was completed at
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -294,14 +295,9 @@ public sealed class EpochAssembler
                 // A sentence of the epoch already handed out: the kind we completed at is not
                 // the cycle's last after all. Learn that and drop the sentence.
                 LateSentences++;
-                if (!_flushed && _lastKind >= 0 && k >= 0 && k != _lastKind)
+                if (!_flushed && k >= 0)
                 {
-                    _successors[_lastKind] |= 1UL << k;
-                    _predecessors[k] |= 1UL << _lastKind;
-                    // What k comes with is not known after all: learn it again from the next cycle
-                    // that holds it (until then k may always come).
-                    _companions[k] = 0;
-                    _companionsKnown &= ~(1UL << k);
+                    LearnFollows(_lastKind, 1UL << k);
                 }
 
                 return false;
@@ -310,9 +306,11 @@ public sealed class EpochAssembler
             // Anything else after a completed epoch opens the next one (untimed sentences such as
             // GSA/GSV that some receivers send before GGA).
             OpenedAfter after = _flushed ? OpenedAfter.Flush : _lastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
+            int completedAt = _lastKind;
             EndCycle(learn: !_flushed);
             Open();
             _openedAfter = after;
+            _completedAtKind = completedAt;
         }
 
         if (!_open)
@@ -333,6 +331,13 @@ public sealed class EpochAssembler
                 if (_openedAfter == OpenedAfter.EarlyCompletion)
                 {
                     ForgetCycle();
+
+                    // Except what the tail itself has just shown: its kinds follow the kind the
+                    // epoch was completed at, so that kind ends no cycle while one of them may
+                    // still come. Forgetting this too would complete the next such cycle at the
+                    // same place again: a 10 Hz receiver without a fix (no GST), whose GSV sets
+                    // and ZDA follow the last GSA once a second, would lose every sky.
+                    LearnFollows(_completedAtKind, _seenThisEpoch | (k >= 0 ? 1UL << k : 0));
                 }
 
                 LateSentences += _epoch.SentenceCount + 1;
@@ -439,6 +444,27 @@ public sealed class EpochAssembler
         }
 
         return false;
+    }
+
+    // Kinds that came after `before` in a cycle: successors of it, their companions unknown again
+    // (until a cycle that holds them is learned, they may always come).
+    private void LearnFollows(int before, ulong after)
+    {
+        if (before < 0)
+        {
+            return;
+        }
+
+        after &= ~(1UL << before);
+        _successors[before] |= after;
+        _companionsKnown &= ~after;
+        while (after != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(after);
+            _predecessors[j] |= 1UL << before;
+            _companions[j] = 0;
+            after &= after - 1;
+        }
     }
 
     // Drops everything learned about the cycle (the kinds stay known): completion falls back to

@@ -262,6 +262,50 @@ public class EpochAssemblerTests
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (DateTime?)start.AddMilliseconds(i * 100)), sink.Epochs.Select(e => e.UtcTime).Concat(Enumerable.Repeat((DateTime?)null, 0)).Take(50));
     }
 
+    [Fact]
+    public void Add_TenHertzWithoutFixFromTheStart_SkyEpochsAfterTheFirstKeepTheirSatellites()
+    {
+        // The same receiver switched on indoors (or joined in an outage): no fix, so no GST, and
+        // the 10 Hz cycles end at the second GSA. The first sky cycle shows that GSV sets and ZDA
+        // can follow that GSA; it was completed at the GSA before they came (nothing had said
+        // otherwise), but from then on every sky cycle must wait for them. Sky is what a user
+        // looks at when there is no fix.
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("indoors", sink);
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        const int First = 1;
+        const int Cycles = 60;
+        for (int i = First; i < First + Cycles; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
+            var cycle = new List<string>
+            {
+                NmeaText.Line($"GNRMC,{hms},V,,,,,,,{t:ddMMyy},,,N,V"),
+                NmeaText.Line("GNVTG,,T,,M,,N,,K,N"),
+                NmeaText.Line($"GNGGA,{hms},,,,,0,00,99.99,,,,,,"),
+                NmeaText.Line("GNGSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99,1"),
+                NmeaText.Line("GNGSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99,4"),
+            };
+            if (i % 10 == 0)
+            {
+                cycle.Add(NmeaText.Line("GPGSV,2,1,06,05,45,120,,13,33,210,,15,60,300,,18,22,050,,1"));
+                cycle.Add(NmeaText.Line("GPGSV,2,2,06,23,15,170,,29,05,330,,1"));
+                cycle.Add(NmeaText.Line("GBGSV,1,1,04,19,55,180,,20,40,090,,21,38,260,,22,70,010,,1"));
+                cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
+            }
+
+            NmeaText.Feed(decoder, cycle);
+        }
+
+        decoder.Assembler.Flush();
+        List<Epoch> sky = [.. sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0)];
+        Assert.Equal(Cycles / 10, sky.Count);
+        Assert.All(sky.Skip(1), e => Assert.True(e.Satellites.Length == 10, $"the sky cycle at {e.UtcTime:HH:mm:ss.f} has {e.Satellites.Length} of its 10 satellites"));
+        Assert.InRange(decoder.Assembler.LateSentences, 0, 4); // at most the first sky cycle's tail
+        Assert.Equal(Cycles, sink.Epochs.Count);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(30)] // joins in the middle of the first second: the first sky cycle is seen before its company is known
