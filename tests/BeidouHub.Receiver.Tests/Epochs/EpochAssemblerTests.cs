@@ -224,30 +224,8 @@ public class EpochAssemblerTests
         int late = 0;
         for (int i = 0; i < 50; i++)
         {
-            DateTime t = start.AddMilliseconds(i * 100);
-            string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
             bool sky = i % 10 == 0;
-            var cycle = new List<string>
-            {
-                NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,3.1,87.5,{t:ddMMyy},,,R,V"),
-                NmeaText.Line("GNVTG,87.5,T,,M,3.1,N,5.7,K,R"),
-                NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,4,18,0.62,58.3,M,-21.4,M,1.0,0042"),
-                NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.10,0.62,0.91,1"),
-                NmeaText.Line("GNGSA,A,3,19,20,21,22,35,38,40,59,,,,,1.10,0.62,0.91,4"),
-            };
-            if (sky)
-            {
-                cycle.Add(NmeaText.Line("GBGSV,2,1,08,19,55,180,45,20,40,090,43,21,38,260,42,22,70,010,47,1"));
-                cycle.Add(NmeaText.Line("GBGSV,2,2,08,35,25,140,39,38,48,200,44,40,30,100,41,59,52,190,46,1"));
-            }
-
-            cycle.Add(NmeaText.Line($"GNGST,{hms},0.8,0.012,0.009,35.0,0.011,0.010,0.020"));
-            if (sky)
-            {
-                cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
-            }
-
-            NmeaText.Feed(decoder, cycle);
+            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: sky, zda: sky));
             if (sink.Epochs.Count != i + 1)
             {
                 late++;
@@ -260,6 +238,61 @@ public class EpochAssemblerTests
         Assert.All(sink.Epochs.Skip(20), e => Assert.NotNull(e.SigmaLatitude));
         Assert.Equal(Enumerable.Range(0, 50).Where(i => i % 10 == 0), sink.Epochs.Select((e, i) => (e, i)).Where(p => p.e.HasSky).Select(p => p.i));
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (DateTime?)start.AddMilliseconds(i * 100)), sink.Epochs.Select(e => e.UtcTime).Concat(Enumerable.Repeat((DateTime?)null, 0)).Take(50));
+    }
+
+    [Fact]
+    public void Add_TenHertzZdaOnceWithoutItsSky_LearnsAgainWhatZdaComesWith()
+    {
+        // ZDA is known to come only in the sky cycles, so the others end at GST. One second the
+        // receiver leaves its GSV sets out but still sends ZDA: that ZDA comes after GST already
+        // completed the epoch. What ZDA comes with is then unknown, so the next nine cycles wait
+        // for the next one; the next sky cycle teaches it again, and from then on cycles end at
+        // their own GST once more (they would all wait, forever, if that company had become
+        // known to be empty instead).
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r10", sink);
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var waited = new List<int>();
+        for (int i = 0; i < 60; i++)
+        {
+            bool second = i % 10 == 0;
+            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: second && i != 30, zda: second));
+            if (sink.Epochs.Count != i + 1)
+            {
+                waited.Add(i);
+            }
+        }
+
+        Assert.Equal(1, decoder.Assembler.LateSentences); // the ZDA of 02:00:03
+        Assert.Contains(31, waited);
+        Assert.DoesNotContain(waited, i => i > 40);
+    }
+
+    // One cycle of the u-blox/Unicore 10 Hz pattern: RMC VTG GGA GSA GSA [GSV sets] GST [ZDA].
+    private static List<string> TenHertzCycle(DateTime t, bool gsv, bool zda)
+    {
+        string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
+        var cycle = new List<string>
+        {
+            NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,3.1,87.5,{t:ddMMyy},,,R,V"),
+            NmeaText.Line("GNVTG,87.5,T,,M,3.1,N,5.7,K,R"),
+            NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,4,18,0.62,58.3,M,-21.4,M,1.0,0042"),
+            NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.10,0.62,0.91,1"),
+            NmeaText.Line("GNGSA,A,3,19,20,21,22,35,38,40,59,,,,,1.10,0.62,0.91,4"),
+        };
+        if (gsv)
+        {
+            cycle.Add(NmeaText.Line("GBGSV,2,1,08,19,55,180,45,20,40,090,43,21,38,260,42,22,70,010,47,1"));
+            cycle.Add(NmeaText.Line("GBGSV,2,2,08,35,25,140,39,38,48,200,44,40,30,100,41,59,52,190,46,1"));
+        }
+
+        cycle.Add(NmeaText.Line($"GNGST,{hms},0.8,0.012,0.009,35.0,0.011,0.010,0.020"));
+        if (zda)
+        {
+            cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
+        }
+
+        return cycle;
     }
 
     [Fact]
