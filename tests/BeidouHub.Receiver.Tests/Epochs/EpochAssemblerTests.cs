@@ -268,6 +268,79 @@ public class EpochAssemblerTests
         Assert.DoesNotContain(waited, i => i > 40);
     }
 
+    [Fact]
+    public void Add_SilenceCutsACycle_TheCutTeachesNothingAboutCycleEnds()
+    {
+        // Learned cycles, then a silence (idle flush) cuts one after its position sentences: once
+        // with the rest of that cycle coming after the silence (late), once with it lost. Neither
+        // cut is a cycle end: the cycles after them complete at their own GST again at once.
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r10", sink);
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var waited = new List<int>();
+        for (int i = 0; i < 50; i++)
+        {
+            List<string> cycle = TenHertzCycle(start.AddMilliseconds(i * 100), gsv: i % 10 == 0, zda: i % 10 == 0);
+            if (i is 25 or 35)
+            {
+                NmeaText.Feed(decoder, cycle.Take(4)); // RMC VTG GGA and the first GSA, then silence
+                decoder.Assembler.Flush();
+                if (i == 25)
+                {
+                    NmeaText.Feed(decoder, cycle.Skip(4)); // the second GSA and GST, after the cut
+                }
+            }
+            else
+            {
+                NmeaText.Feed(decoder, cycle);
+            }
+
+            if (sink.Epochs.Count != i + 1)
+            {
+                waited.Add(i);
+            }
+        }
+
+        Assert.Equal(2, decoder.Assembler.LateSentences);
+        Assert.Equal(0, decoder.Assembler.CycleResets);
+        Assert.DoesNotContain(waited, i => i >= 25);
+        Assert.Equal(Enumerable.Range(1, 50).Select(n => (long)n), sink.Epochs.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public void Add_CycleEndsWithTwoGsaOfOneKind_CompletesAtTheSecond()
+    {
+        // An NMEA 4.0 multi-GNSS receiver: GNGSA once per constellation without the system id,
+        // so both are one kind, and they end the cycle. The epoch is complete at the second, with
+        // both lists of used satellites; completing at the first would move the second list into
+        // the next epoch.
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("gn40", sink);
+        var waited = new List<int>();
+        for (int i = 0; i < 10; i++)
+        {
+            DateTime t = CycleBuilder.Start.AddSeconds(i);
+            string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
+            NmeaText.Feed(decoder,
+            [
+                NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,0.1,87.5,{t:ddMMyy},,,A"),
+                NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,1,09,0.9,58.3,M,-21.4,M,,"),
+                NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.6,0.9,1.3"),
+                NmeaText.Line("GNGSA,A,3,70,71,80,87,,,,,,,,,1.6,0.9,1.3"),
+            ]);
+            if (sink.Epochs.Count != i + 1)
+            {
+                waited.Add(i);
+            }
+        }
+
+        decoder.Assembler.Flush();
+        Assert.Equal(10, sink.Epochs.Count);
+        Assert.All(sink.Epochs, e => Assert.Equal(9, e.UsedCount));
+        Assert.Equal(0, decoder.Assembler.LateSentences);
+        Assert.DoesNotContain(waited, i => i >= 3);
+    }
+
     // One cycle of the u-blox/Unicore 10 Hz pattern: RMC VTG GGA GSA GSA [GSV sets] GST [ZDA].
     private static List<string> TenHertzCycle(DateTime t, bool gsv, bool zda)
     {
@@ -335,8 +408,9 @@ public class EpochAssemblerTests
         List<Epoch> sky = [.. sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0)];
         Assert.Equal(Cycles / 10, sky.Count);
         Assert.All(sky.Skip(1), e => Assert.True(e.Satellites.Length == 10, $"the sky cycle at {e.UtcTime:HH:mm:ss.f} has {e.Satellites.Length} of its 10 satellites"));
-        Assert.InRange(decoder.Assembler.LateSentences, 0, 4); // at most the first sky cycle's tail
+        Assert.Equal(4, decoder.Assembler.LateSentences); // the first sky cycle's tail: two GPGSV, GBGSV, ZDA
         Assert.Equal(Cycles, sink.Epochs.Count);
+        Assert.Equal(Enumerable.Range(1, Cycles).Select(n => (long)n), sink.Epochs.Select(e => e.Sequence));
     }
 
     [Theory]
