@@ -37,6 +37,13 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
     /// </summary>
     public long BeforeLastByte { get; private set; }
 
+    /// <summary>
+    /// <see cref="BeforeLastByte"/> per receiver. One at a receiver's join is expected (its first
+    /// whole-second epoch completes at GST before a ZDA was ever seen); more point at a cycle the
+    /// assembler keeps getting wrong.
+    /// </summary>
+    public Dictionary<int, int> BeforeLastBytePerReceiver { get; } = [];
+
     /// <summary>Positions of the other delivery kind (the snapshot at subscription, a complete one, is expected).</summary>
     public long OtherKind { get; private set; }
 
@@ -70,7 +77,8 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
                     continue;
                 }
 
-                long stamp = seed!.TryIndexOf((int)p.TimeOfDayMs, out int epoch) && TryReceiverIndex(p.ReceiverId, out int receiver)
+                int receiver = -1;
+                long stamp = seed!.TryIndexOf((int)p.TimeOfDayMs, out int epoch) && TryReceiverIndex(p.ReceiverId, out receiver)
                     ? feeder.Stamp(receiver, epoch, p.Complete)
                     : 0;
                 if (stamp <= 0)
@@ -82,6 +90,7 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
                     else
                     {
                         BeforeLastByte++;
+                        BeforeLastBytePerReceiver[receiver] = BeforeLastBytePerReceiver.GetValueOrDefault(receiver) + 1;
                     }
 
                     continue;
