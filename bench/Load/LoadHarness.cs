@@ -354,7 +354,7 @@ internal static class LoadHarness
                 // cycle the assembler keeps ending too soon.
                 var perReceiver = kind.SelectMany(s => s.BeforeLastBytePerReceiver).GroupBy(p => p.Key).Select(g => (Receiver: g.Key, Most: g.Max(p => p.Value))).ToList();
                 var repeated = perReceiver.Where(r => r.Most > 1).OrderByDescending(r => r.Most).ToList();
-                Console.WriteLine(string.Create(inv, $"  handed out before the stamped byte, per receiver: {perReceiver.Count} receivers, of which {repeated.Count} more than once in one subscriber (expected 0: once is the join){(repeated.Count > 0 ? $"; most: {string.Join(", ", repeated.Take(5).Select(r => $"rx-{r.Receiver} {r.Most}x"))}" : "")}"));
+                Console.WriteLine(string.Create(inv, $"  handed out before the stamped byte, per receiver: {perReceiver.Count} receivers, of which {repeated.Count} more than once in one subscriber (expected 0: once is the join; a feeder running a quarter cycle late mid-epoch also makes one, as the idle flush then cuts it){(repeated.Count > 0 ? $"; most: {string.Join(", ", repeated.Take(5).Select(r => $"rx-{r.Receiver} {r.Most}x"))}" : "")}"));
             }
 
             if (feeder is not null)
