@@ -83,6 +83,7 @@ public class NmeaFieldTests
     [InlineData("18000.0", "W", 180, -180.0, 0.0)]
     [InlineData("0000.0000", "S", 90, 0.0, 0.0)]
     [InlineData("4404", "N", 90, 44.0, 4.0)]
+    [InlineData("+4807.038", "N", 90, 48.0, 7.038)] // an explicit plus sign, as strtod (gpsd) reads it
     public void TryGetCoordinate_DegreesMinutes_DegreesPlusMinutesOver60(string value, string hemisphere, double max, double degrees, double minutes)
     {
         Assert.True(NmeaField.TryGetCoordinate(TestNmea.Bytes(value), TestNmea.Bytes(hemisphere), max, out double? d));

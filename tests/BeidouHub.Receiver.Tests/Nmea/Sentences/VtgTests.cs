@@ -41,6 +41,16 @@ public class VtgTests
         Assert.Equal(10.2, vtg.SpeedKph);
     }
 
+    [Fact]
+    public void TryRead_Course360_AcceptedAsSent()
+    {
+        // 360.0 is north written the other way; receivers send it.
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPVTG,360.0,T,360.0,M,005.5,N,010.2,K")), out Vtg vtg));
+
+        Assert.Equal(360.0, vtg.CourseTrueDeg);
+        Assert.Equal(360.0, vtg.CourseMagneticDeg);
+    }
+
     [Theory]
     [InlineData("GPVTG,361.0,T,034.4,M,005.5,N,010.2,K")]
     [InlineData("GPVTG,054.7,T,034.4,M,-005.5,N,010.2,K")]
