@@ -171,6 +171,8 @@ public class GsvTests
     [InlineData("GBGSV,1,1,01,21,51,245,100,1")] // C/N0 100
     [InlineData("GBGSV,1,1,01,21,51,245,-1,1")] // negative C/N0
     [InlineData("GBGSV,1,2,01,21,51,245,45,1")] // message 2 of 1
+    [InlineData("GBGSV,1,0,01,21,51,245,45,1")] // message 0: numbering starts at 1
+    [InlineData("GBGSV,1,1,-1,21,51,245,45,1")] // negative satellites in view
     [InlineData("GBGSV,0,0,01,21,51,245,45,1")] // zero messages
     [InlineData("GBGSV,1,1,01,1000,51,245,45,1")] // number over 999
     [InlineData("GBGSV,1,1,01,21,51,245,45,G")] // signal id not hex
