@@ -154,6 +154,24 @@ public class GsvTests
     }
 
     [Fact]
+    public void TryRead_DecimalAngles_RoundedToNearestWhole()
+    {
+        Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,1,1,01,21,45.6,244.7,38.4,1")), out Gsv gsv));
+
+        Assert.Equal(Sat(21, Constellation.Beidou, 21, 46, 245, 38), gsv[0]);
+    }
+
+    [Fact]
+    public void TryRead_GroupsNumberedZero_PaddingNotSatellites()
+    {
+        // Satellite numbers start at 1: a last sentence filled up with 00 groups holds one satellite.
+        Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,2,2,05,25,10,100,30,00,,,,00,,,,00,,,,1")), out Gsv gsv));
+
+        Assert.Equal(1, gsv.Count);
+        Assert.Equal(Sat(25, Constellation.Beidou, 25, 10, 100, 30), gsv[0]);
+    }
+
+    [Fact]
     public void TryRead_NoSatellites_CountZero()
     {
         Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,1,1,00,1")), out Gsv gsv));
