@@ -192,6 +192,7 @@ public class GsvTests
     [InlineData("GBGSV,1,0,01,21,51,245,45,1")] // message 0: numbering starts at 1
     [InlineData("GBGSV,1,1,-1,21,51,245,45,1")] // negative satellites in view
     [InlineData("GBGSV,0,0,01,21,51,245,45,1")] // zero messages
+    [InlineData("GBGSV,100,1,01,21,51,245,45,1")] // 100 messages (NMEA 4.11 allows 1 to 9)
     [InlineData("GBGSV,1,1,01,1000,51,245,45,1")] // number over 999
     [InlineData("GBGSV,1,1,01,21,51,245,45,G")] // signal id not hex
     [InlineData("GBGSV,1,1,01,21,5x,245,45,1")]
