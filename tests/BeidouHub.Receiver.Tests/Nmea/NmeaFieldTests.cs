@@ -83,6 +83,7 @@ public class NmeaFieldTests
     [InlineData("18000.0", "W", 180, -180.0, 0.0)]
     [InlineData("0000.0000", "S", 90, 0.0, 0.0)]
     [InlineData("4404", "N", 90, 44.0, 4.0)]
+    [InlineData("+4807.038", "N", 90, 48.0, 7.038)] // an explicit plus sign, as strtod (gpsd) reads it
     public void TryGetCoordinate_DegreesMinutes_DegreesPlusMinutesOver60(string value, string hemisphere, double max, double degrees, double minutes)
     {
         Assert.True(NmeaField.TryGetCoordinate(TestNmea.Bytes(value), TestNmea.Bytes(hemisphere), max, out double? d));
@@ -105,6 +106,8 @@ public class NmeaFieldTests
     [InlineData("44", "N", 90)] // no minutes at all
     [InlineData("4404.1a", "N", 90)]
     [InlineData("440412.5", "N", 90)]
+    [InlineData("004807.038", "N", 90)] // six integer digits, even zero-padded: ddmm has 4, dddmm 5
+    [InlineData("4404.1234567890123456", "N", 90)] // 16 fraction digits: past exact doubles, rejected, not rounded
     public void TryGetCoordinate_OutOfRangeOrMalformed_ReturnsFalse(string value, string hemisphere, double max)
     {
         Assert.False(NmeaField.TryGetCoordinate(TestNmea.Bytes(value), TestNmea.Bytes(hemisphere), max, out _));
@@ -124,6 +127,7 @@ public class NmeaFieldTests
     [InlineData("000000", 0)]
     [InlineData("235960", ((((23 * 60) + 59) * 60) + 60) * 1000)] // leap second
     [InlineData("120000.123456", (12 * 3600 * 1000) + 123)] // finer than 1 ms truncated
+    [InlineData("120000.999999999", (12 * 3600 * 1000) + 999)] // nanoseconds, the finest accepted
     [InlineData("120000.", 12 * 3600 * 1000)]
     public void TryGetTime_Hhmmss_MillisecondsOfDay(string field, int expected)
     {
@@ -184,6 +188,7 @@ public class NmeaFieldTests
 
     [Theory]
     [InlineData("G")]
+    [InlineData("b")] // NMEA 0183 hex fields are 0-9 and A-F
     [InlineData("10")]
     [InlineData("3.3")]
     public void TryGetHexDigit_Malformed_ReturnsFalse(string field)

@@ -132,6 +132,7 @@ public class NmeaFramerTests
 
         Assert.Equal([ExampleLines.F9rRmc, ExampleLines.F9rGga], got);
         Assert.Equal(0, framer.Counters.CommentLines);
+        Assert.Equal(clock.Length - 1, framer.Counters.GarbageBytes); // all but the LF (a line end), the '#' included
     }
 
     [Fact]
@@ -144,6 +145,7 @@ public class NmeaFramerTests
 
         Assert.Equal([ExampleLines.F9rGga], got);
         Assert.Equal(1, framer.Counters.InvalidBytes);
+        Assert.Equal(1 + "3519,4807.038,N".Length, framer.Counters.GarbageBytes); // the NUL and what follows it up to the line end
     }
 
     [Fact]
@@ -156,6 +158,19 @@ public class NmeaFramerTests
         Assert.Equal([ExampleLines.F9rGga], got);
         Assert.Equal(1, framer.Counters.DoubledStarts);
         Assert.Equal(0, framer.Counters.Truncated);
+    }
+
+    [Fact]
+    public void TryReadSentence_DollarThenBang_CountsTruncatedNotDoubled()
+    {
+        // "$!" is not a doubled start: the '$' sentence is cut short (empty) by the '!' one.
+        var framer = new NmeaFramer();
+
+        List<string> got = TestNmea.ReadAll(framer, TestNmea.Bytes("$" + ExampleLines.ClassicAivdm + "\r\n"));
+
+        Assert.Equal([ExampleLines.ClassicAivdm], got);
+        Assert.Equal(1, framer.Counters.Truncated);
+        Assert.Equal(0, framer.Counters.DoubledStarts);
     }
 
     [Fact]
@@ -209,6 +224,21 @@ public class NmeaFramerTests
         Assert.Equal(200, Assert.Single(got).Length);
         Assert.True(NmeaSentence.TryParse(TestNmea.Bytes(got[0]), out NmeaSentence s, out _));
         Assert.Equal(SentenceType.Txt, s.Type);
+    }
+
+    [Fact]
+    public void Reset_InsideOverlongLine_NextBytesStartALine()
+    {
+        // A reconnect mid-line: what comes after it is a fresh stream, not the old line's tail.
+        var framer = new NmeaFramer(64);
+        Assert.Empty(TestNmea.ReadAll(framer, TestNmea.Bytes("$GPTXT,01,01,02," + new string('X', 70))));
+        Assert.Equal(1, framer.Counters.Overlong);
+
+        framer.Reset();
+        List<string> got = TestNmea.ReadAll(framer, TestNmea.Bytes("# reconnected\r\n" + ExampleLines.L76kTxt + "\r\n"));
+
+        Assert.Equal([ExampleLines.L76kTxt], got);
+        Assert.Equal(1, framer.Counters.CommentLines);
     }
 
     [Fact]

@@ -104,6 +104,8 @@ public class NmeaSentenceTests
     [InlineData("GPTXT", Talker.Gp, SentenceType.Txt)]
     [InlineData("GNGBS", Talker.Gn, SentenceType.Gbs)]
     [InlineData("IIHDG", Talker.Other, SentenceType.Unknown)]
+    [InlineData("GPGG", Talker.Other, SentenceType.Unknown)] // a talker address has 5 characters (NMEA 0183 §5.3)
+    [InlineData("BDSGGA", Talker.Other, SentenceType.Unknown)] // old Unicore's sixth letter
     [InlineData("HCGGA", Talker.Other, SentenceType.Gga)]
     [InlineData("GPXXX", Talker.Gp, SentenceType.Unknown)]
     [InlineData("PQGSV", Talker.Pq, SentenceType.Gsv)]
@@ -187,6 +189,19 @@ public class NmeaSentenceTests
     [InlineData("$GPTXT,01,01,01,ANT\tNNA OK")]
     public void TryParse_InvalidCharacter_RejectedAsInvalidCharacter(string line)
     {
+        bool ok = NmeaSentence.TryParse(TestNmea.Bytes(line), out _, out NmeaError error);
+
+        Assert.False(ok);
+        Assert.Equal(NmeaError.InvalidCharacter, error);
+    }
+
+    [Fact]
+    public void TryParse_BadByteThenCommasPastTheFieldLimit_RejectedAsInvalidCharacter()
+    {
+        // 46 fields, a control byte, then commas that would be fields 47 to 50: the line is bad at
+        // the control byte, before it holds too many fields (the commas share its 32-byte block).
+        string line = "$GPXXX" + string.Concat(Enumerable.Repeat(",1", 46)) + "\u0001,,,,";
+
         bool ok = NmeaSentence.TryParse(TestNmea.Bytes(line), out _, out NmeaError error);
 
         Assert.False(ok);

@@ -38,6 +38,7 @@ public class GbsTests
     [Theory]
     [InlineData("GNGBS,231408.00,-0.1,0.1,0.1,,,,,,")]
     [InlineData("GNGBS,231408.00,0.0,0.1,0.1,,1.5,,,,")]
+    [InlineData("GNGBS,231408.00,0.0,0.1,0.1,1000,,,,,")] // satellite numbers have at most 3 digits, as in GSA/GSV
     public void TryRead_OutOfRange_ReturnsFalse(string body)
     {
         Assert.False(Gbs.TryRead(TestNmea.Parse(TestNmea.WithChecksum(body)), out _));

@@ -91,6 +91,7 @@ public class GgaTests
     [InlineData("GPGGA,123519,4807.038,N,01131.000,E,1,100,0.9,545.4,M,46.9,M,,")] // 100 satellites
     [InlineData("GPGGA,123519,4807.038,N,01131.000,E,1,08,-0.9,545.4,M,46.9,M,,")] // negative HDOP
     [InlineData("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,-1.0,")] // negative age
+    [InlineData("GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,1.0,10000")] // station id wider than its 4 digits
     [InlineData("GPGGA,123519,4807.038,N,,,1,08,0.9,545.4,M,46.9,M,,")] // latitude without longitude
     [InlineData("GPGGA,253519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,")] // hour 25
     [InlineData("GPGGA,123519,4807.038,Q,01131.000,E,1,08,0.9,545.4,M,46.9,M,,")] // hemisphere Q

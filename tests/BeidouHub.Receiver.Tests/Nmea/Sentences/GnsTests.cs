@@ -74,6 +74,16 @@ public class GnsTests
         Assert.Null(gns.Latitude);
     }
 
+    [Fact]
+    public void TryRead_AllModesV_NoFix()
+    {
+        // V (invalid) says no fix, as N does.
+        Assert.True(Gns.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GNGNS,074155.799,,,,,VVVV,00,,,,,")), out Gns gns));
+
+        Assert.Equal((byte)'V', gns.Mode(3));
+        Assert.False(gns.HasFix);
+    }
+
     [Theory]
     [InlineData("GNGNS,074155.799,3114.8770,N,12135.2463,E,A1NA,05,1.3,156.9,8.3,,0000")]
     [InlineData("GNGNS,074155.799,3114.8770,N,12135.2463,E,aNNA,05,1.3,156.9,8.3,,0000")]

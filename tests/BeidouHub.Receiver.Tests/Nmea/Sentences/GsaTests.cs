@@ -97,8 +97,30 @@ public class GsaTests
         Assert.Equal(1.0, gsa.Pdop);
     }
 
+    [Fact]
+    public void TryRead_SystemId7_SystemIdNull()
+    {
+        // NMEA 4.11 defines system ids 1 (GPS) to 6 (NavIC); 7 names nothing.
+        Assert.True(Gsa.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GNGSA,A,3,21,34,,,,,,,,,,,1.05,0.69,0.79,7")), out Gsa gsa));
+
+        Assert.Null(gsa.SystemId);
+        Assert.Equal(2, gsa.Count);
+    }
+
+    [Fact]
+    public void TryRead_ZeroPaddedSlots_NotSatellites()
+    {
+        // Satellite numbers start at 1: slots written as 00 are unused, not satellite 0.
+        Assert.True(Gsa.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPGSA,A,3,04,05,09,00,00,00,00,00,00,00,00,00,2.5,1.3,2.1")), out Gsa gsa));
+
+        Assert.Equal(3, gsa.Count);
+        Assert.Equal(9, gsa.Number(2));
+        Assert.Equal(0, gsa.Number(3));
+    }
+
     [Theory]
     [InlineData("GNGSA,A,4,21,34,,,,,,,,,,,1.05,0.69,0.79,4")] // fix type 4
+    [InlineData("GNGSA,A,0,21,34,,,,,,,,,,,1.05,0.69,0.79,4")] // fix type 0: 1 is no fix
     [InlineData("GNGSA,A,3,21,1000,,,,,,,,,,,1.05,0.69,0.79,4")] // number over 999
     [InlineData("GNGSA,A,3,21,34,,,,,,,,,,,-1.05,0.69,0.79,4")] // negative PDOP
     [InlineData("GNGSA,A,3,21,34,,,,,,,,,,1.05,0.69,0.79,4")] // 11 slots

@@ -154,6 +154,24 @@ public class GsvTests
     }
 
     [Fact]
+    public void TryRead_DecimalAngles_RoundedToNearestWhole()
+    {
+        Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,1,1,01,21,45.6,244.7,38.4,1")), out Gsv gsv));
+
+        Assert.Equal(Sat(21, Constellation.Beidou, 21, 46, 245, 38), gsv[0]);
+    }
+
+    [Fact]
+    public void TryRead_GroupsNumberedZero_PaddingNotSatellites()
+    {
+        // Satellite numbers start at 1: a last sentence filled up with 00 groups holds one satellite.
+        Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,2,2,05,25,10,100,30,00,,,,00,,,,00,,,,1")), out Gsv gsv));
+
+        Assert.Equal(1, gsv.Count);
+        Assert.Equal(Sat(25, Constellation.Beidou, 25, 10, 100, 30), gsv[0]);
+    }
+
+    [Fact]
     public void TryRead_NoSatellites_CountZero()
     {
         Assert.True(Gsv.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GBGSV,1,1,00,1")), out Gsv gsv));
@@ -171,7 +189,10 @@ public class GsvTests
     [InlineData("GBGSV,1,1,01,21,51,245,100,1")] // C/N0 100
     [InlineData("GBGSV,1,1,01,21,51,245,-1,1")] // negative C/N0
     [InlineData("GBGSV,1,2,01,21,51,245,45,1")] // message 2 of 1
+    [InlineData("GBGSV,1,0,01,21,51,245,45,1")] // message 0: numbering starts at 1
+    [InlineData("GBGSV,1,1,-1,21,51,245,45,1")] // negative satellites in view
     [InlineData("GBGSV,0,0,01,21,51,245,45,1")] // zero messages
+    [InlineData("GBGSV,100,1,01,21,51,245,45,1")] // 100 messages (NMEA 4.11 allows 1 to 9)
     [InlineData("GBGSV,1,1,01,1000,51,245,45,1")] // number over 999
     [InlineData("GBGSV,1,1,01,21,51,245,45,G")] // signal id not hex
     [InlineData("GBGSV,1,1,01,21,5x,245,45,1")]

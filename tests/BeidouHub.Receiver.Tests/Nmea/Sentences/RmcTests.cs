@@ -71,6 +71,15 @@ public class RmcTests
     }
 
     [Fact]
+    public void TryRead_MagneticVariation180West_Minus180()
+    {
+        // 180 degrees is the widest a variation can be, east or west.
+        Assert.True(Rmc.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,180.0,W")), out Rmc rmc));
+
+        Assert.Equal(-180.0, rmc.MagneticVariation);
+    }
+
+    [Fact]
     public void TryRead_VoidEmpty_StatusVAndNulls()
     {
         Assert.True(Rmc.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GNRMC,,V,,,,,,,,,,N,V")), out Rmc rmc));

@@ -31,9 +31,12 @@ public class TxtTests
         Assert.False(Txt.TryRead(TestNmea.Parse(ExampleLines.F9rZda), out _));
     }
 
-    [Fact]
-    public void TryRead_NumberNotNumeric_ReturnsFalse()
+    [Theory]
+    [InlineData("GPTXT,0x,01,01,ANTENNA OK")]
+    [InlineData("GPTXT,01,0x,01,ANTENNA OK")]
+    [InlineData("GPTXT,01,01,0x,ANTENNA OK")]
+    public void TryRead_NumberNotNumeric_ReturnsFalse(string body)
     {
-        Assert.False(Txt.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPTXT,0x,01,01,ANTENNA OK")), out _));
+        Assert.False(Txt.TryRead(TestNmea.Parse(TestNmea.WithChecksum(body)), out _));
     }
 }

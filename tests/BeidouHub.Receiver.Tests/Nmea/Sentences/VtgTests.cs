@@ -41,6 +41,36 @@ public class VtgTests
         Assert.Equal(10.2, vtg.SpeedKph);
     }
 
+    [Fact]
+    public void TryRead_EightFieldsWithUnitLettersEmpty_ReadsTheModernLayout()
+    {
+        // Eight fields are the NMEA 2.x layout even when the course and its letters are empty.
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPVTG,,,,,0.02,N,0.04,K")), out Vtg vtg));
+
+        Assert.Null(vtg.CourseTrueDeg);
+        Assert.Equal(0.02, vtg.SpeedKnots);
+        Assert.Equal(0.04, vtg.SpeedKph);
+    }
+
+    [Fact]
+    public void TryRead_KnotsEmpty_SpeedMpsFromKph()
+    {
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPVTG,054.7,T,034.4,M,,N,36.0,K")), out Vtg vtg));
+
+        Assert.Null(vtg.SpeedKnots);
+        Assert.Equal(10.0, vtg.SpeedMps!.Value, 1e-12); // 36 km/h
+    }
+
+    [Fact]
+    public void TryRead_Course360_AcceptedAsSent()
+    {
+        // 360.0 is north written the other way; receivers send it.
+        Assert.True(Vtg.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GPVTG,360.0,T,360.0,M,005.5,N,010.2,K")), out Vtg vtg));
+
+        Assert.Equal(360.0, vtg.CourseTrueDeg);
+        Assert.Equal(360.0, vtg.CourseMagneticDeg);
+    }
+
     [Theory]
     [InlineData("GPVTG,361.0,T,034.4,M,005.5,N,010.2,K")]
     [InlineData("GPVTG,054.7,T,034.4,M,-005.5,N,010.2,K")]

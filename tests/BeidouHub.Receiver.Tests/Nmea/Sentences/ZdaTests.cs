@@ -35,11 +35,22 @@ public class ZdaTests
         Assert.Null(zda.Date);
     }
 
+    [Fact]
+    public void TryRead_LastDayOf2099_Accepted()
+    {
+        Assert.True(Zda.TryRead(TestNmea.Parse(TestNmea.WithChecksum("GNZDA,235959.00,31,12,2099,00,00")), out Zda zda));
+
+        Assert.Equal(new NmeaDate(2099, 12, 31), zda.Date);
+    }
+
     [Theory]
     [InlineData("GNZDA,231408.00,31,04,2025,00,00")] // 31 April
     [InlineData("GNZDA,231408.00,11,04,,00,00")] // year missing
     [InlineData("GNZDA,231408.00,11,04,2025,14,00")] // zone 14 h
+    [InlineData("GNZDA,231408.00,11,04,2025,05,60")] // zone minutes 60
     [InlineData("GNZDA,231408.00,11,13,2025,00,00")]
+    [InlineData("GNZDA,231408.00,01,01,2100,00,00")] // past 2099
+    [InlineData("GNZDA,231408.00,31,12,1979,00,00")] // before GPS time began
     public void TryRead_Invalid_ReturnsFalse(string body)
     {
         Assert.False(Zda.TryRead(TestNmea.Parse(TestNmea.WithChecksum(body)), out _));
