@@ -5,7 +5,7 @@ namespace BeidouHub.Receiver.Nmea.Sentences;
 /// <c>$--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,h.h,a.a,M,g.g,M,age,sta*hh</c>.
 /// Altitude is above mean sea level (the receiver's geoid) and the geoid separation is
 /// ellipsoid minus geoid, both metres. Age of differential data in seconds and the
-/// reference station id (0000–1023) matter to RTK users.
+/// reference station id (0000–1023 in NMEA 0183, from RTCM 2; RTCM 3 stations go to 4095, so any 4-digit id is read) matter to RTK users.
 /// </summary>
 public readonly record struct Gga(
     int? TimeOfDayMs,
