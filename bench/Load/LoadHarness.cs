@@ -350,11 +350,12 @@ internal static class LoadHarness
             Console.WriteLine(string.Create(inv, $"{name} x {kind.Length}: received {received / seconds:0} /s of {expected / seconds:0} /s fed ({(feeder is null ? "nominal" : "epochs written in the window x subscribers")}); dropped (Position.dropped) {dropped}; missing {(feeder is null ? "n/a" : missing)}; unmatched {kind.Sum(s => s.Unmatched)}; handed out before the stamped byte was written {kind.Sum(s => s.BeforeLastByte)}; per subscriber min {kind.Min(s => s.Received) / seconds:0} /s, max {kind.Max(s => s.Received) / seconds:0} /s"));
             if (kind.Sum(s => s.BeforeLastByte) > 0)
             {
-                // One per receiver and subscriber is its join; a receiver with more is one whose
+                // One per receiver and subscriber is its join; a receiver with more either joined in
+                // the seed's outage (a second at the first sky epoch with a fix) or is one whose
                 // cycle the assembler keeps ending too soon.
                 var perReceiver = kind.SelectMany(s => s.BeforeLastBytePerReceiver).GroupBy(p => p.Key).Select(g => (Receiver: g.Key, Most: g.Max(p => p.Value))).ToList();
                 var repeated = perReceiver.Where(r => r.Most > 1).OrderByDescending(r => r.Most).ToList();
-                Console.WriteLine(string.Create(inv, $"  handed out before the stamped byte, per receiver: {perReceiver.Count} receivers, of which {repeated.Count} more than once in one subscriber (expected 0: once is the join; a feeder running a quarter cycle late mid-epoch also makes one, as the idle flush then cuts it){(repeated.Count > 0 ? $"; most: {string.Join(", ", repeated.Take(5).Select(r => $"rx-{r.Receiver} {r.Most}x"))}" : "")}"));
+                Console.WriteLine(string.Create(inv, $"  handed out before the stamped byte, per receiver: {perReceiver.Count} receivers, of which {repeated.Count} more than once in one subscriber (expected: at most one per cycle shape a receiver has not seen yet, i.e. one at its join and, for one that joined in the seed's outage, one more when the fix returns; a feeder running a quarter cycle late mid-epoch also makes one, as the idle flush then cuts it){(repeated.Count > 0 ? $"; most: {string.Join(", ", repeated.Take(5).Select(r => $"rx-{r.Receiver} {r.Most}x"))}" : "")}"));
             }
 
             if (feeder is not null)
