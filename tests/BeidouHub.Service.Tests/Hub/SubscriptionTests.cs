@@ -1,0 +1,185 @@
+using BeidouHub.Service.Hub;
+using BeidouHub.Service.Tests.Support;
+
+namespace BeidouHub.Service.Tests.Hub;
+
+/// <summary>
+/// One subscriber's queue, checked against its contract (Subscription's doc and
+/// SlowSubscriberTimeout's): bounded, drop-oldest, drops reported with the next message, a
+/// subscriber that reads nothing for the timeout while updates are dropped is ended.
+/// </summary>
+public class SubscriptionTests
+{
+    private static readonly TimeSpan s_hopelessAfter = TimeSpan.FromSeconds(60);
+
+    private readonly ManualClock _clock = new();
+    private int _removed;
+
+    [Fact]
+    public void Offer_QueueFull_TheOldestIsDropped()
+    {
+        using Subscription<string> sub = Create(capacity: 2);
+
+        sub.Offer("a");
+        sub.Offer("b");
+        sub.Offer("c");
+
+        Assert.Equal(["b", "c"], Drain(sub));
+    }
+
+    [Fact]
+    public void TakeDropped_TwoCalls_CountSinceThePreviousCallOnly()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+        sub.Offer("a");
+        sub.Offer("b");
+        sub.Offer("c");
+
+        Assert.Equal(2, sub.TakeDropped());
+        Assert.Equal(0, sub.TakeDropped());
+        sub.Offer("d");
+        Assert.Equal(1, sub.TakeDropped());
+    }
+
+    [Fact]
+    public void DroppedTotal_DropsReportedInSeveralMessages_CountsEveryDrop()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+        sub.Offer("a");
+        sub.Offer("b");
+        sub.TakeDropped();
+        sub.Offer("c");
+        sub.Offer("d");
+
+        Assert.Equal(3, sub.DroppedTotal);
+    }
+
+    [Fact]
+    public void Offer_NotAccepted_NotQueued()
+    {
+        using Subscription<string> sub = Create(capacity: 4, accepts: s => s != "other");
+
+        sub.Offer("other");
+        sub.Offer("mine");
+
+        Assert.Equal(["mine"], Drain(sub));
+    }
+
+    [Fact]
+    public void Prime_FilterWouldRefuse_QueuedAnyway()
+    {
+        using Subscription<string> sub = Create(capacity: 4, accepts: _ => false);
+
+        sub.Prime("snapshot");
+
+        Assert.Equal(["snapshot"], Drain(sub));
+    }
+
+    [Fact]
+    public void Offer_UnreadBeyondTimeoutWhileDropping_EndedAsSlowAndRemoved()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+        sub.Offer("a");
+        sub.Offer("b");
+        _clock.Advance(s_hopelessAfter + TimeSpan.FromSeconds(1));
+
+        sub.Offer("c");
+
+        Assert.IsType<SlowSubscriberException>(sub.EndReason);
+        Assert.Equal(["b"], Drain(sub)); // what was queued is still read, then the stream ends
+        Assert.IsType<SlowSubscriberException>(sub.Reader.Completion.Exception?.InnerException);
+        Assert.Equal(1, _removed);
+    }
+
+    [Fact]
+    public void Offer_UnreadBeyondTimeoutButNothingDropped_NotEnded()
+    {
+        using Subscription<string> sub = Create(capacity: 4);
+        sub.Offer("a");
+        _clock.Advance(s_hopelessAfter * 10);
+
+        sub.Offer("b");
+
+        Assert.Null(sub.EndReason);
+        Assert.Equal(["a", "b"], Drain(sub));
+    }
+
+    [Fact]
+    public void Offer_DroppingButReadWithinTimeout_NotEnded()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+        _clock.Advance(TimeSpan.FromSeconds(50));
+        sub.TakeDropped(); // the pump wrote a message: the subscriber reads
+        _clock.Advance(TimeSpan.FromSeconds(50)); // 100 s after subscribing, 50 s after the read
+
+        sub.Offer("a");
+        sub.Offer("b");
+        sub.Offer("c");
+
+        Assert.Null(sub.EndReason);
+        Assert.Equal(["c"], Drain(sub));
+    }
+
+    [Fact]
+    public void Offer_DroppingRightAfterSubscribing_NotEnded()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+
+        sub.Offer("a");
+        sub.Offer("b");
+        sub.Offer("c");
+
+        Assert.Null(sub.EndReason);
+        Assert.Equal(["c"], Drain(sub));
+    }
+
+    [Fact]
+    public void End_Twice_TheFirstReasonStaysAndRemovedOnce()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+        var first = new SlowSubscriberException("first");
+
+        sub.End(first);
+        sub.End(new InvalidOperationException("second"));
+
+        Assert.Same(first, sub.EndReason);
+        Assert.Equal(1, _removed);
+    }
+
+    [Fact]
+    public void End_ThenDispose_RemovedOnce()
+    {
+        Subscription<string> sub = Create(capacity: 1);
+
+        sub.End(new InvalidOperationException("shutting down"));
+        Assert.Equal(1, _removed);
+        sub.Dispose();
+
+        Assert.Equal(1, _removed);
+    }
+
+    [Fact]
+    public void Dispose_Subscribed_Removed()
+    {
+        Subscription<string> sub = Create(capacity: 1);
+
+        sub.Dispose();
+
+        Assert.Equal(1, _removed);
+        Assert.True(sub.Reader.Completion.IsCompleted);
+    }
+
+    private Subscription<string> Create(int capacity, Func<string, bool>? accepts = null) =>
+        new(capacity, accepts ?? (_ => true), _ => _removed++, _clock, s_hopelessAfter);
+
+    private static List<string> Drain(Subscription<string> sub)
+    {
+        var items = new List<string>();
+        while (sub.Reader.TryRead(out string? item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
