@@ -34,7 +34,7 @@ public class PositionHubTests
 
         using Subscription<PositionUpdate> sub = _hub.SubscribePositions(new PositionFilter(["truck-b"], [], 0, 0, early: false));
 
-        Assert.Equal(["truck-b"], Drain(sub).Select(u => u.ReceiverId));
+        Assert.Equal(["truck-b"], Queued.Drain(sub).Select(u => u.ReceiverId));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class PositionHubTests
         using Subscription<PositionUpdate> sub = _hub.SubscribePositions(new PositionFilter([], [], 0, 0, early: true));
         _hub.Publish(Update("truck-a", sequence: 2, complete: false));
 
-        Assert.Equal([(1L, true), (2L, false)], Drain(sub).Select(u => (u.Sequence, u.Complete)));
+        Assert.Equal([(1L, true), (2L, false)], Queued.Drain(sub).Select(u => (u.Sequence, u.Complete)));
     }
 
     [Fact]
@@ -149,15 +149,4 @@ public class PositionHubTests
         Satellites = [],
         Zones = zones ?? [],
     };
-
-    private static List<PositionUpdate> Drain(Subscription<PositionUpdate> sub)
-    {
-        var items = new List<PositionUpdate>();
-        while (sub.Reader.TryRead(out PositionUpdate? item))
-        {
-            items.Add(item);
-        }
-
-        return items;
-    }
 }

@@ -24,7 +24,7 @@ public class SubscriptionTests
         sub.Offer("b");
         sub.Offer("c");
 
-        Assert.Equal(["b", "c"], Drain(sub));
+        Assert.Equal(["b", "c"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class SubscriptionTests
         sub.Offer("other");
         sub.Offer("mine");
 
-        Assert.Equal(["mine"], Drain(sub));
+        Assert.Equal(["mine"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public class SubscriptionTests
 
         sub.Prime("snapshot");
 
-        Assert.Equal(["snapshot"], Drain(sub));
+        Assert.Equal(["snapshot"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public class SubscriptionTests
         sub.Offer("c");
 
         Assert.IsType<SlowSubscriberException>(sub.EndReason);
-        Assert.Equal(["b"], Drain(sub)); // what was queued is still read, then the stream ends
+        Assert.Equal(["b"], Queued.Drain(sub)); // what was queued is still read, then the stream ends
         Assert.IsType<SlowSubscriberException>(sub.Reader.Completion.Exception?.InnerException);
         Assert.Equal(1, _removed);
     }
@@ -101,7 +101,7 @@ public class SubscriptionTests
         sub.Offer("b");
 
         Assert.Null(sub.EndReason);
-        Assert.Equal(["a", "b"], Drain(sub));
+        Assert.Equal(["a", "b"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class SubscriptionTests
         sub.Offer("c");
 
         Assert.Null(sub.EndReason);
-        Assert.Equal(["c"], Drain(sub));
+        Assert.Equal(["c"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class SubscriptionTests
         sub.Offer("c");
 
         Assert.Null(sub.EndReason);
-        Assert.Equal(["c"], Drain(sub));
+        Assert.Equal(["c"], Queued.Drain(sub));
     }
 
     [Fact]
@@ -171,15 +171,4 @@ public class SubscriptionTests
 
     private Subscription<string> Create(int capacity, Func<string, bool>? accepts = null) =>
         new(capacity, accepts ?? (_ => true), _ => _removed++, _clock, s_hopelessAfter);
-
-    private static List<string> Drain(Subscription<string> sub)
-    {
-        var items = new List<string>();
-        while (sub.Reader.TryRead(out string? item))
-        {
-            items.Add(item);
-        }
-
-        return items;
-    }
 }
