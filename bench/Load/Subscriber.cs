@@ -35,7 +35,7 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
     /// Positions received before the feeder wrote the byte they are measured from: a COMPLETE
     /// epoch handed out before its last sentence (the assembler ended the cycle too soon).
     /// </summary>
-    public long BeforeLastByte { get; private set; }
+    public long BeforeLastByte => BeforeLastBytePerReceiver.Values.Sum(n => (long)n);
 
     /// <summary>
     /// <see cref="BeforeLastByte"/> per receiver. One at a receiver's join is expected (its first
@@ -89,7 +89,6 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
                     }
                     else
                     {
-                        BeforeLastByte++;
                         BeforeLastBytePerReceiver[receiver] = BeforeLastBytePerReceiver.GetValueOrDefault(receiver) + 1;
                     }
 
