@@ -278,6 +278,32 @@ public class AccessControlTests
         }
     }
 
+    [Theory]
+    [InlineData("--BeidouHub:Listen=http://0.0.0.0:50051", true)]
+    [InlineData("--BeidouHub:Listen=http://[::]:50051", true)]
+    [InlineData("--BeidouHub:Listen=http://127.0.0.2:50051", false)]
+    [InlineData("--BeidouHub:Listen=http://[::1]:50051", false)]
+    [InlineData("--Kestrel:Endpoints:Park:Url=http://192.0.2.10:50051", true)]
+    [InlineData("--Kestrel:Endpoints:Local:Url=http://localhost:50051", false)]
+    public async Task TryCreate_ListenAddressWithoutApplications_RefusedBeyondLoopbackUnlessAllowAnonymous(string listen, bool refused)
+    {
+        string[] receivers = ["--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?rate=1"];
+        (_, string hash) = ApiKey.Generate();
+
+        bool open = ServiceApp.TryCreate([.. receivers, listen], out Microsoft.AspNetCore.Builder.WebApplication? app, out List<string> errors);
+        bool anonymous = ServiceApp.TryCreate([.. receivers, listen, "--BeidouHub:AllowAnonymous=true"], out Microsoft.AspNetCore.Builder.WebApplication? anonymousApp, out List<string> anonymousErrors);
+        bool secured = ServiceApp.TryCreate([.. receivers, listen, .. Credentials.Application(0, "a", [hash], ["*"], ["positions"], ["*"])], out Microsoft.AspNetCore.Builder.WebApplication? securedApp, out List<string> securedErrors);
+
+        Assert.Equal(!refused, open);
+        Assert.Equal(refused ? [AccessControl.ExposureError(SecurityState.None, exposed: true)!] : [], errors);
+        Assert.True(anonymous, string.Join("\n", anonymousErrors));
+        Assert.True(secured, string.Join("\n", securedErrors));
+        foreach (IAsyncDisposable built in new IAsyncDisposable?[] { app, anonymousApp, securedApp }.OfType<IAsyncDisposable>())
+        {
+            await built.DisposeAsync();
+        }
+    }
+
     // Written aside and renamed over the old file, as a deployment tool would: the service never
     // reads a half-written file.
     private static void WriteAppSettings(string root, IEnumerable<(string Id, string[] Keys)> applications)
