@@ -20,7 +20,8 @@ namespace BeidouHub.Service;
 internal static partial class ServiceApp
 {
     /// <param name="time">The clock of the access checks (expiries, bad-credential windows); the system clock unless a test gives another.</param>
-    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null)
+    /// <param name="services">More services, for tests (a logger provider that keeps the lines).</param>
+    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         time ??= TimeProvider.System;
         app = null;
@@ -74,6 +75,7 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
         AddAccessControl(builder, security, exposed, time);
+        services?.Invoke(builder.Services);
         builder.Services.AddGrpc(o =>
         {
             // Requests are a few filters: a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.

@@ -182,7 +182,7 @@ internal sealed class AccessControl : IDisposable
         }
 
         double seconds = Math.Round(_time.GetElapsedTime(lease.Started).TotalSeconds, 1);
-        string how = lease.EndStatus is { } status ? status.StatusCode.ToString() : "ended by the call";
+        string how = (lease.EndStatus?.StatusCode ?? lease.Outcome)?.ToString() ?? "ended";
         SecurityLog.StreamClosed(_audit, lease.Method, lease.Grant.Scope.ApplicationId, lease.Peer, how, seconds);
     }
 
@@ -278,6 +278,9 @@ internal sealed class StreamLease : IDisposable
     public CancellationToken Ended => _ended.Token;
 
     public Status? EndStatus { get; private set; }
+
+    /// <summary>How the call ended otherwise (for the audit line): OK, Cancelled by the client, or the status the service ended it with.</summary>
+    public StatusCode? Outcome { get; set; }
 
     /// <summary>Ends the stream with a status; false when it had already ended (or finished).</summary>
     public bool End(Status status)

@@ -80,14 +80,25 @@ internal sealed class AccessInterceptor : Interceptor
         try
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
+            lease.Outcome = context.CancellationToken.IsCancellationRequested ? StatusCode.Cancelled : StatusCode.OK;
         }
         catch (OperationCanceledException) when (lease.EndStatus is { } status && !context.CancellationToken.IsCancellationRequested)
         {
             throw new RpcException(status);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.PermissionDenied)
+        catch (OperationCanceledException)
         {
-            Denied(context, grant, e.Status.Detail);
+            lease.Outcome = StatusCode.Cancelled;
+            throw;
+        }
+        catch (RpcException e)
+        {
+            lease.Outcome = e.StatusCode;
+            if (e.StatusCode == StatusCode.PermissionDenied)
+            {
+                Denied(context, grant, e.Status.Detail);
+            }
+
             throw;
         }
     }

@@ -207,6 +207,41 @@ public class AccessInterceptorTests
         Assert.True(service.Services.GetService(typeof(AccessControl)) is AccessControl { Current.IsOpen: true });
     }
 
+    [Fact]
+    public async Task Audit_FailuresAndAStream_RateLimitedLinesWithKeyIdsNeverKeys()
+    {
+        (string key, string hash) = ApiKey.Generate();
+        string keyId = key[4..12];
+        string wrong = key[..^4] + (key[^4..] == "AAAA" ? "BBBB" : "AAAA");
+        var logs = new CapturedLogs();
+        await using ServiceFixture service = await ServiceFixture.StartAsync(TimeProvider.System, logs,
+        [
+            "--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?rate=5", "--Logging:LogLevel:BeidouHub.Audit=Information",
+            .. Credentials.Application(0, "logistics", [hash], receivers: ["*"], rpcs: ["positions"], coordinates: ["*"]),
+        ]);
+        var positions = new Positions.PositionsClient(service.Channel);
+        for (int i = 0; i < 6; i++)
+        {
+            await Credentials.StatusOf(() => positions.GetLatestPositionsAsync(new GetLatestPositionsRequest(), Credentials.Bearer(wrong)).ResponseAsync);
+        }
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            using AsyncServerStreamingCall<Position> call = positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(key), cancellationToken: cancel.Token);
+            Assert.True(await call.ResponseStream.MoveNext());
+            await cancel.CancelAsync();
+        }
+
+        await Repo.Eventually(() => logs.Lines.Any(l => l.Message.StartsWith("stream closed", StringComparison.Ordinal)), "the stream's closing line");
+        List<string> audit = [.. logs.Lines.Where(l => l.Category == "BeidouHub.Audit").Select(l => l.Message)];
+
+        Assert.Equal(3, audit.Count(l => l.StartsWith($"authentication failed: /beidouhub.v1.Positions/GetLatestPositions from ipv4:127.0.0.1:", StringComparison.Ordinal) && l.EndsWith($": key {keyId} does not match its hash", StringComparison.Ordinal)));
+        Assert.Single(audit, l => l.StartsWith("authentication failures from ipv4:127.0.0.1:", StringComparison.Ordinal) && l.Contains("further ones are not logged", StringComparison.Ordinal));
+        Assert.Single(audit, l => l.StartsWith($"stream opened: /beidouhub.v1.Positions/StreamPositions by logistics (key {keyId}) from ipv4:127.0.0.1:", StringComparison.Ordinal));
+        Assert.Single(audit, l => l.StartsWith("stream closed: /beidouhub.v1.Positions/StreamPositions by logistics from ipv4:127.0.0.1:", StringComparison.Ordinal) && l.Contains(": Cancelled after ", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Message.Contains(key[13..], StringComparison.Ordinal) || l.Message.Contains(wrong[13..], StringComparison.Ordinal));
+    }
+
     private static async Task<List<string>> ListServices(ServerReflection.ServerReflectionClient reflection, Metadata? headers)
     {
         using AsyncDuplexStreamingCall<ServerReflectionRequest, ServerReflectionResponse> call = reflection.ServerReflectionInfo(headers);

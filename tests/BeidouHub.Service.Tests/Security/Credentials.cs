@@ -150,3 +150,28 @@ internal sealed class TestIssuer : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 }
+
+/// <summary>Keeps the service's log lines (category and formatted message) for the audit tests.</summary>
+internal sealed class CapturedLogs : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private readonly ConcurrentQueue<(string Category, string Message)> _lines = new();
+
+    public List<(string Category, string Message)> Lines => [.. _lines];
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<(string, string)> lines) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue((category, formatter(state, exception)));
+    }
+}
