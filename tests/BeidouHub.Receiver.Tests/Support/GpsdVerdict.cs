@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using BeidouHub.Receiver.Decoding;
@@ -34,12 +35,20 @@ internal sealed class GpsdVerdict
         "skytraq-fixB", "telit-pls83-w", "triton400", "ublox-f9p-hpnmea", "ublox-neo-m9n-nmea", "ublox-zed-f9r",
     };
 
-    /// <summary>Replays NAME.log.chk; skips the test when the corpus is absent.</summary>
+    // One replay per capture for the whole run: a dozen tests read each, none changes it.
+    private static readonly ConcurrentDictionary<string, Lazy<GpsdVerdict>> s_replays = new(StringComparer.Ordinal);
+
+    /// <summary>Replays NAME.log.chk (once per test run); skips the test when the corpus is absent.</summary>
     public static GpsdVerdict Replay(string capture)
     {
         string? dir = Corpus.GpsdDirectory;
         Skip.If(dir is null, Corpus.Absent);
-        string log = Path.Combine(dir!, capture + ".log");
+        return s_replays.GetOrAdd(capture, c => new Lazy<GpsdVerdict>(() => Load(Path.Combine(dir!, c + ".log")))).Value;
+    }
+
+    private static GpsdVerdict Load(string log)
+    {
+        string capture = Path.GetFileNameWithoutExtension(log);
 
         // gpsd echoes NMEA of its own making for binary packets ($GPGSV with 4xx numbers after a
         // u-blox cycle): a line that is not in the capture is one of those. A captured sentence
