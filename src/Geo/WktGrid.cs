@@ -76,6 +76,14 @@ public sealed class WktGrid : IGrid
             return false;
         }
 
+        // ProjNET 2.0's reader loops forever on a quoted name that is never closed
+        // (WktStreamTokenizer.ReadDoubleQuotedWord reads past the end without stopping).
+        if (wkt.AsSpan().Count('"') % 2 != 0)
+        {
+            error = "not a WKT coordinate system ProjNET can read: a double-quoted name is not closed";
+            return false;
+        }
+
         object parsed;
         try
         {
