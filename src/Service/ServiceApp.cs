@@ -72,10 +72,11 @@ internal static partial class ServiceApp
 
         ILogger log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BeidouHub");
         web.Lifetime.ApplicationStopping.Register(() => hub.CompleteAll(new ShutdownException()));
+        string grid = GridSetup.Describe(geo!.Grid);
         web.Lifetime.ApplicationStarted.Register(() =>
         {
             string urls = string.Join(", ", web.Urls);
-            LogListening(log, urls, receivers.Count, geo!.Grid.Epsg, geo.Zones.ZoneCount);
+            LogListening(log, urls, receivers.Count, grid, geo.Zones.ZoneCount);
         });
         if (usedDefault)
         {
@@ -120,8 +121,8 @@ internal static partial class ServiceApp
         return true;
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid EPSG:{Epsg}, {Zones} zone(s)")]
-    private static partial void LogListening(ILogger logger, string urls, int receivers, int epsg, int zones);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid {Grid}, {Zones} zone(s)")]
+    private static partial void LogListening(ILogger logger, string urls, int receivers, string grid, int zones);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogDefault(ILogger logger, string note);

@@ -172,7 +172,7 @@ internal static class ProtoMapping
 
         if (shape.Grid && u.Grid is { } g)
         {
-            p.Grid = new GridCoordinates { Epsg = u.GridEpsg, Northing = g.Northing, Easting = g.Easting };
+            p.Grid = new GridCoordinates { Epsg = u.GridEpsg, Northing = g.Northing, Easting = g.Easting, Name = u.GridName ?? string.Empty };
         }
 
         if (shape.Park && u.Park is { } park)

@@ -96,14 +96,9 @@ internal static class ServiceSetup
             }
         }
 
-        GaussKrugerGrid? grid = null;
-        if (options.Geo.GridEpsg == 0)
+        if (!GridSetup.TryBuild(options.Geo, out IGrid? grid, out string? gridError))
         {
-            grid = GaussKrugerGrid.ForLongitude(113.134);
-        }
-        else if (!GaussKrugerGrid.TryFromEpsg(options.Geo.GridEpsg, out grid, out string? gridError))
-        {
-            errors.Add($"BeidouHub:Geo:GridEpsg: {gridError}");
+            errors.Add(gridError);
         }
 
         ParkGrid? park = null;

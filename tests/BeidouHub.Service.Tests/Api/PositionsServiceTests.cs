@@ -132,6 +132,45 @@ public class PositionsServiceTests
     }
 
     [Fact]
+    public async Task StreamPositions_ServiceWithWktGrid_GridCoordinatesAreTheProjNetTransformAndZonesWork()
+    {
+        await using var feed = new ReceiverFeed();
+        await using ServiceFixture service = await ServiceFixture.StartAsync(
+            "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source={feed.Uri}",
+            $"--BeidouHub:Geo:Grid:Wkt={Configuration.GridSetupTests.CityWkt}",
+            "--BeidouHub:Geo:ZoneConfirmEpochs=1", "--BeidouHub:Geo:ZoneMarginMetres=0",
+            "--BeidouHub:Zones:0:Id=yard",
+            "--BeidouHub:Zones:0:Polygons:0:0:0:0=113.13430", "--BeidouHub:Zones:0:Polygons:0:0:0:1=27.80",
+            "--BeidouHub:Zones:0:Polygons:0:0:1:0=113.14000", "--BeidouHub:Zones:0:Polygons:0:0:1:1=27.80",
+            "--BeidouHub:Zones:0:Polygons:0:0:2:0=113.14000", "--BeidouHub:Zones:0:Polygons:0:0:2:1=27.85",
+            "--BeidouHub:Zones:0:Polygons:0:0:3:0=113.13430", "--BeidouHub:Zones:0:Polygons:0:0:3:1=27.85");
+        var client = new Positions.PositionsClient(service.Channel);
+        using var positions = new Collector(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
+        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "the subscription");
+        await feed.AcceptAsync();
+
+        await feed.SendAsync(Track(27.8280));
+        feed.Close();
+        await Repo.Eventually(() => positions.Count == 60, "60 positions");
+
+        // The reference: ProjNET itself on the configured WKT, from the WKT's own geographic CRS.
+        var system = (ProjNet.CoordinateSystems.ProjectedCoordinateSystem)ProjNet.IO.CoordinateSystems.CoordinateSystemWktReader.Parse(Configuration.GridSetupTests.CityWkt);
+        ProjNet.CoordinateSystems.Transformations.MathTransform projNet = new ProjNet.CoordinateSystems.Transformations.CoordinateTransformationFactory()
+            .CreateFromCoordinateSystems(system.GeographicCoordinateSystem, system).MathTransform;
+        Assert.All(positions.Items, p =>
+        {
+            (double easting, double northing) = projNet.Transform(p.Longitude, p.Latitude);
+            Assert.Equal((0, "Zhuzhou city grid (test)"), (p.Grid.Epsg, p.Grid.Name));
+            Assert.Equal(northing, p.Grid.Northing);
+            Assert.Equal(easting, p.Grid.Easting);
+            Assert.InRange(p.Grid.Northing, 79_400, 79_420); // not the 3,079 km of EPSG:4547
+        });
+        // Zones given in degrees are projected through the same grid: the truck drives into the yard.
+        Assert.Contains(positions.Items, p => p.ZoneIds.Contains("yard"));
+        Assert.All(positions.Items.Where(p => p.ZoneIds.Contains("yard")), p => Assert.True(p.Longitude >= 113.13430, $"{p.Longitude} outside the yard"));
+    }
+
+    [Fact]
     public async Task GetLatestPositions_AfterFeed_LastPositionOfEachWithAge()
     {
         await using var feed = new ReceiverFeed();

@@ -113,7 +113,7 @@ public class ProtoMappingTests
         Assert.Equal((27.858, 113.168), (p.Latitude, p.Longitude));
         Assert.Equal(61.2, p.AltitudeMsl);
         Assert.Equal(-18.4, p.GeoidSeparation);
-        Assert.Equal((4526, 3_083_000.5, 38_516_000.25), (p.Grid.Epsg, p.Grid.Northing, p.Grid.Easting));
+        Assert.Equal((4526, 3_083_000.5, 38_516_000.25, ""), (p.Grid.Epsg, p.Grid.Northing, p.Grid.Easting, p.Grid.Name));
         Assert.Equal((1250.5, -340.25), (p.Park.East, p.Park.North));
         Assert.Equal((27.855, 113.173), (p.Gcj02.Latitude, p.Gcj02.Longitude));
         Assert.Equal((27.861, 113.179), (p.Bd09.Latitude, p.Bd09.Longitude));
@@ -135,6 +135,16 @@ public class ProtoMappingTests
                 new Satellite { Constellation = Protocol.V1.Constellation.Gps, Svid = 5, Used = false },
             ],
             p.Satellites);
+    }
+
+    [Fact]
+    public void ToProto_GridWithoutEpsgCode_EpsgZeroAndTheGridName()
+    {
+        PositionUpdate u = Update() with { GridEpsg = 0, GridName = "Zhuzhou city grid", Grid = new BeidouHub.Geo.GridPoint(79_410.04, 50_886.67) };
+
+        Position p = ProtoMapping.ToProto(u, s_plain, dropped: 0);
+
+        Assert.Equal((0, "Zhuzhou city grid", 79_410.04, 50_886.67), (p.Grid.Epsg, p.Grid.Name, p.Grid.Northing, p.Grid.Easting));
     }
 
     [Fact]

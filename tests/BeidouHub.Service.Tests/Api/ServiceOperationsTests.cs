@@ -125,6 +125,9 @@ public class ServiceOperationsTests
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Zones:0:Id=", "BeidouHub:Zones:")]
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:GridEpsg=3857", "BeidouHub:Geo:GridEpsg")]
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Listen=ftp://x", "BeidouHub:Listen")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Wkt=PROJCS[\"half", "BeidouHub:Geo:Grid:Wkt: not a WKT coordinate system ProjNET can read")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Wkt=GEOGCS[\"CGCS2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]", "BeidouHub:Geo:Grid:Wkt: 'CGCS2000' is a geographic CRS (GEOGCS)")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Epsg=4547|--BeidouHub:Geo:Grid:Wkt=PROJCS[]", "BeidouHub:Geo:Grid: give one of Epsg, Wkt, WktFile or the parameters, not Epsg and Wkt")]
     public async Task Serve_BadConfiguration_ExitsNonZeroWithOneClearLine(string args, string message)
     {
         var stderr = new StringWriter();
