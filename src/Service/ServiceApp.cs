@@ -5,7 +5,6 @@ using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace BeidouHub.Service;
@@ -61,7 +60,7 @@ internal static partial class ServiceApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("hub", () => hub.Running ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("receivers not running"));
+        builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
         web.MapGrpcService<PositionsService>();

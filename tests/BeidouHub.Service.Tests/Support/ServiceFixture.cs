@@ -26,7 +26,7 @@ internal sealed class ServiceFixture : IAsyncDisposable
     public PositionHub Hub => _app.Services.GetRequiredService<PositionHub>();
 
     /// <summary>Each receiver's state and counters, for failure messages.</summary>
-    public string Status => string.Join("; ", _app.Services.GetRequiredService<Receivers.ReceiverHost>().Workers
+    public string Status => string.Join("; ", _app.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers
         .Select(w => w.Snapshot()).Select(s => $"{s.Id} {s.State} reconnects {s.Reconnects} {s.Bytes} bytes {s.Sentences} sentences {s.Epochs} epochs {s.LastError}"));
 
     public static async Task<ServiceFixture> StartAsync(params string[] configuration)
