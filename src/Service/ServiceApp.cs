@@ -15,8 +15,14 @@ namespace BeidouHub.Service;
 /// </summary>
 internal static partial class ServiceApp
 {
-    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors)
+    /// <summary>
+    /// Builds the service, or the configuration's errors, one line each. <paramref name="time"/> is
+    /// the one clock of the service (every timer, timeout and time stamp goes through it; tests pass
+    /// a FakeTimeProvider); the system clock when null.
+    /// </summary>
+    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null)
     {
+        TimeProvider clock = time ?? TimeProvider.System;
         app = null;
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
@@ -48,7 +54,8 @@ internal static partial class ServiceApp
         }
 
         Listen(builder, options.Listen);
-        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout);
+        builder.Services.AddSingleton(clock);
+        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout, clock);
 
         // The section as IOptions/IOptionsMonitor, under the same rules TryBuild just applied: a
         // value that changes later (reload) is checked by the same validator.

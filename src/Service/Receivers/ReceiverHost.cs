@@ -14,17 +14,19 @@ internal sealed partial class ReceiverHost : BackgroundService
     private readonly List<ReceiverWorker> _workers;
     private readonly List<TimeSpan> _backoffCaps;
     private readonly PositionHub _hub;
+    private readonly TimeProvider _time;
     private readonly ILogger<ReceiverHost> _logger;
     private readonly TimeSpan _summaryInterval;
 
-    public ReceiverHost(IEnumerable<ReceiverPlan> plans, GeoPipeline geo, PositionHub hub, IOptions<BeidouHubOptions> options, ILoggerFactory loggers)
+    public ReceiverHost(IEnumerable<ReceiverPlan> plans, GeoPipeline geo, PositionHub hub, IOptions<BeidouHubOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         _hub = hub;
+        _time = time;
         _logger = loggers.CreateLogger<ReceiverHost>();
         _summaryInterval = options.Value.SummaryInterval;
         ILogger workerLog = loggers.CreateLogger<ReceiverWorker>();
         List<ReceiverPlan> list = [.. plans];
-        _workers = list.Select(p => new ReceiverWorker(p.Options, p.Source, new EpochPublisher(hub, geo), workerLog, hub.Time)).ToList();
+        _workers = list.Select(p => new ReceiverWorker(p.Options, p.Source, new EpochPublisher(hub, geo), workerLog, time)).ToList();
         _backoffCaps = list.Select(p => p.Options.BackoffCap).ToList();
     }
 
@@ -83,7 +85,7 @@ internal sealed partial class ReceiverHost : BackgroundService
 
             try
             {
-                await Task.Delay(backoffCap, _hub.Time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(backoffCap, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -99,7 +101,7 @@ internal sealed partial class ReceiverHost : BackgroundService
         {
             try
             {
-                await Task.Delay(_summaryInterval, _hub.Time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_summaryInterval, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

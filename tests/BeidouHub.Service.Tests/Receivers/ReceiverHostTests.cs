@@ -91,6 +91,28 @@ public class ReceiverHostTests
         }
     }
 
+    [Fact]
+    public async Task ExecuteAsync_SummaryInterval_LoggedOnTheServiceClock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var log = new ListLoggerProvider();
+        using ReceiverHost host = Host(time, log, out PositionHub _, ("gate", new ScriptedSource("gate", (PositionsServiceTests.Track(27.8280), null))));
+        await host.StartAsync(CancellationToken.None);
+        try
+        {
+            await Repo.Eventually(() => host.Workers[0].Snapshot().Epochs >= 59, "the epochs");
+            Assert.DoesNotContain(log.Lines, l => l.Message.Contains("positions/s", StringComparison.Ordinal));
+
+            time.Advance(TimeSpan.FromSeconds(60)); // SummaryInterval's default
+
+            await Repo.Eventually(() => log.Lines.Any(l => l.Message.StartsWith("1 receivers: ", StringComparison.Ordinal)), "the summary");
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
     private static bool Advance(FakeTimeProvider time)
     {
         time.Advance(TimeSpan.FromMilliseconds(250));
@@ -104,6 +126,6 @@ public class ReceiverHostTests
         var geo = new GeoPipeline(grid, null, new ZoneMonitor([], new ZoneMonitorOptions(), grid));
         IEnumerable<ReceiverPlan> plans = receivers.Select(r => new ReceiverPlan(
             new ReceiverOptions { Id = r.Id, Source = r.Source.Description, BackoffCap = TimeSpan.FromSeconds(1) }, r.Source)).ToList();
-        return new ReceiverHost(plans, geo, hub, Microsoft.Extensions.Options.Options.Create(new BeidouHubOptions()), log.Factory());
+        return new ReceiverHost(plans, geo, hub, Microsoft.Extensions.Options.Options.Create(new BeidouHubOptions()), time, log.Factory());
     }
 }
