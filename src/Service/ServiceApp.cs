@@ -5,7 +5,6 @@ using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace BeidouHub.Service;
@@ -16,8 +15,14 @@ namespace BeidouHub.Service;
 /// </summary>
 internal static partial class ServiceApp
 {
-    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors)
+    /// <summary>
+    /// Builds the service, or the configuration's errors, one line each. <paramref name="time"/> is
+    /// the one clock of the service (every timer, timeout and time stamp goes through it; tests pass
+    /// a FakeTimeProvider); the system clock when null.
+    /// </summary>
+    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null)
     {
+        TimeProvider clock = time ?? TimeProvider.System;
         app = null;
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
@@ -42,18 +47,20 @@ internal static partial class ServiceApp
             return false;
         }
 
-        if (!ServiceSetup.TryBuild(options, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault))
+        var validator = new BeidouHubOptionsValidator(builder.Configuration);
+        if (!ServiceSetup.TryBuild(options, validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault))
         {
             return false;
         }
 
-        if (!TryListen(builder, options.Listen, errors))
-        {
-            return false;
-        }
+        Listen(builder, options.Listen);
+        builder.Services.AddSingleton(clock);
+        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout, clock);
 
-        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout);
-        builder.Services.AddSingleton(Options.Create(options));
+        // The section as IOptions/IOptionsMonitor, under the same rules TryBuild just applied: a
+        // value that changes later (reload) is checked by the same validator.
+        builder.Services.AddSingleton<IValidateOptions<BeidouHubOptions>>(validator);
+        builder.Services.AddOptions<BeidouHubOptions>().Bind(builder.Configuration.GetSection(BeidouHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(geo!);
         builder.Services.AddSingleton(hub);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
@@ -61,7 +68,7 @@ internal static partial class ServiceApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
         builder.Services.AddGrpc();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("hub", () => hub.Running ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("receivers not running"));
+        builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
         web.MapGrpcService<PositionsService>();
@@ -92,33 +99,13 @@ internal static partial class ServiceApp
         return true;
     }
 
-    // BeidouHub:Listen unless Kestrel:Endpoints (for TLS and more) is configured.
-    private static bool TryListen(WebApplicationBuilder builder, string listen, List<string> errors)
+    // BeidouHub:Listen (checked by the validator) unless Kestrel:Endpoints (for TLS and more) is configured.
+    private static void Listen(WebApplicationBuilder builder, string listen)
     {
-        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints").Exists() && BeidouHubOptionsValidator.TryParseListen(listen, out IPAddress address, out int port))
         {
-            return true;
+            builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l => l.Protocols = HttpProtocols.Http2));
         }
-
-        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme != "http")
-        {
-            errors.Add($"BeidouHub:Listen '{listen}' is not http://host:port (for TLS configure Kestrel:Endpoints)");
-            return false;
-        }
-
-        IPAddress address;
-        if (uri.Host is "localhost")
-        {
-            address = IPAddress.Loopback;
-        }
-        else if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out address!))
-        {
-            errors.Add($"BeidouHub:Listen '{listen}': give an IP address (127.0.0.1, 0.0.0.0, [::1])");
-            return false;
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, uri.Port, l => l.Protocols = HttpProtocols.Http2));
-        return true;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid {Grid}, {Zones} zone(s)")]

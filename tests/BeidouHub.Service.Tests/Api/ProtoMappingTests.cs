@@ -229,6 +229,7 @@ public class ProtoMappingTests
     [InlineData(Receiver.Workers.ReceiverState.Stale, ConnectionState.Stale)]
     [InlineData(Receiver.Workers.ReceiverState.Disconnected, ConnectionState.Disconnected)]
     [InlineData(Receiver.Workers.ReceiverState.Stopped, ConnectionState.Stopped)]
+    [InlineData(Receiver.Workers.ReceiverState.Faulted, ConnectionState.Faulted)]
     public void ToProto_ReceiverStatus_StateAndLastFix(Receiver.Workers.ReceiverState state, ConnectionState expected)
     {
         var fix = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
@@ -250,6 +251,28 @@ public class ProtoMappingTests
         Assert.Equal(expected, r.State);
         Assert.Equal(fix, r.LastFixTime.ToDateTime());
         Assert.Equal(4U, r.LastFixQuality); // GGA quality 4: RTK fixed
+    }
+
+    [Fact]
+    public void ToProto_FaultedReceiver_FaultsCountAndLastError()
+    {
+        var s = new Receiver.Workers.ReceiverStatus
+        {
+            Id = "truck-1",
+            Source = "tcp://10.0.0.7:5017",
+            State = Receiver.Workers.ReceiverState.Faulted,
+            Faults = 3,
+            Reconnects = 2,
+            LastError = "InvalidOperationException: broken",
+            SentencesByType = new Dictionary<Receiver.Nmea.SentenceType, long>(),
+            SentencesByTalker = new Dictionary<Receiver.Nmea.Talker, long>(),
+            Rejected = new Dictionary<Receiver.Nmea.NmeaError, long>(),
+            FramingDrops = new Dictionary<string, long>(),
+        };
+
+        Protocol.V1.ReceiverStatus r = ProtoMapping.ToProto(s);
+
+        Assert.Equal((ConnectionState.Faulted, 3UL, 2UL, "InvalidOperationException: broken"), (r.State, r.Faults, r.Reconnects, r.LastError));
     }
 
     private static PositionUpdate Update() => new()

@@ -26,13 +26,16 @@ internal sealed class ServiceFixture : IAsyncDisposable
     public PositionHub Hub => _app.Services.GetRequiredService<PositionHub>();
 
     /// <summary>Each receiver's state and counters, for failure messages.</summary>
-    public string Status => string.Join("; ", _app.Services.GetRequiredService<Receivers.ReceiverHost>().Workers
+    public string Status => string.Join("; ", _app.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers
         .Select(w => w.Snapshot()).Select(s => $"{s.Id} {s.State} reconnects {s.Reconnects} {s.Bytes} bytes {s.Sentences} sentences {s.Epochs} epochs {s.LastError}"));
 
-    public static async Task<ServiceFixture> StartAsync(params string[] configuration)
+    public static Task<ServiceFixture> StartAsync(params string[] configuration) => StartAsync(TimeProvider.System, configuration);
+
+    /// <summary>The service on the given clock (every timer of the service runs on it: tests move a FakeTimeProvider).</summary>
+    public static async Task<ServiceFixture> StartAsync(TimeProvider time, params string[] configuration)
     {
         string[] args = ["--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:SummaryInterval=00:00:01", "--Logging:LogLevel:Default=Warning", .. configuration];
-        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
+        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors, time), string.Join("\n", errors));
         await app!.StartAsync();
         var address = new Uri(app.Urls.Single());
         Assert.NotEqual(0, address.Port);
