@@ -18,7 +18,7 @@ public static class EpsgCatalog
     /// <summary>EPSG code of WGS 84 geographic 2D.</summary>
     public const int Wgs84 = 4326;
 
-    private const string Cgcs2000Geographic =
+    internal const string Cgcs2000Geographic =
         "GEOGCS[\"China Geodetic Coordinate System 2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101,AUTHORITY[\"EPSG\",\"1024\"]],AUTHORITY[\"EPSG\",\"1043\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AUTHORITY[\"EPSG\",\"4490\"]]";
 
     private const string Wgs84Geographic =

@@ -4,9 +4,10 @@ namespace BeidouHub.Geo;
 
 /// <summary>
 /// Projects CGCS2000 geodetic coordinates to one CGCS2000 Gauss-Kruger grid (EPSG:4491-4554)
-/// and back. Thread-safe and allocation-free per point after construction.
+/// and back, by the hand-written Krüger series (<see cref="TransverseMercator"/>): the fast path
+/// of <see cref="IGrid"/>. Thread-safe and allocation-free per point after construction.
 /// </summary>
-public sealed class GaussKrugerGrid
+public sealed class GaussKrugerGrid : IGrid
 {
     private readonly TransverseMercator _projection;
 
@@ -21,6 +22,11 @@ public sealed class GaussKrugerGrid
 
     /// <summary>EPSG code of the grid.</summary>
     public int Epsg => Zone.Epsg;
+
+    /// <summary>The EPSG name, e.g. "CGCS2000 / 3-degree Gauss-Kruger CM 114E".</summary>
+    public string Name => Zone.Name;
+
+    int? IGrid.Epsg => Zone.Epsg;
 
     /// <summary>Grid for an EPSG code in 4491-4554.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The code is not a CGCS2000 Gauss-Kruger CRS.</exception>

@@ -8,7 +8,6 @@ using BeidouHub.Service.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace BeidouHub.Service;
@@ -19,11 +18,15 @@ namespace BeidouHub.Service;
 /// </summary>
 internal static partial class ServiceApp
 {
-    /// <param name="time">The clock of the access checks (expiries, bad-credential windows); the system clock unless a test gives another.</param>
-    /// <param name="services">More services, for tests (a logger provider that keeps the lines).</param>
+    /// <summary>
+    /// Builds the service, or the configuration's errors, one line each. <paramref name="time"/> is
+    /// the one clock of the service (every timer, timeout and time stamp goes through it; tests pass
+    /// a FakeTimeProvider); the system clock when null. <paramref name="services"/>: more services,
+    /// for tests (a logger provider that keeps the lines).
+    /// </summary>
     public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
-        time ??= TimeProvider.System;
+        TimeProvider clock = time ?? TimeProvider.System;
         app = null;
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
@@ -48,14 +51,10 @@ internal static partial class ServiceApp
             return false;
         }
 
-        bool built = ServiceSetup.TryBuild(options, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
+        var validator = new BeidouHubOptionsValidator(builder.Configuration);
+        bool built = ServiceSetup.TryBuild(options, validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
         errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, out SecurityState? security));
         if (!built || security is null)
-        {
-            return false;
-        }
-
-        if (!TryListen(builder, options.Listen, errors))
         {
             return false;
         }
@@ -67,14 +66,20 @@ internal static partial class ServiceApp
             return false;
         }
 
-        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout);
-        builder.Services.AddSingleton(Options.Create(options));
+        Listen(builder, options.Listen);
+        builder.Services.AddSingleton(clock);
+        var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout, clock);
+
+        // The section as IOptions/IOptionsMonitor, under the same rules TryBuild just applied: a
+        // value that changes later (reload) is checked by the same validator.
+        builder.Services.AddSingleton<IValidateOptions<BeidouHubOptions>>(validator);
+        builder.Services.AddOptions<BeidouHubOptions>().Bind(builder.Configuration.GetSection(BeidouHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(geo!);
         builder.Services.AddSingleton(hub);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
-        AddAccessControl(builder, security, exposed, time);
+        AddAccessControl(builder, security, exposed, clock);
         services?.Invoke(builder.Services);
         builder.Services.AddGrpc(o =>
         {
@@ -83,7 +88,7 @@ internal static partial class ServiceApp
             o.Interceptors.Add<AccessInterceptor>();
         });
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("hub", () => hub.Running ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("receivers not running"));
+        builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
         web.MapGrpcService<PositionsService>();
@@ -94,10 +99,11 @@ internal static partial class ServiceApp
 
         ILogger log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BeidouHub");
         web.Lifetime.ApplicationStopping.Register(() => hub.CompleteAll(new ShutdownException()));
+        string grid = GridSetup.Describe(geo!.Grid);
         web.Lifetime.ApplicationStarted.Register(() =>
         {
             string urls = string.Join(", ", web.Urls);
-            LogListening(log, urls, receivers.Count, geo!.Grid.Epsg, geo.Zones.ZoneCount);
+            LogListening(log, urls, receivers.Count, grid, geo.Zones.ZoneCount);
         });
         if (usedDefault)
         {
@@ -156,37 +162,17 @@ internal static partial class ServiceApp
             || !(uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip))));
     }
 
-    // BeidouHub:Listen unless Kestrel:Endpoints (for TLS and more) is configured.
-    private static bool TryListen(WebApplicationBuilder builder, string listen, List<string> errors)
+    // BeidouHub:Listen (checked by the validator) unless Kestrel:Endpoints (for TLS and more) is configured.
+    private static void Listen(WebApplicationBuilder builder, string listen)
     {
-        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints").Exists() && BeidouHubOptionsValidator.TryParseListen(listen, out IPAddress address, out int port))
         {
-            return true;
+            builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l => l.Protocols = HttpProtocols.Http2));
         }
-
-        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme != "http")
-        {
-            errors.Add($"BeidouHub:Listen '{listen}' is not http://host:port (for TLS configure Kestrel:Endpoints)");
-            return false;
-        }
-
-        IPAddress address;
-        if (uri.Host is "localhost")
-        {
-            address = IPAddress.Loopback;
-        }
-        else if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out address!))
-        {
-            errors.Add($"BeidouHub:Listen '{listen}': give an IP address (127.0.0.1, 0.0.0.0, [::1])");
-            return false;
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, uri.Port, l => l.Protocols = HttpProtocols.Http2));
-        return true;
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid EPSG:{Epsg}, {Zones} zone(s)")]
-    private static partial void LogListening(ILogger logger, string urls, int receivers, int epsg, int zones);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid {Grid}, {Zones} zone(s)")]
+    private static partial void LogListening(ILogger logger, string urls, int receivers, string grid, int zones);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogDefault(ILogger logger, string note);

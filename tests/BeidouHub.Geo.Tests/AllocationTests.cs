@@ -34,6 +34,26 @@ public class AllocationTests
     }
 
     [Fact]
+    public void WktGridForwardAndInverse_TenThousandPoints_AllocateZeroBytes()
+    {
+        // ProjNET's MathTransform.Transform(ref x, ref y) is the per-point path WktGrid uses.
+        WktGrid grid = WktGrid.FromWkt(WktGridTests.CityWkt);
+        double sink = 0;
+
+        long bytes = SteadyStateAllocation.PerRound(() =>
+        {
+            for (int i = 0; i < Points; i++)
+            {
+                GridPoint g = grid.Forward(27.8 + (i * 1e-6), 113.1 + (i * 1e-6));
+                sink += g.Northing + grid.Inverse(g).Latitude;
+            }
+        });
+
+        Assert.Equal(0, bytes);
+        Assert.True(double.IsFinite(sink) && sink != 0);
+    }
+
+    [Fact]
     public void BatchForward_TenThousandPoints_AllocatesZeroBytes()
     {
         GaussKrugerGrid grid = GaussKrugerGrid.FromEpsg(4547);

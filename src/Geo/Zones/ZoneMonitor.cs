@@ -14,7 +14,7 @@ public sealed class ZoneMonitor
 {
     private readonly PlanarZone[] _zones;
     private readonly ZoneIndex _index;
-    private readonly GaussKrugerGrid? _grid;
+    private readonly IGrid? _grid;
     private readonly ParkGrid _park;
     private readonly double _margin;
     private readonly int _confirm;
@@ -24,10 +24,10 @@ public sealed class ZoneMonitor
     /// <summary>Compiles the zones into the park plane.</summary>
     /// <param name="zones">Zone definitions; ids must be unique.</param>
     /// <param name="options">Hysteresis and dwell settings.</param>
-    /// <param name="grid">Gauss-Kruger grid; required when a zone or a position is geodetic.</param>
-    /// <param name="park">Park grid; null evaluates in Gauss-Kruger metres (<see cref="ParkGrid.Identity"/>).</param>
+    /// <param name="grid">The grid (Gauss-Kruger or the city's own); required when a zone or a position is geodetic.</param>
+    /// <param name="park">Park grid; null evaluates in grid metres (<see cref="ParkGrid.Identity"/>).</param>
     /// <exception cref="ArgumentException">A zone is malformed; the message names it.</exception>
-    public ZoneMonitor(IEnumerable<ZoneDefinition> zones, ZoneMonitorOptions options, GaussKrugerGrid? grid = null, ParkGrid? park = null)
+    public ZoneMonitor(IEnumerable<ZoneDefinition> zones, ZoneMonitorOptions options, IGrid? grid = null, ParkGrid? park = null)
     {
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(options);
@@ -60,12 +60,12 @@ public sealed class ZoneMonitor
     public int ZoneCount => _zones.Length;
 
     /// <summary>Feeds one CGCS2000 position; events are appended to <paramref name="events"/>.</summary>
-    /// <exception cref="InvalidOperationException">The monitor was built without a Gauss-Kruger grid.</exception>
+    /// <exception cref="InvalidOperationException">The monitor was built without a grid.</exception>
     public void Update(string receiverId, DateTimeOffset time, GeodeticPoint position, ICollection<ZoneEvent> events)
     {
         if (_grid is null)
         {
-            throw new InvalidOperationException("Geodetic positions need a Gauss-Kruger grid; pass one to the ZoneMonitor constructor.");
+            throw new InvalidOperationException("Geodetic positions need a grid; pass one to the ZoneMonitor constructor.");
         }
 
         Update(receiverId, time, _park.ToPark(_grid.Forward(position.Latitude, position.Longitude)), events);
@@ -183,7 +183,7 @@ public sealed class ZoneMonitor
     {
         if (zone.Coordinates == ZoneCoordinates.Geodetic && _grid is null)
         {
-            throw new ArgumentException($"Zone '{zone.Id}' is geodetic but the monitor has no Gauss-Kruger grid.", nameof(zone));
+            throw new ArgumentException($"Zone '{zone.Id}' is geodetic but the monitor has no grid.", nameof(zone));
         }
 
         if (zone.Polygons is null || zone.Polygons.Count == 0)

@@ -38,7 +38,15 @@ public sealed class SerialSource : IByteSource
         try
         {
             port.Open();
-            return Task.FromResult<Stream>(new OwningStream(port.BaseStream, port));
+            return Task.FromResult<Stream>(new SerialPortStream(port));
+        }
+        catch (ArgumentException e)
+        {
+            // On Unix, Open throws a bare ArgumentException when tcsetattr refuses the line settings
+            // (dotnet/runtime SerialStream.Unix.cs: TermiosReset), e.g. a device that vanished while
+            // being opened: a device problem, retried like one, not a bug in the caller.
+            port.Dispose();
+            throw new IOException($"{_options.Port}: the serial driver refused the line settings ({e.Message})", e);
         }
         catch
         {

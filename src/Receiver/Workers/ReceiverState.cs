@@ -13,4 +13,9 @@ public enum ReceiverState
     Disconnected,
     /// <summary>A finite source (replay without loop) has been read to its end, or the worker was stopped.</summary>
     Stopped,
+    /// <summary>
+    /// The worker failed with something other than a lost device (a bug: the exception is logged as an
+    /// error and its message is the status's last error); it starts again after the backoff.
+    /// </summary>
+    Faulted,
 }

@@ -21,6 +21,9 @@ public sealed record ReceiverStatus
     /// <summary>Times the worker connected again after losing the device.</summary>
     public long Reconnects { get; init; }
 
+    /// <summary>Times the worker faulted (failed with something other than a lost device) and was started again.</summary>
+    public long Faults { get; init; }
+
     /// <summary>Bytes read.</summary>
     public long Bytes { get; init; }
 
@@ -51,7 +54,7 @@ public sealed record ReceiverStatus
     /// <summary>GGA quality of the last epoch with a position.</summary>
     public GgaQuality? LastFixQuality { get; init; }
 
-    /// <summary>The last connection or recording error, for the operator (null when none).</summary>
+    /// <summary>The last connection, fault or recording error, for the operator (null when none).</summary>
     public string? LastError { get; init; }
 
     /// <summary>The recording file being written, if recording.</summary>

@@ -16,7 +16,9 @@ namespace BeidouHub.Receiver.Workers;
 /// closed, TCP reset or refused) reports Disconnected and tries again with capped, jittered
 /// exponential backoff, by itself and without touching other receivers. A connected receiver that
 /// sends no sentence for <see cref="ReceiverOptions.StaleAfter"/> is reported Stale. Optionally tees
-/// the raw bytes into rotating recordings.
+/// the raw bytes into rotating recordings. Anything else that goes wrong is a bug, not a lost device:
+/// it is logged as an error with its stack trace, reported as <see cref="ReceiverState.Faulted"/>, and
+/// the worker starts again after the same backoff.
 /// </summary>
 public sealed partial class ReceiverWorker : IDisposable
 {
@@ -34,6 +36,9 @@ public sealed partial class ReceiverWorker : IDisposable
     private ReceiverState _state = ReceiverState.Connecting;
     private DateTimeOffset _stateSince;
     private long _reconnects;
+    private long _faults;
+    private string? _lastFault;
+    private DateTimeOffset _lastFaultLoggedAt;
     private string? _lastError;
     private long _lastSentences;
     private DateTimeOffset _lastProgress;
@@ -99,6 +104,7 @@ public sealed partial class ReceiverWorker : IDisposable
             State = state,
             StateSince = since,
             Reconnects = Interlocked.Read(ref _reconnects),
+            Faults = Interlocked.Read(ref _faults),
             Bytes = s.Bytes,
             Sentences = s.Sentences,
             SentencesByType = Enum.GetValues<SentenceType>().Where(t => s.OfType(t) > 0).ToDictionary(t => t, s.OfType),
@@ -133,7 +139,28 @@ public sealed partial class ReceiverWorker : IDisposable
         Task watchdog = WatchStaleAsync(stop.Token);
         try
         {
-            await ConnectLoopAsync(cancellationToken).ConfigureAwait(false);
+            int faults = 0;
+            while (true)
+            {
+                try
+                {
+                    await ConnectLoopAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // Not a lost device (the loop retries those itself): a bug in a source, the
+                    // decoder or the sink. Loud, and started again after the backoff, so that one
+                    // receiver's bug neither ends it for good nor passes for an unplugged cable.
+                    TimeSpan delay = Backoff(faults++);
+                    Fault(e, delay);
+                    await DelayAsync(delay, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         finally
         {
@@ -308,6 +335,34 @@ public sealed partial class ReceiverWorker : IDisposable
         }
     }
 
+    private void Fault(Exception e, TimeSpan retryIn)
+    {
+        long faults = Interlocked.Increment(ref _faults);
+        string error = $"{e.GetType().Name}: {e.Message}";
+        Volatile.Write(ref _lastError, error);
+        SetState(ReceiverState.Faulted);
+
+        // The stack trace once per distinct fault: a bug that strikes at every restart is one report
+        // with its trace, then one error line a minute, not a trace every few seconds.
+        string signature = e.GetType().FullName + e.Message + e.StackTrace;
+        DateTimeOffset now = _time.GetUtcNow();
+        if (signature != _lastFault)
+        {
+            _lastFault = signature;
+            _lastFaultLoggedAt = now;
+            LogFaulted(_logger, _options.Id, _source.Description, error, retryIn.TotalSeconds, e);
+        }
+        else if (now - _lastFaultLoggedAt >= RepeatWarningEvery)
+        {
+            _lastFaultLoggedAt = now;
+            LogFaultedAgain(_logger, _options.Id, error, faults, retryIn.TotalSeconds);
+        }
+        else
+        {
+            LogStillFaulting(_logger, _options.Id, error, retryIn.TotalSeconds);
+        }
+    }
+
     // One warning line per distinct problem, repeated at most once a minute; the rest at debug level.
     private void WarnLimited(string problem, TimeSpan retryIn)
     {
@@ -357,8 +412,12 @@ public sealed partial class ReceiverWorker : IDisposable
         return true;
     }
 
-    private static bool IsDeviceError(Exception e) =>
-        e is IOException or SocketException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException or TimeoutException or ArgumentException;
+    // A lost or absent device, and only that. What the sources throw when it goes or cannot be
+    // opened: IOException (TCP reset, a read error, System.IO.Ports' "port is closed" turned into one
+    // by SerialPortStream, a replay file gone, the serial open errors), SocketException (TCP refused,
+    // unreachable, no such host), UnauthorizedAccessException (System.IO.Ports on a missing or busy
+    // tty, no permission). Everything else is a bug and faults the worker.
+    private static bool IsDeviceError(Exception e) => e is IOException or SocketException or UnauthorizedAccessException;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Receiver {Receiver} connected to {Source}")]
     private static partial void LogConnected(ILogger logger, string receiver, string source);
@@ -383,6 +442,15 @@ public sealed partial class ReceiverWorker : IDisposable
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Receiver {Receiver}: {Source} read to its end ({Epochs} epochs)")]
     private static partial void LogDrained(ILogger logger, string receiver, string source, long epochs);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "Receiver {Receiver} faulted on {Source}: {Error}; this is a bug, not a lost device; restarting in {RetrySeconds:0.0} s")]
+    private static partial void LogFaulted(ILogger logger, string receiver, string source, string error, double retrySeconds, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Receiver {Receiver} faulted again ({Faults} faults so far): {Error}; restarting in {RetrySeconds:0.0} s")]
+    private static partial void LogFaultedAgain(ILogger logger, string receiver, string error, long faults, double retrySeconds);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Receiver {Receiver}: faulted again: {Error}; restarting in {RetrySeconds:0.0} s")]
+    private static partial void LogStillFaulting(ILogger logger, string receiver, string error, double retrySeconds);
 
     // Remembers the last fix for the status, then passes every call on.
     private sealed class FixTap(IEpochSink inner) : IEpochSink

@@ -182,7 +182,7 @@ internal static class ProtoMapping
 
         if (shape.Grid && u.Grid is { } g)
         {
-            p.Grid = new GridCoordinates { Epsg = u.GridEpsg, Northing = g.Northing, Easting = g.Easting };
+            p.Grid = new GridCoordinates { Epsg = u.GridEpsg, Northing = g.Northing, Easting = g.Easting, Name = u.GridName ?? string.Empty };
         }
 
         if (shape.Park && u.Park is { } park)
@@ -271,10 +271,12 @@ internal static class ProtoMapping
                 ReceiverState.Stale => ConnectionState.Stale,
                 ReceiverState.Disconnected => ConnectionState.Disconnected,
                 ReceiverState.Stopped => ConnectionState.Stopped,
+                ReceiverState.Faulted => ConnectionState.Faulted,
                 _ => ConnectionState.Unspecified,
             },
             StateSince = Timestamp.FromDateTimeOffset(s.StateSince),
             Reconnects = (ulong)s.Reconnects,
+            Faults = (ulong)s.Faults,
             Bytes = (ulong)s.Bytes,
             Sentences = (ulong)s.Sentences,
             ChecksumFailures = (ulong)s.ChecksumFailures,

@@ -13,10 +13,12 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     private readonly ReceiverHost _host;
+    private readonly TimeProvider _time;
 
-    public ReceiversService(ReceiverHost host)
+    public ReceiversService(ReceiverHost host, TimeProvider time)
     {
         _host = host;
+        _time = time;
     }
 
     // Only the receivers of the caller's scope: their ids, sources and counters are as telling as their positions.
@@ -52,7 +54,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                 await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
             }
 
-            using var timer = new PeriodicTimer(Refresh);
+            using var timer = new PeriodicTimer(Refresh, _time);
             Task<bool> tick = timer.WaitForNextTickAsync(cancel).AsTask();
             while (!cancel.IsCancellationRequested)
             {

@@ -131,8 +131,11 @@ internal sealed class ReceiverConfig
 /// <summary>Coordinate systems of the park.</summary>
 internal sealed class GeoConfig
 {
-    /// <summary>CGCS2000 Gauss-Kruger grid; 0 picks the 3-degree zone of the park's longitude. Zhuzhou: 4547.</summary>
-    public int GridEpsg { get; set; } = 4547;
+    /// <summary>CGCS2000 Gauss-Kruger grid; 0 picks the 3-degree zone of the park's longitude. Neither this nor <see cref="Grid"/>: 4547 (Zhuzhou).</summary>
+    public int? GridEpsg { get; set; }
+
+    /// <summary>The grid as an EPSG code, a WKT (inline or file) or Transverse Mercator parameters; instead of <see cref="GridEpsg"/>.</summary>
+    public GridConfig? Grid { get; set; }
 
     /// <summary>The park's local grid, if the park has one.</summary>
     public ParkConfig? Park { get; set; }
@@ -142,6 +145,35 @@ internal sealed class GeoConfig
     public int ZoneConfirmEpochs { get; set; } = 2;
 
     public double ZoneDwellSeconds { get; set; }
+}
+
+/// <summary>
+/// <c>Geo:Grid</c>: exactly one of <c>Epsg</c> (EPSG:4491-4554, the fast hand-written path),
+/// <c>Wkt</c> or <c>WktFile</c> (a projected CRS, through ProjNET), or the parameters of a
+/// city's Transverse Mercator (<c>CentralMeridian</c> and optionally the rest, through ProjNET).
+/// </summary>
+internal sealed class GridConfig
+{
+    public int? Epsg { get; set; }
+
+    public string? Wkt { get; set; }
+
+    public string? WktFile { get; set; }
+
+    public double? CentralMeridian { get; set; }
+
+    public double? LatitudeOfOrigin { get; set; }
+
+    public double? FalseEasting { get; set; }
+
+    public double? FalseNorthing { get; set; }
+
+    public double? ScaleFactor { get; set; }
+
+    public double? HeightPlane { get; set; }
+
+    /// <summary>Name of a grid given by parameters (a WKT names itself in PROJCS["..."]).</summary>
+    public string? Name { get; set; }
 }
 
 /// <summary>The park grid: origin + rotation (+ scale), or control points to fit.</summary>

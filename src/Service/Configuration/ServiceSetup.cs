@@ -13,7 +13,8 @@ internal sealed record ReceiverPlan(ReceiverOptions Options, IByteSource Source)
 
 /// <summary>
 /// Turns the configuration into receivers, coordinate systems and zones, or into one clear
-/// error per problem (unknown scheme, duplicate id, missing file, bad zone), checked at start.
+/// error per problem (a value out of range, unknown scheme, duplicate id, missing file, bad zone),
+/// checked at start, all of them at once.
 /// </summary>
 internal static class ServiceSetup
 {
@@ -36,9 +37,9 @@ internal static class ServiceSetup
             : string.Create(CultureInfo.InvariantCulture, $"{ports} serial receivers are read through System.IO.Ports, which wakes a thread per port about 1,000 times a second (about 0.7 core per 100 ports on a small 2-core box, idle or not); add &io=epoll to their serial:// sources to read them all on one thread that sleeps until bytes come (README: Sources)");
     }
 
-    public static bool TryBuild(BeidouHubOptions options, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)
+    public static bool TryBuild(BeidouHubOptions options, BeidouHubOptionsValidator validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)
     {
-        errors = [];
+        errors = validator.Check(options);
         receivers = [];
         geo = null;
         usedDefault = options.Receivers.Count == 0;
@@ -96,18 +97,13 @@ internal static class ServiceSetup
             }
         }
 
-        GaussKrugerGrid? grid = null;
-        if (options.Geo.GridEpsg == 0)
+        if (!GridSetup.TryBuild(options.Geo, out IGrid? grid, out string? gridError))
         {
-            grid = GaussKrugerGrid.ForLongitude(113.134);
-        }
-        else if (!GaussKrugerGrid.TryFromEpsg(options.Geo.GridEpsg, out grid, out string? gridError))
-        {
-            errors.Add($"BeidouHub:Geo:GridEpsg: {gridError}");
+            errors.Add(gridError);
         }
 
         ParkGrid? park = null;
-        if (grid is not null && options.Geo.Park is { } p)
+        if (grid is not null && options.Geo.Park is { } p && BeidouHubOptionsValidator.ParkSettingsValid(p))
         {
             park = BuildPark(p, errors);
         }
@@ -125,7 +121,7 @@ internal static class ServiceSetup
         }
 
         ZoneMonitor? monitor = null;
-        if (grid is not null)
+        if (grid is not null && BeidouHubOptionsValidator.ZoneSettingsValid(options.Geo))
         {
             try
             {
@@ -140,11 +136,6 @@ internal static class ServiceSetup
             {
                 errors.Add($"BeidouHub:Zones: {e.Message}");
             }
-        }
-
-        if (options.SubscriberQueue < 16)
-        {
-            errors.Add("BeidouHub:SubscriberQueue must be at least 16");
         }
 
         if (errors.Count > 0)

@@ -6,15 +6,15 @@ namespace BeidouHub.Service.Hub;
 /// <summary>The configured coordinate systems and zones, built once at start.</summary>
 internal sealed class GeoPipeline
 {
-    public GeoPipeline(GaussKrugerGrid grid, ParkGrid? park, ZoneMonitor zones)
+    public GeoPipeline(IGrid grid, ParkGrid? park, ZoneMonitor zones)
     {
         Grid = grid;
         Park = park;
         Zones = zones;
     }
 
-    /// <summary>The Gauss-Kruger grid of the park (EPSG:4547 for Zhuzhou unless configured).</summary>
-    public GaussKrugerGrid Grid { get; }
+    /// <summary>The grid of the park: EPSG:4547 for Zhuzhou unless configured, or the city's own (WKT, ProjNET).</summary>
+    public IGrid Grid { get; }
 
     /// <summary>The park's local grid, when configured.</summary>
     public ParkGrid? Park { get; }

@@ -38,7 +38,11 @@ internal sealed record PositionUpdate
 
     public GridPoint? Grid { get; init; }
 
+    /// <summary>EPSG code of the grid; 0 for a grid without one (then see <see cref="GridName"/>).</summary>
     public int GridEpsg { get; init; }
+
+    /// <summary>Name of a grid without an EPSG code (a WKT or parameters); null for an EPSG grid.</summary>
+    public string? GridName { get; init; }
 
     public ParkPoint? Park { get; init; }
 
@@ -131,7 +135,8 @@ internal sealed record PositionUpdate
             AltitudeMsl = e.AltitudeMsl,
             GeoidSeparation = e.GeoidSeparation,
             Grid = grid,
-            GridEpsg = geo.Grid.Epsg,
+            GridEpsg = geo.Grid.Epsg ?? 0,
+            GridName = geo.Grid.Epsg is null ? geo.Grid.Name : null,
             Park = park,
             Gcj02 = gcj,
             Bd09 = bd,

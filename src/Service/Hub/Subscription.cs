@@ -23,7 +23,7 @@ internal sealed class Subscription<T> : IDisposable
     private long _droppedTotal;
     private long _lastReadTicks;
     private int _removed;
-    private readonly CancellationTokenSource _ended = new();
+    private readonly CancellationTokenSource _ended;
 
     public Subscription(int capacity, Func<T, bool> accepts, Action<Subscription<T>> remove, TimeProvider time, TimeSpan hopelessAfter)
     {
@@ -39,6 +39,9 @@ internal sealed class Subscription<T> : IDisposable
         _time = time;
         _hopelessAfter = hopelessAfter;
         _lastReadTicks = time.GetUtcNow().UtcTicks;
+
+        // Not cancelled until End starts the grace period, on the hub's clock.
+        _ended = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
     public ChannelReader<T> Reader => _channel.Reader;

@@ -16,7 +16,7 @@ internal sealed class CsvEpochWriter : EpochWriter
     private readonly StreamWriter _text;
     private bool _headerWritten;
 
-    public CsvEpochWriter(Stream output, GaussKrugerGrid? grid)
+    public CsvEpochWriter(Stream output, IGrid? grid)
         : base(output, grid)
     {
         _text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
@@ -64,7 +64,7 @@ internal sealed class CsvEpochWriter : EpochWriter
             row.Append(',');
             if (GridOf(epoch) is { } g)
             {
-                row.Append(Grid.Epsg.ToString(CultureInfo.InvariantCulture)).Append(',');
+                row.Append(Grid.Epsg?.ToString(CultureInfo.InvariantCulture)).Append(','); // empty for a grid without an EPSG code
                 row.Append(g.Northing.ToString("R", CultureInfo.InvariantCulture)).Append(',');
                 row.Append(g.Easting.ToString("R", CultureInfo.InvariantCulture));
             }

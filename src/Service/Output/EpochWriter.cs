@@ -5,12 +5,12 @@ using BeidouHub.Receiver.Epochs;
 namespace BeidouHub.Service.Output;
 
 /// <summary>
-/// Base of the decode outputs: one record per complete epoch, an optional Gauss-Kruger grid
-/// position computed per epoch, and <see cref="Complete"/> for formats that close a document.
+/// Base of the decode outputs: one record per complete epoch, an optional grid position
+/// (Gauss-Kruger, or a city's own grid through ProjNET) computed per epoch, and <see cref="Complete"/> for formats that close a document.
 /// </summary>
 internal abstract class EpochWriter : IEpochSink, IDisposable
 {
-    protected EpochWriter(Stream output, GaussKrugerGrid? grid)
+    protected EpochWriter(Stream output, IGrid? grid)
     {
         Output = output;
         Grid = grid;
@@ -24,7 +24,7 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
 
     protected Stream Output { get; }
 
-    protected GaussKrugerGrid? Grid { get; }
+    protected IGrid? Grid { get; }
 
     public virtual long Records { get; protected set; }
 
@@ -33,13 +33,13 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
     /// its own (<see cref="PipelinedEpochWriter"/>): the decode verb asks for that when there is a
     /// second core.
     /// </summary>
-    public static EpochWriter Create(string format, Stream output, GaussKrugerGrid? grid, bool pipelined)
+    public static EpochWriter Create(string format, Stream output, IGrid? grid, bool pipelined)
     {
         EpochWriter writer = Create(format, output, grid);
         return pipelined ? new PipelinedEpochWriter(writer) : writer;
     }
 
-    public static EpochWriter Create(string format, Stream output, GaussKrugerGrid? grid) => format switch
+    public static EpochWriter Create(string format, Stream output, IGrid? grid) => format switch
     {
         "jsonl" => new JsonlEpochWriter(output, grid),
         "csv" => new CsvEpochWriter(output, grid),
@@ -72,11 +72,23 @@ internal abstract class EpochWriter : IEpochSink, IDisposable
     protected GridPoint? GridOf(Epoch epoch) =>
         Grid is not null && epoch.Latitude is { } lat && epoch.Longitude is { } lon ? Grid.Forward(lat, lon) : null;
 
-    /// <summary>The decode record's <c>grid</c> object: <c>{epsg, northing, easting}</c>.</summary>
+    /// <summary>
+    /// The decode record's <c>grid</c> object: <c>{epsg, northing, easting}</c>; a grid without an
+    /// EPSG code (WKT or parameters) has <c>epsg</c> null and its <c>name</c> after it.
+    /// </summary>
     protected void WriteGrid(System.Text.Json.Utf8JsonWriter w, GridPoint g)
     {
         w.WriteStartObject("grid"u8);
-        w.WriteNumber("epsg"u8, Grid!.Epsg);
+        if (Grid!.Epsg is { } epsg)
+        {
+            w.WriteNumber("epsg"u8, epsg);
+        }
+        else
+        {
+            w.WriteNull("epsg"u8);
+            w.WriteString("name"u8, Grid.Name);
+        }
+
         w.WriteNumber("northing"u8, g.Northing);
         w.WriteNumber("easting"u8, g.Easting);
         w.WriteEndObject();

@@ -18,7 +18,7 @@ internal sealed class GeoJsonEpochWriter : EpochWriter
 
     // Not inlined into EpochWriter.Create: inlined, it loaded System.Text.Json whatever the format.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public GeoJsonEpochWriter(Stream output, GaussKrugerGrid? grid)
+    public GeoJsonEpochWriter(Stream output, IGrid? grid)
         : base(output, grid)
     {
         _json = new Utf8JsonWriter(output);

@@ -22,7 +22,7 @@ internal sealed class GpxEpochWriter : EpochWriter
 
     // Not inlined into EpochWriter.Create: inlined, it loaded System.Xml (8 MB) whatever the format.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public GpxEpochWriter(Stream output, GaussKrugerGrid? grid)
+    public GpxEpochWriter(Stream output, IGrid? grid)
         : base(output, grid)
     {
         _xml = XmlWriter.Create(output, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true, CloseOutput = false });

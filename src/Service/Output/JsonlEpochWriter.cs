@@ -52,16 +52,20 @@ internal sealed class JsonlEpochWriter : EpochWriter
     private string? _receiver;
     private byte[] _receiverField = [];
 
-    public JsonlEpochWriter(Stream output, GaussKrugerGrid? grid = null)
+    // `,"grid":{"epsg":4547`, or `,"grid":{"epsg":null,"name":"..."` for a grid without an EPSG code: made once.
+    private readonly byte[] _gridHead;
+
+    public JsonlEpochWriter(Stream output, IGrid? grid = null)
         : base(output, grid)
     {
-        _buffer = new byte[BlockSize + MaxRecordBytesWithoutSatellites + (Epoch.MaxSatellites * MaxSatelliteBytes)];
+        _gridHead = grid is null ? [] : GridHead(grid);
+        _buffer = new byte[BlockSize + MaxRecordBytesWithoutSatellites + _gridHead.Length + (Epoch.MaxSatellites * MaxSatelliteBytes)];
     }
 
     public override void OnEpoch(Epoch epoch)
     {
         byte[] receiverField = ReceiverField(epoch.Receiver);
-        int worst = receiverField.Length + MaxRecordBytesWithoutSatellites + (epoch.SatelliteCount * MaxSatelliteBytes);
+        int worst = receiverField.Length + MaxRecordBytesWithoutSatellites + _gridHead.Length + (epoch.SatelliteCount * MaxSatelliteBytes);
         if (_buffer.Length - _pending < worst)
         {
             WritePending();
@@ -186,8 +190,7 @@ internal sealed class JsonlEpochWriter : EpochWriter
         {
             if (GridOf(epoch) is { } g)
             {
-                Append(b, ref p, ",\"grid\":{\"epsg\":"u8);
-                Integer(b, ref p, Grid.Epsg);
+                Append(b, ref p, _gridHead);
                 Number(b, ref p, ",\"northing\":"u8, g.Northing, 13);
                 Number(b, ref p, ",\"easting\":"u8, g.Easting, 14);
                 b[p++] = (byte)'}';
@@ -239,6 +242,10 @@ internal sealed class JsonlEpochWriter : EpochWriter
 
         return _receiverField;
     }
+
+    private static byte[] GridHead(IGrid grid) => grid.Epsg is { } epsg
+        ? [.. ",\"grid\":{\"epsg\":"u8, .. Encoding.UTF8.GetBytes(epsg.ToString(CultureInfo.InvariantCulture))]
+        : [.. ",\"grid\":{\"epsg\":null,\"name\":\""u8, .. JsonEncodedText.Encode(grid.Name).EncodedUtf8Bytes, (byte)'"'];
 
     private static void Append(Span<byte> b, ref int p, ReadOnlySpan<byte> text)
     {

@@ -12,17 +12,22 @@ namespace BeidouHub.Service.Receivers;
 internal sealed partial class ReceiverHost : BackgroundService
 {
     private readonly List<ReceiverWorker> _workers;
+    private readonly List<TimeSpan> _backoffCaps;
     private readonly PositionHub _hub;
+    private readonly TimeProvider _time;
     private readonly ILogger<ReceiverHost> _logger;
     private readonly TimeSpan _summaryInterval;
 
-    public ReceiverHost(IEnumerable<ReceiverPlan> plans, GeoPipeline geo, PositionHub hub, IOptions<BeidouHubOptions> options, ILoggerFactory loggers)
+    public ReceiverHost(IEnumerable<ReceiverPlan> plans, GeoPipeline geo, PositionHub hub, IOptions<BeidouHubOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         _hub = hub;
+        _time = time;
         _logger = loggers.CreateLogger<ReceiverHost>();
         _summaryInterval = options.Value.SummaryInterval;
         ILogger workerLog = loggers.CreateLogger<ReceiverWorker>();
-        _workers = plans.Select(p => new ReceiverWorker(p.Options, p.Source, new EpochPublisher(hub, geo), workerLog, hub.Time)).ToList();
+        List<ReceiverPlan> list = [.. plans];
+        _workers = list.Select(p => new ReceiverWorker(p.Options, p.Source, new EpochPublisher(hub, geo), workerLog, time)).ToList();
+        _backoffCaps = list.Select(p => p.Options.BackoffCap).ToList();
     }
 
     public IReadOnlyList<ReceiverWorker> Workers => _workers;
@@ -48,12 +53,45 @@ internal sealed partial class ReceiverHost : BackgroundService
         }
 
         // Workers start on the thread pool: one slow device open must not delay the others.
-        List<Task> running = _workers.Select(w => Task.Run(() => w.RunAsync(stoppingToken), CancellationToken.None)).ToList();
+        List<Task> running = _workers.Select((w, i) => Task.Run(() => SuperviseAsync(w, _backoffCaps[i], stoppingToken), CancellationToken.None)).ToList();
         _hub.Running = true;
         LogStarted(_logger, _workers.Count);
         Task summary = SummarizeAsync(stoppingToken);
         await Task.WhenAll(running).ConfigureAwait(false);
         await summary.ConfigureAwait(false);
+    }
+
+    // A worker restarts itself after a fault; should its task still end with an exception (a bug in
+    // its own fault handling, or in a StateChanged handler that runs on its thread), the receiver is
+    // not lost until shutdown: the error is logged with the receiver id and the worker runs again
+    // after its backoff cap.
+    private async Task SuperviseAsync(ReceiverWorker worker, TimeSpan backoffCap, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await worker.RunAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogWorkerFailed(_logger, worker.Id, backoffCap.TotalSeconds, e);
+            }
+
+            try
+            {
+                await Task.Delay(backoffCap, _time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     private async Task SummarizeAsync(CancellationToken stoppingToken)
@@ -63,7 +101,7 @@ internal sealed partial class ReceiverHost : BackgroundService
         {
             try
             {
-                await Task.Delay(_summaryInterval, _hub.Time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(_summaryInterval, _time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -73,7 +111,7 @@ internal sealed partial class ReceiverHost : BackgroundService
             long published = _hub.Published;
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                int connected = 0, stale = 0, down = 0;
+                int connected = 0, stale = 0, down = 0, faulted = 0;
                 foreach (ReceiverWorker w in _workers)
                 {
                     switch (w.State)
@@ -87,10 +125,13 @@ internal sealed partial class ReceiverHost : BackgroundService
                         case ReceiverState.Disconnected or ReceiverState.Connecting:
                             down++;
                             break;
+                        case ReceiverState.Faulted:
+                            faulted++;
+                            break;
                     }
                 }
 
-                LogSummary(_logger, _workers.Count, connected, stale, down, (published - lastPublished) / _summaryInterval.TotalSeconds, _hub.SubscriberCount, _hub.DroppedTotal);
+                LogSummary(_logger, _workers.Count, connected, stale, down, faulted, (published - lastPublished) / _summaryInterval.TotalSeconds, _hub.SubscriberCount, _hub.DroppedTotal);
             }
 
             lastPublished = published;
@@ -101,6 +142,9 @@ internal sealed partial class ReceiverHost : BackgroundService
     private static partial void LogStarted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information,
-        Message = "{Receivers} receivers: {Connected} connected, {Stale} stale, {Down} down; {PerSecond:0.0} positions/s; {Subscribers} subscribers, {Dropped} updates dropped")]
-    private static partial void LogSummary(ILogger logger, int receivers, int connected, int stale, int down, double perSecond, int subscribers, long dropped);
+        Message = "{Receivers} receivers: {Connected} connected, {Stale} stale, {Down} down, {Faulted} faulted; {PerSecond:0.0} positions/s; {Subscribers} subscribers, {Dropped} updates dropped")]
+    private static partial void LogSummary(ILogger logger, int receivers, int connected, int stale, int down, int faulted, double perSecond, int subscribers, long dropped);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Receiver {Receiver}: its worker ended with an error; running it again in {RetrySeconds:0.0} s")]
+    private static partial void LogWorkerFailed(ILogger logger, string receiver, double retrySeconds, Exception exception);
 }

@@ -2,6 +2,7 @@ using BeidouHub.Geo;
 using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
+using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Output;
 
 namespace BeidouHub.Service.Verbs;
@@ -14,13 +15,15 @@ namespace BeidouHub.Service.Verbs;
 internal static class DecodeVerb
 {
     public const string Usage = """
-        usage: beidouhub decode [FILE|-] [--format jsonl|csv|geojson|gpx] [--grid EPSG:CODE] [--receiver ID] [--require-checksum] [--max-length N]
+        usage: beidouhub decode [FILE|-] [--format jsonl|csv|geojson|gpx] [--grid EPSG:CODE|WKT|WKTFILE] [--receiver ID] [--require-checksum] [--max-length N]
           FILE               NMEA log (a capture, a recording, or - / nothing for standard input)
           --format F         jsonl: one JSON object per epoch (default); csv: one row per epoch;
                              geojson: a FeatureCollection of points plus a LineString per receiver;
                              gpx: a GPX 1.1 track
           --grid EPSG:CODE   add CGCS2000 Gauss-Kruger grid coordinates (EPSG:4491-4554;
                              Zhuzhou: EPSG:4547 = 3-degree CM 114E, EPSG:4526 = zone 38)
+          --grid WKT|FILE    or a city's own grid: a projected CRS as WKT (PROJCS[...]), inline
+                             or in a file, on CGCS2000/WGS 84 (through ProjNET)
           --receiver ID      receiver id written in each record (default: the file name)
           --require-checksum reject sentences without *hh (default: accept, as gpsd does)
           --max-length N     longest accepted sentence in bytes (default 256)
@@ -34,7 +37,7 @@ internal static class DecodeVerb
         string? path = null;
         string format = "jsonl";
         string? receiver = null;
-        GaussKrugerGrid? grid = null;
+        IGrid? grid = null;
         var options = new NmeaDecoderOptions();
         for (int i = 0; i < args.Length; i++)
         {
@@ -45,16 +48,9 @@ internal static class DecodeVerb
                     format = args[++i];
                     break;
                 case "--grid" when i + 1 < args.Length:
-                    string code = args[++i];
-                    if (code.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase))
+                    if (!GridSetup.TryParseArgument(args[++i], out grid, out string? gridError))
                     {
-                        code = code[5..];
-                    }
-
-                    if (!int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int epsg)
-                        || !GaussKrugerGrid.TryFromEpsg(epsg, out grid, out string? gridError))
-                    {
-                        await stderr.WriteLineAsync($"decode: --grid {args[i]}: not a CGCS2000 Gauss-Kruger grid (EPSG:4491-4554)").ConfigureAwait(false);
+                        await stderr.WriteLineAsync($"decode: {gridError}").ConfigureAwait(false);
                         return 2;
                     }
 

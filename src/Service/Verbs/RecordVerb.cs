@@ -25,8 +25,9 @@ internal static class RecordVerb
     // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
     // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TimeProvider? time = null)
     {
+        TimeProvider clock = time ?? TimeProvider.System;
         string? source = null, dir = null, id = "receiver";
         TimeSpan? duration = null;
         for (int i = 0; i < args.Length; i++)
@@ -72,14 +73,12 @@ internal static class RecordVerb
             return 2;
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (duration is { } limit)
-        {
-            stop.CancelAfter(limit);
-        }
+        // --duration on the verb's clock (the worker's backoff and the files' hours are on it too).
+        using var limit = new CancellationTokenSource(duration ?? Timeout.InfiniteTimeSpan, clock);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
 
         var receiver = new ReceiverOptions { Id = id, Source = source, Recording = new RecordingOptions { Directory = dir } };
-        using var worker = new ReceiverWorker(receiver, byteSource!, new NullSink(), NullLogger.Instance);
+        using var worker = new ReceiverWorker(receiver, byteSource!, new NullSink(), NullLogger.Instance, clock);
         worker.StateChanged += (w, state) => stderr.WriteLine($"record: {w.Id} {state.ToString().ToLowerInvariant()}");
         await worker.RunAsync(stop.Token).ConfigureAwait(false);
 

@@ -162,8 +162,7 @@ internal static class WatchVerb
                         using AsyncServerStreamingCall<ReceiverStatus> call = client.WatchReceivers(new WatchReceiversRequest(), cancellationToken: cancellationToken);
                         await foreach (ReceiverStatus s in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                                $"{s.Id,-12} {s.State.ToString().ToLowerInvariant(),-12} {s.Sentences,9} sentences {s.Epochs,8} epochs {s.ChecksumFailures} bad checksums {s.Reconnects} reconnects {s.Source}{(s.LastError.Length > 0 ? "  last error: " + s.LastError : string.Empty)}")).ConfigureAwait(false);
+                            await stdout.WriteLineAsync(FormatReceiver(s)).ConfigureAwait(false);
                             if (--count == 0)
                             {
                                 break;
@@ -191,6 +190,10 @@ internal static class WatchVerb
 
         return 0;
     }
+
+    // `watch --receivers`: state (connecting, connected, stale, disconnected, stopped, faulted), counters, last error.
+    internal static string FormatReceiver(ReceiverStatus s) => string.Create(CultureInfo.InvariantCulture,
+        $"{s.Id,-12} {s.State.ToString().ToLowerInvariant(),-12} {s.Sentences,9} sentences {s.Epochs,8} epochs {s.ChecksumFailures} bad checksums {s.Reconnects} reconnects {s.Faults} faults {s.Source}{(s.LastError.Length > 0 ? "  last error: " + s.LastError : string.Empty)}");
 
     internal static string FormatPosition(Position p)
     {

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Satellites;
 using BeidouHub.Receiver.Tests.Support;
@@ -21,12 +19,7 @@ public class GpsdAgreementTests
     private const double DegreeTolerance = 2e-7;
     private const double AltitudeTolerance = 0.01;
 
-    public static TheoryData<string> Captures => new()
-    {
-        "beidou-bd", "bu353-glonass", "gp-320fw-2019-04-07-coldboot", "gpsdf", "isync", "nmea-rtk",
-        "quectel-eg25-g-2", "quectel-l76k-nmea", "quectelLC79D-1", "sirfstarv-nmea", "skytraq-PX1172RH_DS",
-        "skytraq-fixB", "telit-pls83-w", "triton400", "ublox-f9p-hpnmea", "ublox-neo-m9n-nmea", "ublox-zed-f9r",
-    };
+    public static TheoryData<string> Captures => GpsdVerdict.Captures;
 
     [SkippableTheory]
     [MemberData(nameof(Captures))]
@@ -93,45 +86,21 @@ public class GpsdAgreementTests
     [MemberData(nameof(Captures))]
     public void Decode_GpsdCapture_BeidouSatellitesSeenAndUsedEqualGpsdSky(string capture)
     {
-        (string log, string chk) = Paths(capture);
-
-        // Feed the sentences gpsd echoed, in order, and at each SKY report compare with the
-        // epoch being assembled at that same point of the stream. For binary (UBX) packets gpsd
-        // echoes NMEA of its own making ($GPGSV with 4xx numbers after each u-blox cycle): those
-        // lines are not in the capture, are not fed, and a SKY that follows one reflects binary
+        // At each SKY report, the epoch being assembled at that same point of the stream
+        // (GpsdVerdict). A SKY that follows NMEA gpsd made from a binary packet reflects binary
         // data NMEA never carried, so it is not compared (counted in the message below).
-        var captured = new HashSet<string>(File.ReadLines(log, Encoding.Latin1).Select(l => l.TrimEnd('\r')), StringComparer.Ordinal);
-        var sink = new RecordingSink();
-        var decoder = new NmeaDecoder(capture, sink);
+        GpsdVerdict verdict = GpsdVerdict.Replay(capture);
         int skies = 0, withBeidou = 0, afterSynthetic = 0;
-        bool lastWasCaptured = true;
         var failures = new List<string>();
-        foreach (string line in File.ReadLines(chk))
+        foreach (GpsdReport sky in verdict.Reports.Where(r => r.Class == "SKY"))
         {
-            if (line.StartsWith('$') || line.StartsWith('!'))
-            {
-                lastWasCaptured = captured.Contains(line);
-                if (lastWasCaptured)
-                {
-                    decoder.DecodeSentence(Encoding.ASCII.GetBytes(line));
-                }
-
-                continue;
-            }
-
-            if (!line.StartsWith("{\"class\":\"SKY\"", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!lastWasCaptured)
+            if (sky.FollowsSynthetic)
             {
                 afterSynthetic++;
                 continue;
             }
 
-            using JsonDocument doc = JsonDocument.Parse(line);
-            if (!doc.RootElement.TryGetProperty("satellites", out JsonElement sats))
+            if (!sky.Json.TryGetProperty("satellites", out JsonElement sats))
             {
                 continue;
             }
@@ -152,7 +121,7 @@ public class GpsdAgreementTests
                 }
             }
 
-            Epoch current = decoder.Assembler.Current;
+            Epoch current = sky.Current;
             var mySeen = new SortedSet<int>();
             foreach (SkySatellite s in current.Satellites)
             {
@@ -178,16 +147,17 @@ public class GpsdAgreementTests
 
             if (!gpsdSeen.SetEquals(mySeen))
             {
-                failures.Add($"SKY #{skies}: BeiDou seen gpsd [{string.Join(",", gpsdSeen)}] decode [{string.Join(",", mySeen)}]");
+                failures.Add($"SKY #{skies} (chk line {sky.Line}): BeiDou seen gpsd [{string.Join(",", gpsdSeen)}] decode [{string.Join(",", mySeen)}]");
             }
             else if (!gpsdUsed.SetEquals(myUsed))
             {
-                failures.Add($"SKY #{skies}: BeiDou used gpsd [{string.Join(",", gpsdUsed)}] decode [{string.Join(",", myUsed)}]");
+                failures.Add($"SKY #{skies} (chk line {sky.Line}): BeiDou used gpsd [{string.Join(",", gpsdUsed)}] decode [{string.Join(",", myUsed)}]");
             }
         }
 
         Assert.True(failures.Count == 0, $"{capture}: {failures.Count} of {skies} SKY reports disagree ({withBeidou} with BeiDou, "
             + $"{afterSynthetic} not compared: they follow NMEA gpsd made from binary packets):\n" + string.Join("\n", failures.Take(20)));
+        (string log, _) = Paths(capture);
         if (File.ReadLines(log, Encoding.Latin1).Any(l => l.Contains("GSV,", StringComparison.Ordinal)))
         {
             Assert.True(skies > 0, $"{capture}: the capture has GSV but no gpsd SKY report was compared");

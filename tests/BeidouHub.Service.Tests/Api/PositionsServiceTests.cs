@@ -88,29 +88,35 @@ public class PositionsServiceTests
         feedB.Close();
         await Repo.Eventually(() => subs["all"].Count == 120, "120 positions");
         await Repo.Eventually(() => subs["early"].Count == 120, "120 early positions");
-        await Task.Delay(200); // let any wrongly accepted update arrive before the assertions
+        // A marker behind the last update, accepted by every filter (truck-a, RTK fixed, in the yard,
+        // a minute later): each subscriber's queue is first in, first out, so once a subscriber has
+        // its marker, any update its filter wrongly let through before it has arrived as well.
+        service.Hub.Publish(Marker(complete: true));
+        service.Hub.Publish(Marker(complete: false));
+        await Repo.Eventually(() => subs.Values.All(c => c.Items.Any(p => p.Sequence == MarkerSequence)), "every subscriber has the marker");
         foreach (Collector c in subs.Values)
         {
             c.Dispose();
         }
 
-        Assert.Equal(60, subs["all"].Items.Count(p => p.ReceiverId == "truck-a"));
-        Assert.Equal(60, subs["onlyA"].Count);
-        Assert.All(subs["onlyA"].Items, p => Assert.Equal("truck-a", p.ReceiverId));
+        Dictionary<string, List<Position>> got = subs.ToDictionary(kv => kv.Key, kv => kv.Value.Items.Where(p => p.Sequence != MarkerSequence).ToList());
+        Assert.Equal(60, got["all"].Count(p => p.ReceiverId == "truck-a"));
+        Assert.Equal(60, got["onlyA"].Count);
+        Assert.All(got["onlyA"], p => Assert.Equal("truck-a", p.ReceiverId));
 
         // In the yard from the epoch whose longitude passes 113.13430 E.
-        Assert.InRange(subs["yard"].Count, 20, 100);
-        Assert.All(subs["yard"].Items, p => Assert.True(p.Longitude >= 113.13430, $"{p.Longitude} outside the yard"));
-        Assert.All(subs["yard"].Items, p => Assert.Equal("yard", Assert.Single(p.ZoneIds)));
-        Assert.True(subs["yard"].Count < subs["all"].Count);
+        Assert.InRange(got["yard"].Count, 20, 100);
+        Assert.All(got["yard"], p => Assert.True(p.Longitude >= 113.13430, $"{p.Longitude} outside the yard"));
+        Assert.All(got["yard"], p => Assert.Equal("yard", Assert.Single(p.ZoneIds)));
+        Assert.True(got["yard"].Count < got["all"].Count);
 
-        Assert.Equal(60, subs["rtkFixed"].Count);
-        Assert.All(subs["rtkFixed"].Items, p => Assert.Equal(Protocol.V1.RtkState.Fixed, p.Rtk));
+        Assert.Equal(60, got["rtkFixed"].Count);
+        Assert.All(got["rtkFixed"], p => Assert.Equal(Protocol.V1.RtkState.Fixed, p.Rtk));
 
-        Assert.Equal(12, subs["oneHz"].Count); // 6 s x 2 receivers
-        Assert.All(subs["oneHz"].Items, p => Assert.Equal(0, p.Time.ToDateTime().Millisecond));
+        Assert.Equal(12, got["oneHz"].Count); // 6 s x 2 receivers
+        Assert.All(got["oneHz"], p => Assert.Equal(0, p.Time.ToDateTime().Millisecond));
 
-        Assert.All(subs["coords"].Items, p =>
+        Assert.All(got["coords"], p =>
         {
             Assert.Equal(4547, p.Grid.Epsg);
             Assert.InRange(p.Grid.Northing, 3_079_000, 3_081_000);
@@ -119,16 +125,55 @@ public class PositionsServiceTests
             Assert.Null(p.Bd09);
             Assert.NotEmpty(p.Satellites);
         });
-        Assert.All(subs["all"].Items, p =>
+        Assert.All(got["all"], p =>
         {
             Assert.Null(p.Grid);
             Assert.Null(p.Gcj02);
             Assert.Empty(p.Satellites);
         });
 
-        Assert.All(subs["early"].Items, p => Assert.False(p.Complete));
-        Assert.All(subs["early"].Items, p => Assert.False(p.HasSigmaLatitudeM));
-        Assert.All(subs["all"].Items, p => Assert.True(p.Complete && p.HasSigmaLatitudeM));
+        Assert.All(got["early"], p => Assert.False(p.Complete));
+        Assert.All(got["early"], p => Assert.False(p.HasSigmaLatitudeM));
+        Assert.All(got["all"], p => Assert.True(p.Complete && p.HasSigmaLatitudeM));
+    }
+
+    [Fact]
+    public async Task StreamPositions_ServiceWithWktGrid_GridCoordinatesAreTheProjNetTransformAndZonesWork()
+    {
+        await using var feed = new ReceiverFeed();
+        await using ServiceFixture service = await ServiceFixture.StartAsync(
+            "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source={feed.Uri}",
+            $"--BeidouHub:Geo:Grid:Wkt={Configuration.GridSetupTests.CityWkt}",
+            "--BeidouHub:Geo:ZoneConfirmEpochs=1", "--BeidouHub:Geo:ZoneMarginMetres=0",
+            "--BeidouHub:Zones:0:Id=yard",
+            "--BeidouHub:Zones:0:Polygons:0:0:0:0=113.13430", "--BeidouHub:Zones:0:Polygons:0:0:0:1=27.80",
+            "--BeidouHub:Zones:0:Polygons:0:0:1:0=113.14000", "--BeidouHub:Zones:0:Polygons:0:0:1:1=27.80",
+            "--BeidouHub:Zones:0:Polygons:0:0:2:0=113.14000", "--BeidouHub:Zones:0:Polygons:0:0:2:1=27.85",
+            "--BeidouHub:Zones:0:Polygons:0:0:3:0=113.13430", "--BeidouHub:Zones:0:Polygons:0:0:3:1=27.85");
+        var client = new Positions.PositionsClient(service.Channel);
+        using var positions = new Collector(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
+        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "the subscription");
+        await feed.AcceptAsync();
+
+        await feed.SendAsync(Track(27.8280));
+        feed.Close();
+        await Repo.Eventually(() => positions.Count == 60, "60 positions");
+
+        // The reference: ProjNET itself on the configured WKT, from the WKT's own geographic CRS.
+        var system = (ProjNet.CoordinateSystems.ProjectedCoordinateSystem)ProjNet.IO.CoordinateSystems.CoordinateSystemWktReader.Parse(Configuration.GridSetupTests.CityWkt);
+        ProjNet.CoordinateSystems.Transformations.MathTransform projNet = new ProjNet.CoordinateSystems.Transformations.CoordinateTransformationFactory()
+            .CreateFromCoordinateSystems(system.GeographicCoordinateSystem, system).MathTransform;
+        Assert.All(positions.Items, p =>
+        {
+            (double easting, double northing) = projNet.Transform(p.Longitude, p.Latitude);
+            Assert.Equal((0, "Zhuzhou city grid (test)"), (p.Grid.Epsg, p.Grid.Name));
+            Assert.Equal(northing, p.Grid.Northing);
+            Assert.Equal(easting, p.Grid.Easting);
+            Assert.InRange(p.Grid.Northing, 79_400, 79_420); // not the 3,079 km of EPSG:4547
+        });
+        // Zones given in degrees are projected through the same grid: the truck drives into the yard.
+        Assert.Contains(positions.Items, p => p.ZoneIds.Contains("yard"));
+        Assert.All(positions.Items.Where(p => p.ZoneIds.Contains("yard")), p => Assert.True(p.Longitude >= 113.13430, $"{p.Longitude} outside the yard"));
     }
 
     [Fact]
@@ -182,13 +227,31 @@ public class PositionsServiceTests
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
     }
 
-    // A 10 Hz track: GGA (quality 1 for 3 s, then 4), RMC, GSA, GSV, GST, ZDA each epoch.
-    internal static byte[] Track(double lat)
+    private const long MarkerSequence = 1_000_000;
+
+    private static Service.Hub.PositionUpdate Marker(bool complete) => new()
+    {
+        ReceiverId = "truck-a",
+        Sequence = MarkerSequence,
+        Complete = complete,
+        Time = new DateTime(2026, 11, 27, 3, 1, 0, DateTimeKind.Utc),
+        Quality = Receiver.Nmea.Sentences.GgaQuality.RtkFixed,
+        Rtk = Receiver.Epochs.RtkState.Fixed,
+        Latitude = 27.8280,
+        Longitude = 113.1360,
+        UsedPerConstellation = new int[Receiver.Satellites.ConstellationNames.Count],
+        Satellites = [],
+        Zones = ["yard"],
+    };
+
+    // A 10 Hz track: GGA (quality 1 for 3 s, then 4), RMC, GSA, GSV, GST, ZDA each epoch; epochs
+    // first .. first+count-1 of it (epoch i at 03:00:00 + i x 100 ms, i metres east of 113.1340 E).
+    internal static byte[] Track(double lat, int count = 60, int first = 0)
     {
         var sb = new StringBuilder();
         var start = new DateTime(2026, 11, 27, 3, 0, 0, DateTimeKind.Utc);
         double metresPerDegree = 111_320 * Math.Cos(27.828 * Math.PI / 180);
-        for (int i = 0; i < 60; i++)
+        for (int i = first; i < first + count; i++)
         {
             DateTime t = start.AddMilliseconds(i * 100);
             string hms = t.ToString("HHmmss.ff", CultureInfo.InvariantCulture);

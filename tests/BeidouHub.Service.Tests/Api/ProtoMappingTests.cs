@@ -113,7 +113,7 @@ public class ProtoMappingTests
         Assert.Equal((27.858, 113.168), (p.Latitude, p.Longitude));
         Assert.Equal(61.2, p.AltitudeMsl);
         Assert.Equal(-18.4, p.GeoidSeparation);
-        Assert.Equal((4526, 3_083_000.5, 38_516_000.25), (p.Grid.Epsg, p.Grid.Northing, p.Grid.Easting));
+        Assert.Equal((4526, 3_083_000.5, 38_516_000.25, ""), (p.Grid.Epsg, p.Grid.Northing, p.Grid.Easting, p.Grid.Name));
         Assert.Equal((1250.5, -340.25), (p.Park.East, p.Park.North));
         Assert.Equal((27.855, 113.173), (p.Gcj02.Latitude, p.Gcj02.Longitude));
         Assert.Equal((27.861, 113.179), (p.Bd09.Latitude, p.Bd09.Longitude));
@@ -135,6 +135,16 @@ public class ProtoMappingTests
                 new Satellite { Constellation = Protocol.V1.Constellation.Gps, Svid = 5, Used = false },
             ],
             p.Satellites);
+    }
+
+    [Fact]
+    public void ToProto_GridWithoutEpsgCode_EpsgZeroAndTheGridName()
+    {
+        PositionUpdate u = Update() with { GridEpsg = 0, GridName = "Zhuzhou city grid", Grid = new BeidouHub.Geo.GridPoint(79_410.04, 50_886.67) };
+
+        Position p = ProtoMapping.ToProto(u, s_plain, dropped: 0);
+
+        Assert.Equal((0, "Zhuzhou city grid", 79_410.04, 50_886.67), (p.Grid.Epsg, p.Grid.Name, p.Grid.Northing, p.Grid.Easting));
     }
 
     [Fact]
@@ -219,6 +229,7 @@ public class ProtoMappingTests
     [InlineData(Receiver.Workers.ReceiverState.Stale, ConnectionState.Stale)]
     [InlineData(Receiver.Workers.ReceiverState.Disconnected, ConnectionState.Disconnected)]
     [InlineData(Receiver.Workers.ReceiverState.Stopped, ConnectionState.Stopped)]
+    [InlineData(Receiver.Workers.ReceiverState.Faulted, ConnectionState.Faulted)]
     public void ToProto_ReceiverStatus_StateAndLastFix(Receiver.Workers.ReceiverState state, ConnectionState expected)
     {
         var fix = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
@@ -240,6 +251,28 @@ public class ProtoMappingTests
         Assert.Equal(expected, r.State);
         Assert.Equal(fix, r.LastFixTime.ToDateTime());
         Assert.Equal(4U, r.LastFixQuality); // GGA quality 4: RTK fixed
+    }
+
+    [Fact]
+    public void ToProto_FaultedReceiver_FaultsCountAndLastError()
+    {
+        var s = new Receiver.Workers.ReceiverStatus
+        {
+            Id = "truck-1",
+            Source = "tcp://10.0.0.7:5017",
+            State = Receiver.Workers.ReceiverState.Faulted,
+            Faults = 3,
+            Reconnects = 2,
+            LastError = "InvalidOperationException: broken",
+            SentencesByType = new Dictionary<Receiver.Nmea.SentenceType, long>(),
+            SentencesByTalker = new Dictionary<Receiver.Nmea.Talker, long>(),
+            Rejected = new Dictionary<Receiver.Nmea.NmeaError, long>(),
+            FramingDrops = new Dictionary<string, long>(),
+        };
+
+        Protocol.V1.ReceiverStatus r = ProtoMapping.ToProto(s);
+
+        Assert.Equal((ConnectionState.Faulted, 3UL, 2UL, "InvalidOperationException: broken"), (r.State, r.Faults, r.Reconnects, r.LastError));
     }
 
     private static PositionUpdate Update() => new()

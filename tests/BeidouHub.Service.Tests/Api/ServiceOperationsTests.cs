@@ -4,6 +4,7 @@ using BeidouHub.Service.Verbs;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Service.Tests.Api;
 
@@ -89,6 +90,33 @@ public class ServiceOperationsTests
     }
 
     [Fact]
+    public async Task WatchReceivers_NoChange_RefreshedOnTheServiceClock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        await using var feed = new ReceiverFeed();
+        await using ServiceFixture service = await ServiceFixture.StartAsync(time,
+            "--BeidouHub:Receivers:0:Id=gate", $"--BeidouHub:Receivers:0:Source={feed.Uri}", "--BeidouHub:Receivers:0:StaleAfter=01:00:00");
+        await feed.AcceptAsync();
+        var client = new Protocol.V1.Receivers.ReceiversClient(service.Channel);
+        await Repo.Eventually(() => client.ListReceivers(new ListReceiversRequest()).Receivers.Single().State == ConnectionState.Connected, "connected");
+        using var call = client.WatchReceivers(new WatchReceiversRequest());
+        Assert.True(await call.ResponseStream.MoveNext()); // every receiver's status first
+
+        // Nothing changes; the refresh (every 5 s) comes when the service's clock moves. A deadline
+        // shorter than 5 s of the real clock tells the two apart.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        Task<bool> next = call.ResponseStream.MoveNext(deadline.Token);
+        while (!next.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(next, Task.Delay(20));
+        }
+
+        Assert.True(await next);
+        Assert.Equal(("gate", ConnectionState.Connected), (call.ResponseStream.Current.Id, call.ResponseStream.Current.State));
+    }
+
+    [Fact]
     public async Task StreamSkyAndZoneEvents_TruckDrivesIntoYard_SkyPerEpochAndOneEnter()
     {
         await using var feed = new ReceiverFeed();
@@ -125,6 +153,9 @@ public class ServiceOperationsTests
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Zones:0:Id=", "BeidouHub:Zones:")]
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:GridEpsg=3857", "BeidouHub:Geo:GridEpsg")]
     [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Listen=ftp://x", "BeidouHub:Listen")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Wkt=PROJCS[\"half", "BeidouHub:Geo:Grid:Wkt: not a WKT coordinate system ProjNET can read")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Wkt=GEOGCS[\"CGCS2000\",DATUM[\"China_2000\",SPHEROID[\"CGCS2000\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]", "BeidouHub:Geo:Grid:Wkt: 'CGCS2000' is a geographic CRS (GEOGCS)")]
+    [InlineData("--BeidouHub:Receivers:0:Id=a|--BeidouHub:Receivers:0:Source=sim://|--BeidouHub:Geo:Grid:Epsg=4547|--BeidouHub:Geo:Grid:Wkt=PROJCS[]", "BeidouHub:Geo:Grid: give one of Epsg, Wkt, WktFile or the parameters, not Epsg and Wkt")]
     public async Task Serve_BadConfiguration_ExitsNonZeroWithOneClearLine(string args, string message)
     {
         var stderr = new StringWriter();

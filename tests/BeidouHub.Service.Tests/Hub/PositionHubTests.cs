@@ -3,6 +3,7 @@ using BeidouHub.Geo.Zones;
 using BeidouHub.Receiver.Satellites;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Service.Tests.Hub;
 
@@ -14,7 +15,7 @@ public class PositionHubTests
 {
     private static readonly PositionFilter s_complete = new([], [], minRank: 0, maxRateHz: 0, early: false);
 
-    private readonly PositionHub _hub = new(capacity: 8, TimeSpan.FromSeconds(60), new ManualClock());
+    private readonly PositionHub _hub = new(capacity: 8, TimeSpan.FromSeconds(60), new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero)));
 
     [Fact]
     public void Publish_EarlyUpdate_NotTheLatestPosition()

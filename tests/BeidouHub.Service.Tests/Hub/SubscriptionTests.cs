@@ -1,5 +1,6 @@
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Service.Tests.Hub;
 
@@ -12,7 +13,7 @@ public class SubscriptionTests
 {
     private static readonly TimeSpan s_hopelessAfter = TimeSpan.FromSeconds(60);
 
-    private readonly ManualClock _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero));
     private int _removed;
 
     [Fact]
@@ -156,6 +157,20 @@ public class SubscriptionTests
         sub.Dispose();
 
         Assert.Equal(1, _removed);
+    }
+
+    [Fact]
+    public void End_GracePeriod_RunsOnTheHubClock()
+    {
+        using Subscription<string> sub = Create(capacity: 1);
+
+        sub.End(new SlowSubscriberException("slow"));
+        Assert.False(sub.Ended.IsCancellationRequested); // a client that reads again gets what was buffered first
+        _clock.Advance(s_hopelessAfter - TimeSpan.FromSeconds(1));
+        Assert.False(sub.Ended.IsCancellationRequested);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(sub.Ended.IsCancellationRequested);
     }
 
     [Fact]

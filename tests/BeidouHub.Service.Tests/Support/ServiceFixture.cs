@@ -27,7 +27,7 @@ internal sealed class ServiceFixture : IAsyncDisposable
     public PositionHub Hub => _app.Services.GetRequiredService<PositionHub>();
 
     /// <summary>Each receiver's state and counters, for failure messages.</summary>
-    public string Status => string.Join("; ", _app.Services.GetRequiredService<Receivers.ReceiverHost>().Workers
+    public string Status => string.Join("; ", _app.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers
         .Select(w => w.Snapshot()).Select(s => $"{s.Id} {s.State} reconnects {s.Reconnects} {s.Bytes} bytes {s.Sentences} sentences {s.Epochs} epochs {s.LastError}"));
 
     /// <summary>The service's dependency injection container (the access control, for one).</summary>
@@ -35,10 +35,12 @@ internal sealed class ServiceFixture : IAsyncDisposable
 
     public static Task<ServiceFixture> StartAsync(params string[] configuration) => StartAsync(TimeProvider.System, configuration);
 
-    /// <param name="time">The clock of the service's access checks (a FakeTimeProvider moves expiries by hand).</param>
+    /// <summary>The service on the given clock (every timer of the service runs on it: tests move a FakeTimeProvider).</summary>
     public static Task<ServiceFixture> StartAsync(TimeProvider time, params string[] configuration) => StartAsync(time, null, configuration);
 
+    /// <param name="time">The service's clock.</param>
     /// <param name="logs">A logger provider that gets the service's log lines as well (their levels as configured).</param>
+    /// <param name="configuration">Command-line configuration.</param>
     public static async Task<ServiceFixture> StartAsync(TimeProvider time, ILoggerProvider? logs, params string[] configuration)
     {
         string[] args = ["--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:SummaryInterval=00:00:01", "--Logging:LogLevel:Default=Warning", .. configuration];

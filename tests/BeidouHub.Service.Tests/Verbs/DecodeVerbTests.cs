@@ -195,6 +195,57 @@ public class DecodeVerbFormatTests
     }
 
     [Fact]
+    public async Task RunAsync_GridWkt_EpsgNullNameAndTheCityGridCoordinates()
+    {
+        (int exit, string stdout, string stderr) = await Decode(["-", "--grid", Configuration.GridSetupTests.CityWkt], Zhuzhou);
+
+        Assert.True(exit == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout.Split('\n')[0]);
+        JsonElement grid = doc.RootElement.GetProperty("grid");
+        Assert.Equal(JsonValueKind.Null, grid.GetProperty("epsg").ValueKind);
+        Assert.Equal("Zhuzhou city grid (test)", grid.GetProperty("name").GetString());
+        // cs2cs (Geo's WktGridTests): 27.828 N 113.134 E is N 79410.040645, E 50886.666805 in this grid.
+        Assert.Equal(79410.040645, grid.GetProperty("northing").GetDouble(), 0.001);
+        Assert.Equal(50886.666805, grid.GetProperty("easting").GetDouble(), 0.001);
+    }
+
+    [Fact]
+    public async Task RunAsync_GridWktFileAsCsvAndGeoJson_EmptyEpsgCellAndNamedGrid()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"beidouhub-decode-{Guid.NewGuid():N}.prj");
+        await File.WriteAllTextAsync(file, Configuration.GridSetupTests.CityWkt);
+        try
+        {
+            (int exit, string csv, string stderr) = await Decode(["-", "--format", "csv", "--grid", file], Zhuzhou);
+            (_, string geojson, _) = await Decode(["-", "--format", "geojson", "--grid", file], Zhuzhou);
+
+            Assert.True(exit == 0, stderr);
+            string[] rows = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            string[] header = rows[0].Split(',');
+            string[] first = rows[1].Split(',');
+            Assert.Equal("", first[Array.IndexOf(header, "gridEpsg")]);
+            Assert.Equal(79410.040645, double.Parse(first[Array.IndexOf(header, "northing")], System.Globalization.CultureInfo.InvariantCulture), 0.001);
+            using JsonDocument doc = JsonDocument.Parse(geojson);
+            JsonElement grid = doc.RootElement.GetProperty("features")[0].GetProperty("properties").GetProperty("grid");
+            Assert.Equal("Zhuzhou city grid (test)", grid.GetProperty("name").GetString());
+            Assert.Equal(JsonValueKind.Null, grid.GetProperty("epsg").ValueKind);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_GridNeitherEpsgNorWktNorFile_ExitsWithUsageError()
+    {
+        (int exit, _, string stderr) = await Decode(["-", "--grid", "no-such-grid.prj"], Zhuzhou);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("decode: --grid no-such-grid.prj: give EPSG:CODE (4491-4554), a WKT (PROJCS[...]) or a file holding one", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_Csv_HeaderAndOneRowPerEpoch()
     {
         (int exit, string stdout, _) = await Decode(["-", "--format", "csv", "--receiver", "gate"], Zhuzhou);

@@ -6,6 +6,7 @@ namespace BeidouHub.Receiver.Nmea.Sentences;
 /// Altitude is above mean sea level (the receiver's geoid) and the geoid separation is
 /// ellipsoid minus geoid, both metres. Age of differential data in seconds and the
 /// reference station id (0000–1023 in NMEA 0183, from RTCM 2; RTCM 3 stations go to 4095, so any 4-digit id is read) matter to RTK users.
+/// A station 0000 without an age is no station (see <see cref="ReferenceStation"/>).
 /// </summary>
 public readonly record struct Gga(
     int? TimeOfDayMs,
@@ -49,7 +50,16 @@ public readonly record struct Gga(
             return false;
         }
 
-        gga = new Gga(time, lat, lon, (GgaQuality?)quality, used, hdop, alt, sep, age, station);
+        gga = new Gga(time, lat, lon, (GgaQuality?)quality, used, hdop, alt, sep, age, ReferenceStation(station, age));
         return true;
     }
+
+    // The station field is "null if non-DGPS" (Garmin GPS 35 manual, GGA field 12; Trimble: "a null
+    // field when ... no corrections are received"), but SiRF (TriG, SiRFstarV), SkyTraq and u-blox
+    // (NEO-M9N, the iSync's module) send 0000 with an empty age when they have no station (gpsd
+    // test/daemon beidou-bd, sirfstarv-nmea, skytraq-fixB, ublox-neo-m9n-nmea, isync): station 0
+    // without an age is that filler. With an age it is a station (SkyTraq RTK float: 1.000,0000);
+    // a station other than 0 without an age is kept (u-blox ZED-F9P DGPS: ,,0278). GNS has the
+    // same two fields.
+    internal static int? ReferenceStation(int? station, double? age) => station == 0 && age is null ? null : station;
 }

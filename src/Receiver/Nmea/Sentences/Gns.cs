@@ -83,7 +83,7 @@ public readonly record struct Gns(
             return false;
         }
 
-        gns = new Gns(time, lat, lon, letters, modeField.Length, used, hdop, alt, sep, age, station, nav);
+        gns = new Gns(time, lat, lon, letters, modeField.Length, used, hdop, alt, sep, age, Gga.ReferenceStation(station, age), nav);
         return true;
     }
 }

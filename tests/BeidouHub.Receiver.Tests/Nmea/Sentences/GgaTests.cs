@@ -55,6 +55,27 @@ public class GgaTests
     }
 
     [Fact]
+    public void TryRead_M9nStationZeroWithoutAge_NoStation()
+    {
+        // gpsd test/daemon/ublox-neo-m9n-nmea.log: SBAS DGPS, no reference station, 0000 as filler.
+        Assert.True(Gga.TryRead(TestNmea.Parse("$GNGGA,223745.00,3806.62964,N,12237.61382,W,2,12,0.54,83.1,M,-29.5,M,,0000*44"), out Gga gga));
+
+        Assert.Equal(GgaQuality.Differential, gga.Quality);
+        Assert.Null(gga.DifferentialAge);
+        Assert.Null(gga.DifferentialStation);
+    }
+
+    [Fact]
+    public void TryRead_F9pStationWithoutAge_KeepsStation()
+    {
+        // gpsd test/daemon/ublox-f9p-hpnmea.log: DGPS from station 278, age left empty.
+        Assert.True(Gga.TryRead(TestNmea.Parse("$GNGGA,014500.00,4404.1306024,N,12118.8446777,W,2,12,0.49,1129.913,M,-21.350,M,,0278*4C"), out Gga gga));
+
+        Assert.Null(gga.DifferentialAge);
+        Assert.Equal(278, gga.DifferentialStation);
+    }
+
+    [Fact]
     public void TryRead_Um621EmptyTrailingFields_NullNotZero()
     {
         Assert.True(Gga.TryRead(TestNmea.Parse(ExampleLines.Um621Gga), out Gga gga));

@@ -25,7 +25,9 @@ public class GnsTests
         Assert.Equal(156.9, gns.AltitudeMsl);
         Assert.Equal(8.3, gns.GeoidSeparation);
         Assert.Null(gns.DifferentialAge);
-        Assert.Equal(0, gns.DifferentialStation);
+
+        // ",,0000": the TriG's filler for "no station" (see Gga.ReferenceStation).
+        Assert.Null(gns.DifferentialStation);
         Assert.Null(gns.NavStatus);
     }
 

@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace BeidouHub.Service.Configuration;
+
+/// <summary>
+/// Every value of the <c>BeidouHub</c> section against its range, one line per bad value naming its
+/// key (<c>BeidouHub:SummaryInterval: must be at least 1 s (was 00:00:00)</c>). The one rule set:
+/// <see cref="ServiceSetup.TryBuild"/> applies it before the service starts (so a bad value is a
+/// line on stderr and exit 1, not a stack trace), and it is registered with <c>ValidateOnStart</c>
+/// for the options the service resolves, so a reloaded section meets the same rules. What needs more
+/// than the value (a source that opens, a file that exists, a zone's geometry, a grid's EPSG code) is
+/// ServiceSetup's.
+/// </summary>
+internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOptions>
+{
+    public const int MinSubscriberQueue = 16;
+    public const int MaxSubscriberQueue = 1 << 20;
+
+    // A period below a second turns the summary and the slow-subscriber rule into busy work; 0 was a busy loop.
+    private static readonly TimeSpan s_second = TimeSpan.FromSeconds(1);
+
+    // Backoff starts at 250 ms; a cap below 100 ms would hammer a converter with connects. Stale
+    // detection looks every StaleAfter/4 (at least 20 ms): below 100 ms a 10 Hz receiver flaps.
+    private static readonly TimeSpan s_receiverMin = TimeSpan.FromMilliseconds(100);
+
+    private readonly bool _checkListen;
+
+    /// <summary>Listen is checked unless <c>Kestrel:Endpoints</c> is configured (then it is not used).</summary>
+    public BeidouHubOptionsValidator(IConfiguration configuration)
+        : this(checkListen: !configuration.GetSection("Kestrel:Endpoints").Exists())
+    {
+    }
+
+    internal BeidouHubOptionsValidator(bool checkListen)
+    {
+        _checkListen = checkListen;
+    }
+
+    public ValidateOptionsResult Validate(string? name, BeidouHubOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<string> errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>One line per bad value, in the section's order; empty when all are good.</summary>
+    public List<string> Check(BeidouHubOptions options)
+    {
+        var errors = new List<string>();
+        const string S = BeidouHubOptions.Section;
+        if (_checkListen && !TryParseListen(options.Listen, out _, out _))
+        {
+            errors.Add($"{S}:Listen: must be http://IP:port, e.g. http://127.0.0.1:50051 (for TLS configure Kestrel:Endpoints) (was '{options.Listen}')");
+        }
+
+        Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
+        Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, s_second, TimeSpan.FromHours(1));
+        Range(errors, $"{S}:SummaryInterval", options.SummaryInterval, s_second, TimeSpan.FromDays(1));
+        if (string.IsNullOrWhiteSpace(options.RecordingsDirectory))
+        {
+            errors.Add($"{S}:RecordingsDirectory: must name a folder (was '{options.RecordingsDirectory}')");
+        }
+
+        for (int i = 0; i < options.Receivers.Count; i++)
+        {
+            ReceiverConfig r = options.Receivers[i];
+            string key = $"{S}:Receivers:{i}";
+            if (r.BackoffCap is { } cap)
+            {
+                Range(errors, $"{key}:BackoffCap", cap, s_receiverMin, TimeSpan.FromHours(1));
+            }
+
+            if (r.StaleAfter is { } stale)
+            {
+                Range(errors, $"{key}:StaleAfter", stale, s_receiverMin, TimeSpan.FromHours(1));
+            }
+
+            if (r.MaxSentenceLength is { } max)
+            {
+                // The framer's own limits: a sentence needs room for its address and checksum, and
+                // the cap is the size of a scratch buffer per receiver.
+                Range(errors, $"{key}:MaxSentenceLength", max, 16, 60_000);
+            }
+        }
+
+        CheckZoneSettings(options.Geo, errors);
+        if (options.Geo.Park is { } park)
+        {
+            CheckPark(park, errors);
+        }
+
+        return errors;
+    }
+
+    /// <summary>True when the zone monitor's settings are in range (ServiceSetup builds the monitor only then).</summary>
+    public static bool ZoneSettingsValid(GeoConfig geo)
+    {
+        var errors = new List<string>();
+        CheckZoneSettings(geo, errors);
+        return errors.Count == 0;
+    }
+
+    /// <summary>True when the park grid's numbers are in range (ServiceSetup builds the park grid only then).</summary>
+    public static bool ParkSettingsValid(ParkConfig park)
+    {
+        var errors = new List<string>();
+        CheckPark(park, errors);
+        return errors.Count == 0;
+    }
+
+    private static void CheckPark(ParkConfig park, List<string> errors)
+    {
+        string key = $"{BeidouHubOptions.Section}:Geo:Park";
+        Finite(errors, $"{key}:OriginNorthing", park.OriginNorthing);
+        Finite(errors, $"{key}:OriginEasting", park.OriginEasting);
+        Range(errors, $"{key}:RotationDeg", park.RotationDeg, -360, 360);
+        if (!(park.Scale > 0 && park.Scale <= 10))
+        {
+            errors.Add(Invariant($"{key}:Scale: must be greater than 0 and at most 10 (was {park.Scale})"));
+        }
+
+        for (int i = 0; i < park.ControlPoints.Count; i++)
+        {
+            ControlPointConfig c = park.ControlPoints[i];
+            string point = $"{key}:ControlPoints:{i}";
+            Finite(errors, $"{point}:Northing", c.Northing);
+            Finite(errors, $"{point}:Easting", c.Easting);
+            Finite(errors, $"{point}:East", c.East);
+            Finite(errors, $"{point}:North", c.North);
+        }
+    }
+
+    /// <summary>Listen as Kestrel takes it: http, an IP address (or localhost), a port.</summary>
+    public static bool TryParseListen(string? listen, out IPAddress address, out int port)
+    {
+        address = IPAddress.None;
+        port = 0;
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme != "http" || uri.AbsolutePath != "/")
+        {
+            return false;
+        }
+
+        port = uri.Port;
+        if (uri.Host is "localhost")
+        {
+            address = IPAddress.Loopback;
+            return true;
+        }
+
+        if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? parsed))
+        {
+            return false;
+        }
+
+        address = parsed;
+        return true;
+    }
+
+    private static void CheckZoneSettings(GeoConfig geo, List<string> errors)
+    {
+        string key = $"{BeidouHubOptions.Section}:Geo";
+        Range(errors, $"{key}:ZoneMarginMetres", geo.ZoneMarginMetres, 0, 1000);
+        Range(errors, $"{key}:ZoneConfirmEpochs", geo.ZoneConfirmEpochs, 1, 1000);
+        Range(errors, $"{key}:ZoneDwellSeconds", geo.ZoneDwellSeconds, 0, 7 * 86_400);
+    }
+
+    private static void Range(List<string> errors, string key, int value, int min, int max)
+    {
+        if (value < min)
+        {
+            errors.Add(Invariant($"{key}: must be at least {min} (was {value})"));
+        }
+        else if (value > max)
+        {
+            errors.Add(Invariant($"{key}: must be at most {max} (was {value})"));
+        }
+    }
+
+    private static void Range(List<string> errors, string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value))
+        {
+            errors.Add($"{key}: must be a number (was NaN)");
+        }
+        else if (value < min)
+        {
+            errors.Add(Invariant($"{key}: must be at least {min} (was {value})"));
+        }
+        else if (value > max)
+        {
+            errors.Add(Invariant($"{key}: must be at most {max} (was {value})"));
+        }
+    }
+
+    private static void Range(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min)
+        {
+            errors.Add(Invariant($"{key}: must be at least {Human(min)} (was {value:c})"));
+        }
+        else if (value > max)
+        {
+            errors.Add(Invariant($"{key}: must be at most {Human(max)} (was {value:c})"));
+        }
+    }
+
+    private static void Finite(List<string> errors, string key, double? value)
+    {
+        if (value is { } v && !double.IsFinite(v))
+        {
+            errors.Add(Invariant($"{key}: must be a finite number (was {v})"));
+        }
+    }
+
+    // 100 ms, 1 s, 1 h, 1 d: the bound as a person says it.
+    private static string Human(TimeSpan t) =>
+        t.TotalDays >= 1 && t.Ticks % TimeSpan.TicksPerDay == 0 ? Invariant($"{t.TotalDays} d")
+        : t.TotalHours >= 1 && t.Ticks % TimeSpan.TicksPerHour == 0 ? Invariant($"{t.TotalHours} h")
+        : t.TotalMinutes >= 1 && t.Ticks % TimeSpan.TicksPerMinute == 0 ? Invariant($"{t.TotalMinutes} min")
+        : t.TotalSeconds >= 1 && t.Ticks % TimeSpan.TicksPerSecond == 0 ? Invariant($"{t.TotalSeconds} s")
+        : Invariant($"{t.TotalMilliseconds} ms");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,130 @@
+using BeidouHub.Service.Configuration;
+using BeidouHub.Service.Verbs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BeidouHub.Service.Tests.Configuration;
+
+/// <summary>
+/// Every value of the BeidouHub section against its range, as an operator meets it: `serve` with the
+/// value prints exactly one line naming the key, and exits 1 before anything listens.
+/// </summary>
+public class BeidouHubOptionsValidatorTests
+{
+    private static readonly string[] s_receiver = ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"];
+
+    public static TheoryData<string, string> BadValues => new()
+    {
+        { "SummaryInterval=00:00:00", "BeidouHub:SummaryInterval: must be at least 1 s (was 00:00:00)" },
+        { "SummaryInterval=-00:00:05", "BeidouHub:SummaryInterval: must be at least 1 s (was -00:00:05)" },
+        { "SummaryInterval=2.00:00:00", "BeidouHub:SummaryInterval: must be at most 1 d (was 2.00:00:00)" },
+        { "SlowSubscriberTimeout=00:00:00", "BeidouHub:SlowSubscriberTimeout: must be at least 1 s (was 00:00:00)" },
+        { "SlowSubscriberTimeout=02:00:00", "BeidouHub:SlowSubscriberTimeout: must be at most 1 h (was 02:00:00)" },
+        { "SubscriberQueue=8", "BeidouHub:SubscriberQueue: must be at least 16 (was 8)" },
+        { "SubscriberQueue=2000000", "BeidouHub:SubscriberQueue: must be at most 1048576 (was 2000000)" },
+        { "RecordingsDirectory= ", "BeidouHub:RecordingsDirectory: must name a folder (was ' ')" },
+        { "Listen=http://example.com:50051", "BeidouHub:Listen: must be http://IP:port, e.g. http://127.0.0.1:50051 (for TLS configure Kestrel:Endpoints) (was 'http://example.com:50051')" },
+        { "Listen=https://127.0.0.1:50051", "BeidouHub:Listen: must be http://IP:port, e.g. http://127.0.0.1:50051 (for TLS configure Kestrel:Endpoints) (was 'https://127.0.0.1:50051')" },
+        { "Receivers:0:BackoffCap=00:00:00", "BeidouHub:Receivers:0:BackoffCap: must be at least 100 ms (was 00:00:00)" },
+        { "Receivers:0:BackoffCap=1.00:00:00", "BeidouHub:Receivers:0:BackoffCap: must be at most 1 h (was 1.00:00:00)" },
+        { "Receivers:0:StaleAfter=00:00:00.050", "BeidouHub:Receivers:0:StaleAfter: must be at least 100 ms (was 00:00:00.0500000)" },
+        { "Receivers:0:StaleAfter=02:00:00", "BeidouHub:Receivers:0:StaleAfter: must be at most 1 h (was 02:00:00)" },
+        { "Receivers:0:MaxSentenceLength=8", "BeidouHub:Receivers:0:MaxSentenceLength: must be at least 16 (was 8)" },
+        { "Receivers:0:MaxSentenceLength=100000", "BeidouHub:Receivers:0:MaxSentenceLength: must be at most 60000 (was 100000)" },
+        { "Geo:ZoneMarginMetres=-1", "BeidouHub:Geo:ZoneMarginMetres: must be at least 0 (was -1)" },
+        { "Geo:ZoneMarginMetres=NaN", "BeidouHub:Geo:ZoneMarginMetres: must be a number (was NaN)" },
+        { "Geo:ZoneMarginMetres=5000", "BeidouHub:Geo:ZoneMarginMetres: must be at most 1000 (was 5000)" },
+        { "Geo:ZoneConfirmEpochs=0", "BeidouHub:Geo:ZoneConfirmEpochs: must be at least 1 (was 0)" },
+        { "Geo:ZoneDwellSeconds=-5", "BeidouHub:Geo:ZoneDwellSeconds: must be at least 0 (was -5)" },
+        { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:Scale=0", "BeidouHub:Geo:Park:Scale: must be greater than 0 and at most 10 (was 0)" },
+        { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=400", "BeidouHub:Geo:Park:RotationDeg: must be at most 360 (was 400)" },
+        { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=Infinity", "BeidouHub:Geo:Park:OriginEasting: must be a finite number (was Infinity)" },
+        { "Geo:Park:ControlPoints:0:Id=p|Geo:Park:ControlPoints:0:Northing=NaN", "BeidouHub:Geo:Park:ControlPoints:0:Northing: must be a finite number (was NaN)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public async Task Serve_OneBadValue_ExactlyItsLineAndExitOne(string values, string expected)
+    {
+        var stderr = new StringWriter();
+
+        int exit = await ServeVerb.RunAsync([.. s_receiver, .. Args(values)], stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Equal([$"beidouhub: {expected}"], Lines(stderr));
+    }
+
+    [Fact]
+    public async Task Serve_SeveralBadValues_EveryLineAtOnce()
+    {
+        var stderr = new StringWriter();
+
+        int exit = await ServeVerb.RunAsync(
+            ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=ftp://x", .. Args("SummaryInterval=00:00:00|SubscriberQueue=8|Geo:ZoneConfirmEpochs=0|Receivers:0:StaleAfter=00:00:00")],
+            stderr);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(
+            [
+                "beidouhub: BeidouHub:SubscriberQueue: must be at least 16 (was 8)",
+                "beidouhub: BeidouHub:SummaryInterval: must be at least 1 s (was 00:00:00)",
+                "beidouhub: BeidouHub:Receivers:0:StaleAfter: must be at least 100 ms (was 00:00:00)",
+                "beidouhub: BeidouHub:Geo:ZoneConfirmEpochs: must be at least 1 (was 0)",
+                "beidouhub: BeidouHub:Receivers:0 (a): 'ftp://x': unknown scheme 'ftp' (expected serial, tcp, replay or sim)",
+            ],
+            Lines(stderr));
+    }
+
+    [Fact]
+    public async Task TryCreate_EveryValueSetWithinItsRange_NoError()
+    {
+        string[] args =
+        [
+            .. s_receiver,
+            .. Args("Listen=http://127.0.0.1:0|SummaryInterval=00:00:01|SlowSubscriberTimeout=01:00:00|SubscriberQueue=16|RecordingsDirectory=rec"
+                + "|Receivers:0:BackoffCap=00:00:00.100|Receivers:0:StaleAfter=01:00:00|Receivers:0:MaxSentenceLength=60000"
+                + "|Geo:ZoneMarginMetres=0|Geo:ZoneConfirmEpochs=1|Geo:ZoneDwellSeconds=0"
+                + "|Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=-360|Geo:Park:Scale=10"),
+        ];
+
+        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
+        await app!.DisposeAsync();
+    }
+
+    [Fact]
+    public void Check_Defaults_NoError()
+    {
+        Assert.Empty(new BeidouHubOptionsValidator(checkListen: true).Check(new BeidouHubOptions()));
+    }
+
+    [Fact]
+    public async Task TryCreate_KestrelEndpointsConfigured_ListenNotChecked()
+    {
+        string[] args = [.. s_receiver, "--BeidouHub:Listen=not a url", "--Kestrel:Endpoints:h2:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:h2:Protocols=Http2"];
+
+        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
+        await app!.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task OptionsFactory_ValueChangedAfterStart_SameRuleRejectsIt()
+    {
+        // What a reload meets: the options the service resolves are checked by the same validator.
+        Assert.True(ServiceApp.TryCreate([.. s_receiver, "--BeidouHub:Listen=http://127.0.0.1:0"], out WebApplication? created, out List<string> errors), string.Join("\n", errors));
+        await using WebApplication app = created!;
+        {
+            Assert.Equal(TimeSpan.FromSeconds(60), app.Services.GetRequiredService<IOptions<BeidouHubOptions>>().Value.SummaryInterval);
+            app.Configuration["BeidouHub:SummaryInterval"] = "00:00:00";
+
+            OptionsValidationException e = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptionsFactory<BeidouHubOptions>>().Create(Options.DefaultName));
+
+            Assert.Equal(["BeidouHub:SummaryInterval: must be at least 1 s (was 00:00:00)"], e.Failures);
+        }
+    }
+
+    private static IEnumerable<string> Args(string values) => values.Split('|').Select(v => "--BeidouHub:" + v);
+
+    private static List<string> Lines(StringWriter writer) => [.. writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
