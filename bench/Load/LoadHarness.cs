@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BeidouHub.Protocol.V1;
+using BeidouHub.Service.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -44,6 +45,11 @@ internal static class LoadHarness
           --satellites    ask for satellites in each position (include_satellites)
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
           --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
+          --auth A        off (default): the service as configured out of the box, open on loopback
+                          on: each subscriber is its own application with its own API key (BeidouHub:Applications)
+                          and scope: even ones receivers rx-* (a pattern), odd ones every receiver id listed (a set)
+                          ab: runs off, on, off, on ... (--rounds pairs) and prints their figures side by side
+          --rounds N      with --auth ab: pairs of runs, default 2
           --ceiling LIST  run once per receiver count in LIST (e.g. 250,500,1000,1500,2000) with the other
                           options, and stop after the first step where updates are dropped or missing, or
                           a p99 passes 50 ms
@@ -73,6 +79,8 @@ internal static class LoadHarness
     {
         var o = new LoadOptions();
         int[]? ceiling = null;
+        string auth = "off";
+        int rounds = 2;
         for (int i = 0; i < args.Length; i++)
         {
             bool hasValue = i + 1 < args.Length;
@@ -94,6 +102,8 @@ internal static class LoadHarness
                 case "--seed" when hasValue: o.SeedPath = Path.GetFullPath(args[++i]); break;
                 case "--service-log" when hasValue: o.ServiceLog = Path.GetFullPath(args[++i]); break;
                 case "--ceiling" when hasValue: ceiling = [.. args[++i].Split(',').Select(Int)]; break;
+                case "--auth" when hasValue && args[i + 1] is "off" or "on" or "ab": auth = args[++i]; break;
+                case "--rounds" when hasValue: rounds = Int(args[++i]); break;
                 case "--service-url" when hasValue && Uri.TryCreate(args[i + 1], UriKind.Absolute, out Uri? url) && url.Scheme == "http": o.ServiceUrl = url; i++; break;
                 case "--feed-bind" when hasValue && IPAddress.TryParse(args[i + 1], out IPAddress? bind): o.FeedBind = bind; i++; break;
                 case "--feed-port" when hasValue: o.FeedPort = Int(args[++i]); break;
@@ -105,7 +115,8 @@ internal static class LoadHarness
             }
         }
 
-        if (o.Receivers < 1 || o.Rate < 1 || o.Subscribers < 1 || o.Seconds < 1 || o.Warmup < 0 || o.Baud < 0)
+        if (o.Receivers < 1 || o.Rate < 1 || o.Subscribers < 1 || o.Seconds < 1 || o.Warmup < 0 || o.Baud < 0 || rounds < 1
+            || (auth != "off" && (o.ServiceUrl is not null || ceiling is not null)))
         {
             await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
             return 2;
@@ -130,8 +141,14 @@ internal static class LoadHarness
             return 1;
         }
 
+        if (auth == "ab")
+        {
+            return await AlternateAsync(dll, o, rounds).ConfigureAwait(false);
+        }
+
         if (ceiling is null)
         {
+            o.Auth = auth == "on";
             return await RunOnceAsync(dll, o).ConfigureAwait(false) is null ? 1 : 0;
         }
 
@@ -158,6 +175,29 @@ internal static class LoadHarness
 
         Console.WriteLine("=== ceiling summary ===");
         summary.ForEach(Console.WriteLine);
+        return 0;
+    }
+
+    /// <summary>
+    /// --auth ab: runs without and with access control in turns, in one session, so both see the
+    /// same machine (the load of other processes drifts over minutes); a table at the end.
+    /// </summary>
+    private static async Task<int> AlternateAsync(string dll, LoadOptions o, int rounds)
+    {
+        var table = new List<string>();
+        for (int r = 0; r < rounds * 2; r++)
+        {
+            o.Auth = r % 2 == 1;
+            Console.WriteLine($"=== run {r + 1} of {rounds * 2}: auth {(o.Auth ? "on" : "off")} ===");
+            string loadBefore = LoadAverage();
+            LoadResult? result = await RunOnceAsync(dll, o).ConfigureAwait(false);
+            string line = result is null ? "run failed" : result.SummaryLine;
+            table.Add($"auth {(o.Auth ? "on " : "off")} | load average before {loadBefore}, after {LoadAverage()} | {line}");
+            Console.WriteLine();
+        }
+
+        Console.WriteLine("=== auth ab summary (runs in the order made) ===");
+        table.ForEach(Console.WriteLine);
         return 0;
     }
 
@@ -207,7 +247,14 @@ internal static class LoadHarness
             start.Environment[name] = value;
         }
 
-        Console.WriteLine($"service: dotnet {dll} serve, BeidouHub__Listen=http://127.0.0.1:{port}, {o.Receivers} receivers rx-0.. (BeidouHub__Receivers__i__Source, e.g. {transport?.SourceUri(0) ?? replay})");
+        o.Keys = o.Auth ? [.. Enumerable.Range(0, o.Subscribers).Select(_ => ApiKey.Generate())] : [];
+        foreach ((string name, string value) in ApplicationsEnvironment(o.Keys, o.Receivers))
+        {
+            start.Environment[name] = value;
+        }
+
+        Console.WriteLine($"service: dotnet {dll} serve, BeidouHub__Listen=http://127.0.0.1:{port}, {o.Receivers} receivers rx-0.. (BeidouHub__Receivers__i__Source, e.g. {transport?.SourceUri(0) ?? replay})"
+            + (o.Auth ? $"; access control on: {o.Subscribers} applications app-0.. each with its own key, scope rx-* (even) or all {o.Receivers} ids listed (odd)" : "; access control off (open on loopback)"));
         Console.WriteLine($"machine: {MachineLine()}");
         using Process service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
         var serviceLog = new List<string>();
@@ -260,7 +307,8 @@ internal static class LoadHarness
             return null;
         }
 
-        if (!await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120)).ConfigureAwait(false))
+        Metadata? Headers(int subscriber) => o.Keys.Length == 0 ? null : new Metadata { { "authorization", "Bearer " + o.Keys[subscriber].Key } };
+        if (!await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120), Headers(0)).ConfigureAwait(false))
         {
             await Console.Error.WriteLineAsync($"the service at {address} did not report every receiver connected within 120 s").ConfigureAwait(false);
             return null;
@@ -282,7 +330,7 @@ internal static class LoadHarness
         {
             bool early = o.Delivery == "early" || (o.Delivery == "both" && i % 2 == 1);
             var request = new StreamPositionsRequest { IncludeSatellites = o.Satellites, Delivery = early ? Delivery.Early : Delivery.Complete };
-            subscribers[i] = new Subscriber(address, request, seed, feeder, windowStart, windowEnd);
+            subscribers[i] = new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i));
             tasks[i] = subscribers[i].RunAsync(stop.Token);
         }
 
@@ -419,7 +467,7 @@ internal static class LoadHarness
         return result;
     }
 
-    private static async Task<bool> WaitForReceiversAsync(Uri address, int receivers, TimeSpan timeout)
+    private static async Task<bool> WaitForReceiversAsync(Uri address, int receivers, TimeSpan timeout, Metadata? headers)
     {
         using GrpcChannel channel = GrpcChannel.ForAddress(address);
         var client = new Receivers.ReceiversClient(channel);
@@ -428,7 +476,7 @@ internal static class LoadHarness
         {
             try
             {
-                ListReceiversResponse r = await client.ListReceiversAsync(new ListReceiversRequest()).ResponseAsync.ConfigureAwait(false);
+                ListReceiversResponse r = await client.ListReceiversAsync(new ListReceiversRequest(), headers).ResponseAsync.ConfigureAwait(false);
                 if (r.Receivers.Count(s => s.State == ConnectionState.Connected) >= receivers)
                 {
                     return true;
@@ -497,6 +545,36 @@ internal static class LoadHarness
         {
             yield return ($"BeidouHub__Receivers__{i}__Id", $"rx-{i}");
             yield return ($"BeidouHub__Receivers__{i}__Source", source(i));
+        }
+    }
+
+    /// <summary>
+    /// --auth on: one application per subscriber with its own key (the hash in the environment,
+    /// as `beidouhub key new` prints it). Even applications see rx-* (a pattern: the filter runs a
+    /// glob per update), odd ones every receiver id listed (an exact set: a set lookup per
+    /// update), both covering every receiver so the same positions are delivered as without.
+    /// </summary>
+    private static IEnumerable<(string Name, string Value)> ApplicationsEnvironment((string Key, string Hash)[] keys, int receivers)
+    {
+        for (int a = 0; a < keys.Length; a++)
+        {
+            string at = $"BeidouHub__Applications__{a}";
+            yield return ($"{at}__Id", $"app-{a}");
+            yield return ($"{at}__Keys__0", keys[a].Hash);
+            yield return ($"{at}__Rpcs__0", "positions");
+            yield return ($"{at}__Rpcs__1", "receivers");
+            yield return ($"{at}__Coordinates__0", "*");
+            if (a % 2 == 0)
+            {
+                yield return ($"{at}__Receivers__0", "rx-*");
+            }
+            else
+            {
+                for (int i = 0; i < receivers; i++)
+                {
+                    yield return ($"{at}__Receivers__{i}", $"rx-{i}");
+                }
+            }
         }
     }
 
@@ -598,6 +676,12 @@ internal static class LoadHarness
         public int Warmup { get; set; } = 10;
 
         public bool Satellites { get; set; }
+
+        /// <summary>--auth on: each subscriber is an application with its own key and scope.</summary>
+        public bool Auth { get; set; }
+
+        /// <summary>The subscribers' keys for the run (--auth on), one per subscriber.</summary>
+        public (string Key, string Hash)[] Keys { get; set; } = [];
 
         public string? ServiceLog { get; set; }
 

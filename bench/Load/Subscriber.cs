@@ -11,9 +11,10 @@ namespace BeidouHub.Bench.Load;
 /// and subtracts the feeder's stamp of that epoch (EARLY or COMPLETE, as the position says).
 /// Counts only epochs whose stamp lies in the measured window, so "received" compares with the
 /// feeder's count of epochs written in that window. Without a feeder (replay) it counts by
-/// receive time and measures no latency.
+/// receive time and measures no latency. With <paramref name="headers"/> (--auth) it presents its
+/// application's key.
 /// </summary>
-internal sealed class Subscriber(Uri address, StreamPositionsRequest request, SeedEpochs? seed, Feeder? feeder, long windowStart, long windowEnd)
+internal sealed class Subscriber(Uri address, StreamPositionsRequest request, SeedEpochs? seed, Feeder? feeder, long windowStart, long windowEnd, Metadata? headers = null)
 {
     public bool Early => request.Delivery == Delivery.Early;
 
@@ -55,7 +56,7 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
         {
             using GrpcChannel channel = GrpcChannel.ForAddress(address);
             var client = new Positions.PositionsClient(channel);
-            using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
+            using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, headers, cancellationToken: cancellationToken);
             await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 long now = Stopwatch.GetTimestamp();

@@ -16,6 +16,7 @@ const string Usage = """
       decode [FILE|-]   NMEA log in, one record per epoch out (jsonl, csv, geojson, gpx)
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
+      key new APP       a new API key for a park application, and its configuration line (only the key's hash)
     run 'beidouhub <verb> --help' for a verb's options
     """;
 
@@ -42,6 +43,7 @@ return args[0] switch
     "simulate" => await SimulateVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "watch" => await WatchVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+    "key" => KeyVerb.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),
 };

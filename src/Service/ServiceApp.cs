@@ -4,6 +4,9 @@ using BeidouHub.Service.Api;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
+using BeidouHub.Service.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +21,10 @@ internal static partial class ServiceApp
     /// <summary>
     /// Builds the service, or the configuration's errors, one line each. <paramref name="time"/> is
     /// the one clock of the service (every timer, timeout and time stamp goes through it; tests pass
-    /// a FakeTimeProvider); the system clock when null.
+    /// a FakeTimeProvider); the system clock when null. <paramref name="services"/>: more services,
+    /// for tests (a logger provider that keeps the lines).
     /// </summary>
-    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null)
+    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null, Action<IServiceCollection>? services = null)
     {
         TimeProvider clock = time ?? TimeProvider.System;
         app = null;
@@ -48,8 +52,17 @@ internal static partial class ServiceApp
         }
 
         var validator = new BeidouHubOptionsValidator(builder.Configuration);
-        if (!ServiceSetup.TryBuild(options, validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault))
+        bool built = ServiceSetup.TryBuild(options, validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
+        errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, out SecurityState? security));
+        if (!built || security is null)
         {
+            return false;
+        }
+
+        bool exposed = IsExposed(builder.Configuration, options.Listen);
+        if (AccessControl.ExposureError(security, exposed) is { } exposure)
+        {
+            errors.Add(exposure);
             return false;
         }
 
@@ -66,7 +79,14 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
-        builder.Services.AddGrpc();
+        AddAccessControl(builder, security, exposed, clock);
+        services?.Invoke(builder.Services);
+        builder.Services.AddGrpc(o =>
+        {
+            // Requests are a few filters: a larger one is refused (RESOURCE_EXHAUSTED) before it is parsed.
+            o.MaxReceiveMessageSize = 256 * 1024;
+            o.Interceptors.Add<AccessInterceptor>();
+        });
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
@@ -90,6 +110,9 @@ internal static partial class ServiceApp
             LogDefault(log, ServiceSetup.DefaultNote);
         }
 
+        string access = web.Services.GetRequiredService<AccessControl>().Current.Summary;
+        LogAccess(log, access);
+
         if (ServiceSetup.SerialIoAdvice(receivers, SerialSourceOptions.EpollAvailable) is { } advice)
         {
             LogSerialAdvice(log, advice);
@@ -97,6 +120,46 @@ internal static partial class ServiceApp
 
         app = web;
         return true;
+    }
+
+    // Applications with API keys, JWT bearer tokens, the scope per call (AccessInterceptor), and
+    // the access configuration reloaded when it changes.
+    private static void AddAccessControl(WebApplicationBuilder builder, SecurityState security, bool exposed, TimeProvider time)
+    {
+        builder.Services.AddSingleton(sp => new AccessControl(security, sp.GetRequiredService<IConfiguration>(), exposed, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(new FailureLimiter(time));
+        builder.Services.AddSingleton<AccessInterceptor>();
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
+        builder.Services.AddAuthentication(AccessInterceptor.PolicyScheme)
+            .AddPolicyScheme(AccessInterceptor.PolicyScheme, "BeidouHub API key or JWT", o => o.ForwardDefaultSelector = SchemeFor)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer(JwtBearerSetup.Scheme, _ => { });
+
+        // Metadata beyond these is refused by Kestrel before anything reads it (a JWT with its
+        // claims is a few kB).
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
+        });
+
+        static string SchemeFor(HttpContext context) =>
+            ApiKeyAuthenticationHandler.TryBearer(context.Request, out string? token) && !ApiKey.LooksLikeKey(token)
+            && context.RequestServices.GetRequiredService<AccessControl>().Current.Jwt is not null
+                ? JwtBearerSetup.Scheme
+                : ApiKeyAuthenticationHandler.SchemeName;
+    }
+
+    /// <summary>
+    /// Whether the service listens beyond loopback: BeidouHub:Listen, or any Kestrel:Endpoints URL,
+    /// on an address other than 127.0.0.0/8, ::1 or localhost (0.0.0.0, [::], a host name).
+    /// </summary>
+    internal static bool IsExposed(IConfiguration configuration, string listen)
+    {
+        IConfigurationSection endpoints = configuration.GetSection("Kestrel:Endpoints");
+        IEnumerable<string?> urls = endpoints.Exists() ? endpoints.GetChildren().Select(e => e["Url"]) : [listen];
+        return urls.Any(url => !Uri.TryCreate(url?.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out Uri? uri)
+            || !(uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip))));
     }
 
     // BeidouHub:Listen (checked by the validator) unless Kestrel:Endpoints (for TLS and more) is configured.
@@ -116,4 +179,7 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Advice}")]
     private static partial void LogSerialAdvice(ILogger logger, string advice);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "access: {Summary}")]
+    private static partial void LogAccess(ILogger logger, string summary);
 }

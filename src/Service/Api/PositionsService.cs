@@ -1,5 +1,6 @@
 using BeidouHub.Protocol.V1;
 using BeidouHub.Service.Hub;
+using BeidouHub.Service.Security;
 using Google.Protobuf.WellKnownTypes;
 using System.Threading.Channels;
 using Grpc.Core;
@@ -25,21 +26,29 @@ internal sealed partial class PositionsService : Positions.PositionsBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "max_rate_hz must be 0 (every epoch) or positive"));
         }
 
-        var filter = new PositionFilter(request.ReceiverIds, request.ZoneIds, (int)request.MinQuality, request.MaxRateHz, request.Delivery == Delivery.Early);
-        PositionShape shape = PositionShape.From(request.Coordinates, request.IncludeSatellites);
+        // The request intersected with the caller's scope, before the hub sees it: the filter
+        // compares receiver ids as it would without a scope (an exact set), or runs the scope's
+        // pattern match for a request that names no receivers.
+        CallAccess access = context.Access();
+        ApplicationScope scope = access.Scope;
+        ScopedIds receivers = scope.ReceiversOf(request.ReceiverIds);
+        scope.RequireZones(request.ZoneIds);
+        PositionShape shape = scope.ShapeOf(request.Coordinates, request.IncludeSatellites);
+        var filter = new PositionFilter(receivers.Ids, request.ZoneIds, (int)request.MinQuality, scope.CapRate(request.MaxRateHz), request.Delivery == Delivery.Early, receivers.Matches);
         using Subscription<PositionUpdate> sub = _hub.SubscribePositions(filter);
-        LogSubscribed(_logger, "positions", context.Peer, _hub.SubscriberCount);
-        await Pump(sub, u => ProtoMapping.ToSharedProto(u, shape, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+        await Pump(sub, u => ProtoMapping.ToSharedProto(u, shape, sub.TakeDropped()), responseStream, context, access.Revoked).ConfigureAwait(false);
     }
 
     public override Task<GetLatestPositionsResponse> GetLatestPositions(GetLatestPositionsRequest request, ServerCallContext context)
     {
+        ApplicationScope scope = context.Access().Scope;
+        ScopedIds receivers = scope.ReceiversOf(request.ReceiverIds);
+        PositionShape shape = scope.ShapeOf(request.Coordinates, satellites: false);
         var response = new GetLatestPositionsResponse();
-        PositionShape shape = PositionShape.From(request.Coordinates, satellites: false);
         DateTimeOffset now = _hub.Time.GetUtcNow();
-        IEnumerable<PositionUpdate> latest = request.ReceiverIds.Count == 0
-            ? _hub.Latest
-            : request.ReceiverIds.Select(id => _hub.TryGetLatest(id, out PositionUpdate? u) ? u : null).OfType<PositionUpdate>();
+        IEnumerable<PositionUpdate> latest = receivers.Ids.Count == 0
+            ? _hub.Latest.Where(u => receivers.Matches is null || receivers.Matches(u.ReceiverId))
+            : receivers.Ids.Select(id => _hub.TryGetLatest(id, out PositionUpdate? u) ? u : null).OfType<PositionUpdate>();
         foreach (PositionUpdate u in latest)
         {
             Position p = ProtoMapping.ToProto(u, shape, dropped: 0);
@@ -52,28 +61,33 @@ internal sealed partial class PositionsService : Positions.PositionsBase
 
     public override async Task StreamSky(StreamSkyRequest request, IServerStreamWriter<SkyView> responseStream, ServerCallContext context)
     {
-        HashSet<string>? receivers = request.ReceiverIds.Count > 0 ? [.. request.ReceiverIds] : null;
-        using Subscription<SkyUpdate> sub = _hub.SubscribeSky(u => receivers is null || receivers.Contains(u.ReceiverId));
-        LogSubscribed(_logger, "sky", context.Peer, _hub.SubscriberCount);
-        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+        CallAccess access = context.Access();
+        Func<string, bool>? receivers = access.Scope.ReceiversOf(request.ReceiverIds).Predicate();
+        using Subscription<SkyUpdate> sub = _hub.SubscribeSky(u => receivers is null || receivers(u.ReceiverId));
+        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped()), responseStream, context, access.Revoked).ConfigureAwait(false);
     }
 
     public override async Task StreamZoneEvents(StreamZoneEventsRequest request, IServerStreamWriter<Protocol.V1.ZoneEvent> responseStream, ServerCallContext context)
     {
-        HashSet<string>? zones = request.ZoneIds.Count > 0 ? [.. request.ZoneIds] : null;
-        HashSet<string>? receivers = request.ReceiverIds.Count > 0 ? [.. request.ReceiverIds] : null;
+        // Only zones in scope, of receivers in scope; the event's park position only with park coordinates in scope.
+        CallAccess access = context.Access();
+        ApplicationScope scope = access.Scope;
+        Func<string, bool>? zones = scope.ZonesOf(request.ZoneIds).Predicate();
+        Func<string, bool>? receivers = scope.ReceiversOf(request.ReceiverIds).Predicate();
+        bool park = (scope.Coordinates & CoordinateParts.Park) != 0;
         using Subscription<ZoneUpdate> sub = _hub.SubscribeZones(u =>
-            (zones is null || zones.Contains(u.Event.ZoneId)) && (receivers is null || receivers.Contains(u.Event.ReceiverId)));
-        LogSubscribed(_logger, "zone events", context.Peer, _hub.SubscriberCount);
-        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped()), responseStream, context).ConfigureAwait(false);
+            (zones is null || zones(u.Event.ZoneId)) && (receivers is null || receivers(u.Event.ReceiverId)));
+        await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped(), park), responseStream, context, access.Revoked).ConfigureAwait(false);
     }
 
     // Moves a subscription's queue to the client until the client goes, the hub ends the stream
     // (slow subscriber, shutdown), or the call is cancelled.
-    private async Task Pump<TUpdate, TMessage>(Subscription<TUpdate> sub, Func<TUpdate, TMessage> map, IServerStreamWriter<TMessage> stream, ServerCallContext context)
+    // A revoked or expired credential cancels the pump; the access interceptor turns that into
+    // UNAUTHENTICATED.
+    private async Task Pump<TUpdate, TMessage>(Subscription<TUpdate> sub, Func<TUpdate, TMessage> map, IServerStreamWriter<TMessage> stream, ServerCallContext context, CancellationToken revoked)
         where TUpdate : class
     {
-        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended, revoked);
         CancellationToken cancel = both.Token;
         try
         {
@@ -107,9 +121,6 @@ internal sealed partial class PositionsService : Positions.PositionsBase
     }
 
     private static readonly WriteOptions s_buffered = new(WriteFlags.BufferHint);
-
-    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "New {Kind} subscriber {Peer} ({Subscribers} subscribers)")]
-    private static partial void LogSubscribed(ILogger logger, string kind, string peer, int subscribers);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Ended slow subscriber {Peer}: {Reason}")]
     private static partial void LogSlow(ILogger logger, string peer, string reason);

@@ -5,6 +5,7 @@ using DomainRtkState = BeidouHub.Receiver.Epochs.RtkState;
 using BeidouHub.Receiver.Satellites;
 using BeidouHub.Receiver.Workers;
 using BeidouHub.Service.Hub;
+using BeidouHub.Service.Security;
 using Google.Protobuf.WellKnownTypes;
 using ProtoConstellation = BeidouHub.Protocol.V1.Constellation;
 using ProtoReceiverStatus = BeidouHub.Protocol.V1.ReceiverStatus;
@@ -12,9 +13,18 @@ using ProtoZoneEvent = BeidouHub.Protocol.V1.ZoneEvent;
 
 namespace BeidouHub.Service.Api;
 
-/// <summary>Which optional parts a subscriber asked for.</summary>
+/// <summary>
+/// Which optional parts a subscriber asked for, and what its application's scope leaves out:
+/// latitude/longitude without geodetic in scope, zone ids outside the scope's zones.
+/// </summary>
 internal readonly record struct PositionShape(bool Grid, bool Park, bool Gcj02, bool Bd09, bool Satellites)
 {
+    /// <summary>CGCS2000 latitude/longitude in the message (false: the application's scope leaves them out).</summary>
+    public bool Geodetic { get; init; } = true;
+
+    /// <summary>The zones whose ids a position may carry; null: all (compared by reference, one scope object per application).</summary>
+    public IdScope? Zones { get; init; }
+
     public static PositionShape From(IEnumerable<CoordinateSystem> systems, bool satellites)
     {
         var set = systems.ToHashSet();
@@ -100,12 +110,12 @@ internal static class ProtoMapping
             p.PublishedAt = Timestamp.FromDateTimeOffset(u.PublishedAt);
         }
 
-        if (u.Latitude is { } latitude)
+        if (shape.Geodetic && u.Latitude is { } latitude)
         {
             p.Latitude = latitude;
         }
 
-        if (u.Longitude is { } longitude)
+        if (shape.Geodetic && u.Longitude is { } longitude)
         {
             p.Longitude = longitude;
         }
@@ -195,7 +205,21 @@ internal static class ProtoMapping
             AddSatellites(p.Satellites, u.Satellites);
         }
 
-        p.ZoneIds.AddRange(u.Zones);
+        if (shape.Zones is null)
+        {
+            p.ZoneIds.AddRange(u.Zones);
+        }
+        else
+        {
+            foreach (string zone in u.Zones)
+            {
+                if (shape.Zones.Matches(zone))
+                {
+                    p.ZoneIds.Add(zone);
+                }
+            }
+        }
+
         return p;
     }
 
@@ -217,7 +241,8 @@ internal static class ProtoMapping
         return sky;
     }
 
-    public static ProtoZoneEvent ToProto(ZoneUpdate u, long dropped) => new()
+    /// <summary>A zone event; <paramref name="park"/> false leaves out its park-grid position (an application without park coordinates in scope).</summary>
+    public static ProtoZoneEvent ToProto(ZoneUpdate u, long dropped, bool park = true) => new()
     {
         Kind = u.Event.Kind switch
         {
@@ -229,7 +254,7 @@ internal static class ProtoMapping
         ReceiverId = u.Event.ReceiverId,
         ZoneId = u.Event.ZoneId,
         Time = Timestamp.FromDateTimeOffset(u.Event.Time),
-        Position = new ParkCoordinates { East = u.Event.Position.East, North = u.Event.Position.North },
+        Position = park ? new ParkCoordinates { East = u.Event.Position.East, North = u.Event.Position.North } : null,
         Dropped = (ulong)dropped,
     };
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using BeidouHub.Protocol.V1;
 using BeidouHub.Receiver.Workers;
 using BeidouHub.Service.Receivers;
+using BeidouHub.Service.Security;
 using Grpc.Core;
 using ProtoReceiverStatus = BeidouHub.Protocol.V1.ReceiverStatus;
 
@@ -20,22 +21,35 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
         _time = time;
     }
 
+    // Only the receivers of the caller's scope: their ids, sources and counters are as telling as their positions.
     public override Task<ListReceiversResponse> ListReceivers(ListReceiversRequest request, ServerCallContext context)
     {
+        IdScope scope = context.Access().Scope.Receivers;
         var response = new ListReceiversResponse();
-        response.Receivers.AddRange(_host.Workers.Select(w => ProtoMapping.ToProto(w.Snapshot())));
+        response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(w => ProtoMapping.ToProto(w.Snapshot())));
         return Task.FromResult(response);
     }
 
     public override async Task WatchReceivers(WatchReceiversRequest request, IServerStreamWriter<ProtoReceiverStatus> responseStream, ServerCallContext context)
     {
-        CancellationToken cancel = context.CancellationToken;
+        CallAccess access = context.Access();
+        IdScope scope = access.Scope.Receivers;
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, access.Revoked);
+        CancellationToken cancel = both.Token;
         var changes = Channel.CreateBounded<ReceiverWorker>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
-        void OnChange(ReceiverWorker w) => changes.Writer.TryWrite(w);
+        void OnChange(ReceiverWorker w)
+        {
+            if (scope.Matches(w.Id))
+            {
+                changes.Writer.TryWrite(w);
+            }
+        }
+
+        ReceiverWorker[] visible = [.. _host.Workers.Where(w => scope.Matches(w.Id))];
         _host.StateChanged += OnChange;
         try
         {
-            foreach (ReceiverWorker w in _host.Workers)
+            foreach (ReceiverWorker w in visible)
             {
                 await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
             }
@@ -52,7 +66,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                         return;
                     }
 
-                    foreach (ReceiverWorker w in _host.Workers)
+                    foreach (ReceiverWorker w in visible)
                     {
                         await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
                     }
@@ -67,10 +81,12 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                     await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
                 }
             }
+
+            cancel.ThrowIfCancellationRequested();
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away. (A revoked credential's cancellation goes on to the access interceptor.)
         }
         finally
         {

@@ -36,6 +36,75 @@ internal sealed class BeidouHubOptions
 
     /// <summary>Folder for raw recordings of receivers that have <c>Record: true</c>.</summary>
     public string RecordingsDirectory { get; set; } = "recordings";
+
+    /// <summary>
+    /// The park applications allowed to call the service, each with its API keys and scope. With
+    /// none (and no <see cref="Jwt"/>) every client sees everything, which is only allowed on
+    /// loopback unless <see cref="AllowAnonymous"/>. Read again when the configuration changes.
+    /// </summary>
+    public List<ApplicationConfig> Applications { get; set; } = [];
+
+    /// <summary>JWT bearer tokens from the park's identity provider; scopes from the token's claims.</summary>
+    public JwtConfig? Jwt { get; set; }
+
+    /// <summary>Serve without credentials on a non-loopback address (no applications, no JWT): everyone on the network sees everything.</summary>
+    public bool AllowAnonymous { get; set; }
+}
+
+/// <summary>
+/// One park application: its API keys (hashes only) and what it may see. Nothing is granted by
+/// default: a scope list that is left out grants nothing, <c>"*"</c> grants all.
+/// </summary>
+internal sealed class ApplicationConfig
+{
+    /// <summary>Unique id, in audit lines (e.g. <c>logistics</c>).</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>Key hashes as <c>beidouhub key new</c> prints them: <c>sha256:&lt;key id&gt;:&lt;salt&gt;:&lt;hash&gt;</c>. Several for rotation.</summary>
+    public List<string> Keys { get; set; } = [];
+
+    /// <summary>Receiver ids and patterns (<c>truck-*</c>, <c>gate-?</c>), or <c>"*"</c>. Required.</summary>
+    public List<string> Receivers { get; set; } = [];
+
+    /// <summary>Zone ids and patterns, or <c>"*"</c>: zone filters, zone events and the zone ids in positions. None: no zones.</summary>
+    public List<string> Zones { get; set; } = [];
+
+    /// <summary>positions, sky, zones, receivers, or <c>"*"</c>. Required.</summary>
+    public List<string> Rpcs { get; set; } = [];
+
+    /// <summary>geodetic (latitude/longitude), grid, park, gcj02, bd09, or <c>"*"</c>. Required with positions.</summary>
+    public List<string> Coordinates { get; set; } = [];
+
+    /// <summary>Positions per receiver per second at most (caps max_rate_hz); 0: no cap.</summary>
+    public double MaxRateHz { get; set; }
+
+    /// <summary>From this instant the application's keys are refused and its open streams end.</summary>
+    public DateTimeOffset? Expires { get; set; }
+}
+
+/// <summary>
+/// JWT bearer tokens, validated offline against a signing key file (PEM public key or
+/// certificate, or a JWKS document) or, with <see cref="Authority"/>, the issuer's published keys.
+/// </summary>
+internal sealed class JwtConfig
+{
+    /// <summary>The <c>iss</c> tokens must carry. Required.</summary>
+    public string Issuer { get; set; } = "";
+
+    /// <summary>The <c>aud</c> tokens must carry. Required.</summary>
+    public string Audience { get; set; } = "";
+
+    /// <summary>PEM file: a public key (RSA or EC) or a certificate.</summary>
+    public string? SigningKeyFile { get; set; }
+
+    /// <summary>JWKS file (the identity provider's <c>jwks_uri</c> document, saved).</summary>
+    public string? JwksFile { get; set; }
+
+    /// <summary>Optional: the identity provider's URL, whose OpenID metadata and keys are fetched (needs the network).</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Tolerated clock difference for <c>exp</c>/<c>nbf</c>.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One receiver.</summary>

@@ -153,14 +153,19 @@ internal sealed class PositionHub
 internal sealed class PositionFilter
 {
     private readonly HashSet<string>? _receivers;
+    private readonly Func<string, bool>? _receiverScope;
     private readonly HashSet<string>? _zones;
     private readonly int _minRank;
     private readonly long _minIntervalTicks;
     private readonly ConcurrentDictionary<string, long> _lastSent = new(StringComparer.Ordinal);
 
-    public PositionFilter(IEnumerable<string> receivers, IEnumerable<string> zones, int minRank, double maxRateHz, bool early)
+    /// <param name="receiverScope">With no receivers named: the receivers the caller's
+    /// application may see by pattern (<c>truck-*</c>), so those that appear later are included;
+    /// null for every receiver. Exact-id scopes come as <paramref name="receivers"/> instead.</param>
+    public PositionFilter(IEnumerable<string> receivers, IEnumerable<string> zones, int minRank, double maxRateHz, bool early, Func<string, bool>? receiverScope = null)
     {
         _receivers = receivers.Any() ? new HashSet<string>(receivers, StringComparer.Ordinal) : null;
+        _receiverScope = _receivers is null ? receiverScope : null;
         _zones = zones.Any() ? new HashSet<string>(zones, StringComparer.Ordinal) : null;
         _minRank = minRank;
         _minIntervalTicks = maxRateHz > 0 ? (long)(TimeSpan.TicksPerSecond / maxRateHz) : 0;
@@ -174,7 +179,7 @@ internal sealed class PositionFilter
 
     /// <summary>For the initial snapshot (always complete updates).</summary>
     public bool AcceptsSnapshot(PositionUpdate u) =>
-        (_receivers is null || _receivers.Contains(u.ReceiverId))
+        (_receivers is null ? _receiverScope is null || _receiverScope(u.ReceiverId) : _receivers.Contains(u.ReceiverId))
         && u.QualityRank >= _minRank
         && (_zones is null || u.Zones.Any(_zones.Contains));
 

@@ -4,6 +4,7 @@ using BeidouHub.Service.Hub;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BeidouHub.Service.Tests.Support;
 
@@ -29,13 +30,22 @@ internal sealed class ServiceFixture : IAsyncDisposable
     public string Status => string.Join("; ", _app.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers
         .Select(w => w.Snapshot()).Select(s => $"{s.Id} {s.State} reconnects {s.Reconnects} {s.Bytes} bytes {s.Sentences} sentences {s.Epochs} epochs {s.LastError}"));
 
+    /// <summary>The service's dependency injection container (the access control, for one).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static Task<ServiceFixture> StartAsync(params string[] configuration) => StartAsync(TimeProvider.System, configuration);
 
     /// <summary>The service on the given clock (every timer of the service runs on it: tests move a FakeTimeProvider).</summary>
-    public static async Task<ServiceFixture> StartAsync(TimeProvider time, params string[] configuration)
+    public static Task<ServiceFixture> StartAsync(TimeProvider time, params string[] configuration) => StartAsync(time, null, configuration);
+
+    /// <param name="time">The service's clock.</param>
+    /// <param name="logs">A logger provider that gets the service's log lines as well (their levels as configured).</param>
+    /// <param name="configuration">Command-line configuration.</param>
+    public static async Task<ServiceFixture> StartAsync(TimeProvider time, ILoggerProvider? logs, params string[] configuration)
     {
         string[] args = ["--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:SummaryInterval=00:00:01", "--Logging:LogLevel:Default=Warning", .. configuration];
-        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors, time), string.Join("\n", errors));
+        Action<IServiceCollection>? services = logs is null ? null : s => s.AddSingleton(logs);
+        Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors, time, services), string.Join("\n", errors));
         await app!.StartAsync();
         var address = new Uri(app.Urls.Single());
         Assert.NotEqual(0, address.Port);
