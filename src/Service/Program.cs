@@ -6,7 +6,7 @@
 //   -> Geo: CGCS2000 -> Gauss-Kruger grid -> park grid, GCJ-02/BD-09; zones      (src/Geo)
 //   -> Hub: latest position per receiver, bounded fan-out per subscriber         (Hub/)
 //   -> gRPC beidouhub.v1 + reflection + grpc.health.v1                           (Api/, Protos/, ServiceApp.cs)
-// Verbs: one file each in Verbs/.
+// Verbs: one file each in Verbs/, all reading their arguments with Verbs/ArgumentReader.
 using BeidouHub.Service.Verbs;
 
 const string Usage = """
@@ -19,14 +19,14 @@ const string Usage = """
     run 'beidouhub <verb> --help' for a verb's options
     """;
 
-if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "-h"))
+if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not "--help")
 {
-    return await ServeVerb.RunAsync(args, Console.Error);
+    return await ServeVerb.RunAsync(args, Console.Out, Console.Error);
 }
 
 if (args[0] == "serve")
 {
-    return await ServeVerb.RunAsync(args[1..], Console.Error);
+    return await ServeVerb.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 using var cancel = new CancellationTokenSource();
@@ -54,6 +54,6 @@ static int Help()
 
 static int Unknown(string verb)
 {
-    Console.Error.WriteLine($"beidouhub: unknown verb '{verb}'\n{Usage}");
+    Console.Error.WriteLine($"beidouhub: unknown verb '{verb}' (see beidouhub --help)");
     return 2;
 }

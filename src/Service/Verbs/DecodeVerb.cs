@@ -36,58 +36,54 @@ internal static class DecodeVerb
         string? receiver = null;
         GaussKrugerGrid? grid = null;
         var options = new NmeaDecoderOptions();
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("decode", args);
+        while (cli.Read())
         {
-            string a = args[i];
-            switch (a)
+            switch (cli.Option)
             {
-                case "--format" when i + 1 < args.Length:
-                    format = args[++i];
-                    break;
-                case "--grid" when i + 1 < args.Length:
-                    string code = args[++i];
-                    if (code.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase))
+                case "--format":
+                    if (cli.TryValue(out format) && !EpochWriter.Formats.Contains(format))
                     {
-                        code = code[5..];
-                    }
-
-                    if (!int.TryParse(code, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int epsg)
-                        || !GaussKrugerGrid.TryFromEpsg(epsg, out grid, out string? gridError))
-                    {
-                        await stderr.WriteLineAsync($"decode: --grid {args[i]}: not a CGCS2000 Gauss-Kruger grid (EPSG:4491-4554)").ConfigureAwait(false);
-                        return 2;
+                        cli.Invalid("one of " + string.Join(", ", EpochWriter.Formats));
                     }
 
                     break;
-                case "--receiver" when i + 1 < args.Length:
-                    receiver = args[++i];
+                case "--grid":
+                    if (cli.TryValue(out string code) && !TryGrid(code, out grid))
+                    {
+                        cli.Invalid("a CGCS2000 Gauss-Kruger grid, EPSG:4491-4554 (Zhuzhou: EPSG:4547)");
+                    }
+
+                    break;
+                case "--receiver":
+                    if (cli.TryValue(out string id))
+                    {
+                        receiver = id;
+                    }
+
                     break;
                 case "--require-checksum":
                     options = options with { RequireChecksum = true };
                     break;
-                case "--max-length" when i + 1 < args.Length && int.TryParse(args[i + 1], out int max) && max is >= 16 and <= 60000:
-                    options = options with { MaxSentenceLength = max };
-                    i++;
-                    break;
-                case "-h" or "--help":
-                    await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
-                default:
-                    if (a.StartsWith("--", StringComparison.Ordinal) || path is not null)
+                case "--max-length":
+                    if (cli.TryInteger(16, 60000, out long max))
                     {
-                        await stderr.WriteLineAsync($"decode: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
-                        return 2;
+                        options = options with { MaxSentenceLength = (int)max };
                     }
 
-                    path = a;
+                    break;
+                case null when path is null:
+                    path = cli.Operand;
+                    break;
+                default:
+                    cli.Unexpected();
                     break;
             }
         }
 
-        if (!EpochWriter.Formats.Contains(format))
+        if (cli.Finish(stdout, stderr, Usage) is { } exit)
         {
-            await stderr.WriteLineAsync($"decode: unknown format '{format}'; available: {string.Join(", ", EpochWriter.Formats)}").ConfigureAwait(false);
-            return 2;
+            return exit;
         }
 
         Stream input;
@@ -141,6 +137,14 @@ internal static class DecodeVerb
         }
 
         return 0;
+    }
+
+    private static bool TryGrid(string code, out GaussKrugerGrid? grid)
+    {
+        grid = null;
+        ReadOnlySpan<char> number = code.StartsWith("EPSG:", StringComparison.OrdinalIgnoreCase) ? code.AsSpan(5) : code;
+        return int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int epsg)
+            && GaussKrugerGrid.TryFromEpsg(epsg, out grid, out _);
     }
 
     internal static string ReceiverIdFromPath(string path)

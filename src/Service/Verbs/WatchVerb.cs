@@ -25,6 +25,11 @@ internal static class WatchVerb
           --count N   stop after N lines
         """;
 
+    private static readonly (string, MinQuality)[] Qualities =
+    [
+        ("any", MinQuality.Any), ("fix", MinQuality.Fix), ("dgps", MinQuality.Differential), ("float", MinQuality.RtkFloat), ("fixed", MinQuality.RtkFixed),
+    ];
+
     // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
     // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -34,73 +39,71 @@ internal static class WatchVerb
         var request = new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } };
         string mode = "positions";
         long count = long.MaxValue;
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("watch", args);
+        while (cli.Read())
         {
-            string a = args[i];
-            string? next = i + 1 < args.Length ? args[i + 1] : null;
-            switch (a)
+            switch (cli.Option)
             {
-                case "--url" when next is not null:
-                    url = next;
-                    i++;
-                    break;
-                case "--receiver" when next is not null:
-                    request.ReceiverIds.Add(next);
-                    i++;
-                    break;
-                case "--zone" when next is not null:
-                    request.ZoneIds.Add(next);
-                    i++;
-                    break;
-                case "--min-quality" when next is not null:
-                    MinQuality? q = next switch
+                case "--url":
+                    if (cli.TryValue(out url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
                     {
-                        "any" => MinQuality.Any,
-                        "fix" => MinQuality.Fix,
-                        "dgps" => MinQuality.Differential,
-                        "float" => MinQuality.RtkFloat,
-                        "fixed" => MinQuality.RtkFixed,
-                        _ => null,
-                    };
-                    if (q is null)
-                    {
-                        await stderr.WriteLineAsync($"watch: --min-quality {next}: expected any, fix, dgps, float or fixed").ConfigureAwait(false);
-                        return 2;
+                        cli.Invalid("a URL such as http://127.0.0.1:50051");
                     }
 
-                    request.MinQuality = q.Value;
-                    i++;
                     break;
-                case "--rate" when next is not null && double.TryParse(next, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) && hz > 0:
-                    request.MaxRateHz = hz;
-                    i++;
+                case "--receiver":
+                    if (cli.TryValue(out string receiver))
+                    {
+                        request.ReceiverIds.Add(receiver);
+                    }
+
                     break;
-                case "--count" when next is not null && long.TryParse(next, NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n > 0:
-                    count = n;
-                    i++;
+                case "--zone":
+                    if (cli.TryValue(out string zone))
+                    {
+                        request.ZoneIds.Add(zone);
+                    }
+
+                    break;
+                case "--min-quality":
+                    if (cli.TryChoice(Qualities, out MinQuality quality))
+                    {
+                        request.MinQuality = quality;
+                    }
+
+                    break;
+                case "--rate":
+                    if (cli.TryPositive(out double hz, "a rate in Hz greater than 0, e.g. 1 or 0.2"))
+                    {
+                        request.MaxRateHz = hz;
+                    }
+
+                    break;
+                case "--count":
+                    if (cli.TryInteger(1, long.MaxValue, out long n))
+                    {
+                        count = n;
+                    }
+
                     break;
                 case "--early":
                     request.Delivery = Delivery.Early;
                     break;
                 case "--sky" or "--events" or "--receivers":
-                    mode = a[2..];
+                    mode = cli.Option[2..];
                     break;
-                case "-h" or "--help":
-                    await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
                 default:
-                    await stderr.WriteLineAsync($"watch: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
-                    return 2;
+                    cli.Unexpected();
+                    break;
             }
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? address))
+        if (cli.Finish(stdout, stderr, Usage) is { } exit)
         {
-            await stderr.WriteLineAsync($"watch: --url {url} is not a URL").ConfigureAwait(false);
-            return 2;
+            return exit;
         }
 
-        using GrpcChannel channel = GrpcChannel.ForAddress(address);
+        using GrpcChannel channel = GrpcChannel.ForAddress(url);
         try
         {
             switch (mode)
