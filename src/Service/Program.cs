@@ -5,7 +5,7 @@
 //   -> NmeaFramer -> NmeaSentence -> typed readers -> EpochAssembler             (src/Receiver/Nmea, Epochs)
 //   -> Geo: CGCS2000 -> Gauss-Kruger grid -> park grid, GCJ-02/BD-09; zones      (src/Geo)
 //   -> Hub: latest position per receiver, bounded fan-out per subscriber         (Hub/)
-//   -> gRPC beidouhub.v1 + reflection + grpc.health.v1                           (Api/, Protos/, ServiceApp.cs)
+//   -> gRPC beidouhub.v1 + reflection + grpc.health.v1, TLS                      (Api/, Protos/, Security/, ServiceApp.cs)
 // Verbs: one file each in Verbs/, all reading their arguments with Verbs/ArgumentReader.
 using BeidouHub.Service.Verbs;
 
@@ -16,6 +16,7 @@ const string Usage = """
       decode [FILE|-]   NMEA log in, one record per epoch out (jsonl, csv, geojson, gpx)
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
+      tls-dev           a CA and certificates to try TLS and mTLS with (--out DIR)
     run 'beidouhub <verb> --help' for a verb's options
     """;
 
@@ -42,6 +43,7 @@ return args[0] switch
     "simulate" => await SimulateVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "watch" => await WatchVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+    "tls-dev" => TlsDevVerb.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),
 };

@@ -1,10 +1,9 @@
-using System.Net;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Service.Api;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using BeidouHub.Service.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +46,7 @@ internal static partial class ServiceApp
             return false;
         }
 
-        if (!TryListen(builder, options.Listen, errors))
+        if (!TryListen(builder, options, errors, out TlsEndpoint? endpoint))
         {
             return false;
         }
@@ -75,7 +74,7 @@ internal static partial class ServiceApp
         web.Lifetime.ApplicationStarted.Register(() =>
         {
             string urls = string.Join(", ", web.Urls);
-            LogListening(log, urls, receivers.Count, geo!.Grid.Epsg, geo.Zones.ZoneCount);
+            LogListening(log, urls, endpoint?.Transport ?? "Kestrel:Endpoints", receivers.Count, geo!.Grid.Epsg, geo.Zones.ZoneCount);
         });
         if (usedDefault)
         {
@@ -91,37 +90,28 @@ internal static partial class ServiceApp
         return true;
     }
 
-    // BeidouHub:Listen unless Kestrel:Endpoints (for TLS and more) is configured.
-    private static bool TryListen(WebApplicationBuilder builder, string listen, List<string> errors)
+    // BeidouHub:Listen and BeidouHub:Tls, unless Kestrel:Endpoints is configured: then that is
+    // the operator's (ASP.NET Core's own endpoint configuration) and endpoint stays null.
+    private static bool TryListen(WebApplicationBuilder builder, BeidouHubOptions options, List<string> errors, out TlsEndpoint? endpoint)
     {
+        endpoint = null;
         if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             return true;
         }
 
-        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme != "http")
+        if (!TlsEndpoint.TryCreate(options.Listen, options.Tls, TimeProvider.System, errors, out endpoint))
         {
-            errors.Add($"BeidouHub:Listen '{listen}' is not http://host:port (for TLS configure Kestrel:Endpoints)");
             return false;
         }
 
-        IPAddress address;
-        if (uri.Host is "localhost")
-        {
-            address = IPAddress.Loopback;
-        }
-        else if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out address!))
-        {
-            errors.Add($"BeidouHub:Listen '{listen}': give an IP address (127.0.0.1, 0.0.0.0, [::1])");
-            return false;
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, uri.Port, l => l.Protocols = HttpProtocols.Http2));
+        TlsEndpoint listen = endpoint!;
+        builder.WebHost.ConfigureKestrel(listen.Configure);
         return true;
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid EPSG:{Epsg}, {Zones} zone(s)")]
-    private static partial void LogListening(ILogger logger, string urls, int receivers, int epsg, int zones);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls} ({Transport}): {Receivers} receiver(s), grid EPSG:{Epsg}, {Zones} zone(s)")]
+    private static partial void LogListening(ILogger logger, string urls, string transport, int receivers, int epsg, int zones);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogDefault(ILogger logger, string note);

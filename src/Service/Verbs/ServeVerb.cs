@@ -13,10 +13,18 @@ internal static class ServeVerb
         usage: beidouhub [serve] [--Section:Key=value | --Section:Key value]...
           Runs the service. Every option is a configuration key, as in appsettings.json, with ':' between
           the levels; these override appsettings.json and environment variables (BeidouHub__Listen=...):
-          --BeidouHub:Listen=URL                     http://127.0.0.1:50051 (default; plain HTTP/2)
+          --BeidouHub:Listen=URL                     http://127.0.0.1:50051 (default; plain HTTP/2, loopback only)
+                                                     or https://0.0.0.0:50051 with a certificate:
+          --BeidouHub:Tls:CertificateFile=FILE       PEM certificate (and chain), with
+          --BeidouHub:Tls:KeyFile=FILE               its PEM private key; or
+          --BeidouHub:Tls:PfxFile=FILE               a PKCS#12 file (--BeidouHub:Tls:PfxPassword=...)
+          --BeidouHub:Tls:ClientCertificates=MODE    None (default), Allow or Require (mTLS), with
+          --BeidouHub:Tls:ClientCaFile=FILE          the CA that client certificates must chain to
+          --BeidouHub:Tls:AllowInsecure=true         plain HTTP/2 on a non-loopback address (not advised)
           --BeidouHub:Receivers:0:Id=ID --BeidouHub:Receivers:0:Source=URI    a receiver (serial://, tcp://, replay://, sim://)
           --environment NAME, --contentRoot DIR      the host's own settings
           No receivers configured: the park recordings in seeds/ replay in a loop. README.md: "Configuration".
+          'beidouhub tls-dev --out DIR' makes a CA and certificates to try TLS with.
         """;
 
     // The host's own command-line settings; anything else must be a Section:Key. --urls is not
@@ -76,7 +84,7 @@ internal static class ServeVerb
             }
             else if (cli.Option is { } unknown)
             {
-                cli.Fail($"unknown option '{unknown}': serve takes configuration keys such as --BeidouHub:Listen=http://127.0.0.1:50051 (see beidouhub serve --help)");
+                cli.Fail($"unknown option '{unknown}': serve takes configuration keys such as --BeidouHub:Listen=https://0.0.0.0:50051 (see beidouhub serve --help)");
             }
             else
             {
