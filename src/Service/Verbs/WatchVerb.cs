@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using BeidouHub.Protocol.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
+using BeidouHub.Service.Security;
 
 namespace BeidouHub.Service.Verbs;
 
@@ -14,7 +14,7 @@ namespace BeidouHub.Service.Verbs;
 internal static class WatchVerb
 {
     public const string Usage = """
-        usage: beidouhub watch [--url http://127.0.0.1:50051] [--receiver ID]... [--zone ID]...
+        usage: beidouhub watch [--url URL] [--ca FILE] [--token TOKEN] [--cert FILE --key FILE] [--receiver ID]... [--zone ID]...
                                [--min-quality any|fix|dgps|float|fixed] [--rate HZ] [--early] [--count N]
                                [--sky | --events | --receivers]
           default     one line per position: time, receiver, fix, lat lon, grid N/E, satellites used (BDS/GPS/other)
@@ -23,7 +23,7 @@ internal static class WatchVerb
           --receivers receiver states and counters as they change
           --early     positions as soon as the epoch's position sentences are in (no DOPs/sigmas)
           --count N   stop after N lines
-        """;
+        """ + "\n" + TlsClientOptions.Usage;
 
     private static readonly (string, MinQuality)[] Qualities =
     [
@@ -35,7 +35,7 @@ internal static class WatchVerb
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        string url = "http://127.0.0.1:50051";
+        var connection = new TlsClientOptions();
         var request = new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } };
         string mode = "positions";
         long count = long.MaxValue;
@@ -44,12 +44,8 @@ internal static class WatchVerb
         {
             switch (cli.Option)
             {
-                case "--url":
-                    if (cli.TryValue(out url) && !Uri.TryCreate(url, UriKind.Absolute, out _))
-                    {
-                        cli.Invalid("a URL such as http://127.0.0.1:50051");
-                    }
-
+                case var o when TlsClientOptions.IsOption(o):
+                    connection.Read(cli);
                     break;
                 case "--receiver":
                     if (cli.TryValue(out string receiver))
@@ -103,14 +99,20 @@ internal static class WatchVerb
             return exit;
         }
 
-        using GrpcChannel channel = GrpcChannel.ForAddress(url);
+        if (!connection.TryOpen(Environment.GetEnvironmentVariable(TlsClientOptions.TokenVariable), out TlsClientChannel? opened, out string? error))
+        {
+            await stderr.WriteLineAsync($"watch: {error}").ConfigureAwait(false);
+            return 2;
+        }
+
+        using TlsClientChannel channel = opened!;
         try
         {
             switch (mode)
             {
                 case "positions":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
                         await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                         {
@@ -126,7 +128,7 @@ internal static class WatchVerb
 
                 case "sky":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         var sky = new StreamSkyRequest { ReceiverIds = { request.ReceiverIds } };
                         using AsyncServerStreamingCall<SkyView> call = client.StreamSky(sky, cancellationToken: cancellationToken);
                         await foreach (SkyView v in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -143,7 +145,7 @@ internal static class WatchVerb
 
                 case "events":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         var events = new StreamZoneEventsRequest { ReceiverIds = { request.ReceiverIds }, ZoneIds = { request.ZoneIds } };
                         using AsyncServerStreamingCall<ZoneEvent> call = client.StreamZoneEvents(events, cancellationToken: cancellationToken);
                         await foreach (ZoneEvent e in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -161,7 +163,7 @@ internal static class WatchVerb
 
                 default:
                     {
-                        var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel);
+                        var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel.CallInvoker);
                         using AsyncServerStreamingCall<ReceiverStatus> call = client.WatchReceivers(new WatchReceiversRequest(), cancellationToken: cancellationToken);
                         await foreach (ReceiverStatus s in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                         {
@@ -177,9 +179,9 @@ internal static class WatchVerb
                     }
             }
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        catch (RpcException e) when (channel.DescribeConnectionFailure(e) is { } failure)
         {
-            await stderr.WriteLineAsync($"watch: {url} is not reachable or shut down ({e.Status.Detail})").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"watch: {failure}").ConfigureAwait(false);
             return 1;
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
