@@ -14,7 +14,7 @@ namespace BeidouHub.Service.Verbs;
 /// error: one line on stderr naming it, exit 2.</item>
 /// </list>
 /// Kept small on purpose: <c>decode</c> starts as a process per file, and System.CommandLine cost
-/// ~80 ms of CPU at every start here (bench/README.md, "Verb start-up").
+/// 46-115 ms of CPU at every start here (bench/README.md, "Verb start-up").
 /// </summary>
 internal sealed class ArgumentReader
 {
