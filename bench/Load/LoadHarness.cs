@@ -640,6 +640,10 @@ internal static class LoadHarness
             "# the next run: start it once, run the harness as often as needed.",
         };
         lines.AddRange(ServiceEnvironment(listen, receivers, i => TcpFeedTransport.Source(new IPEndPoint(o.FeedBind, o.FeedPort + i))).Select(e => $"{e.Name}={e.Value}"));
+
+        // The harness measures plain HTTP/2, which the service refuses beyond loopback without this.
+        lines.Add("# plain HTTP/2 on the lab network, as measured (the service refuses it beyond loopback otherwise)");
+        lines.Add("BeidouHub__Tls__AllowInsecure=true");
         File.WriteAllLines(file, lines);
         Console.WriteLine($"service configuration for {receivers} receivers written to {file}; copy it to the service machine and there, in the repository, run");
         Console.WriteLine($"  {command}");

@@ -5,8 +5,8 @@
 //   -> NmeaFramer -> NmeaSentence -> typed readers -> EpochAssembler             (src/Receiver/Nmea, Epochs)
 //   -> Geo: CGCS2000 -> Gauss-Kruger grid -> park grid, GCJ-02/BD-09; zones      (src/Geo)
 //   -> Hub: latest position per receiver, bounded fan-out per subscriber         (Hub/)
-//   -> gRPC beidouhub.v1 + reflection + grpc.health.v1                           (Api/, Protos/, ServiceApp.cs)
-// Verbs: one file each in Verbs/.
+//   -> gRPC beidouhub.v1 + reflection + grpc.health.v1, TLS                      (Api/, Protos/, Security/, ServiceApp.cs)
+// Verbs: one file each in Verbs/, all reading their arguments with Verbs/ArgumentReader.
 using BeidouHub.Service.Verbs;
 
 const string Usage = """
@@ -17,17 +17,18 @@ const string Usage = """
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
       key new APP       a new API key for a park application, and its configuration line (only the key's hash)
+      tls-dev           a CA and certificates to try TLS and mTLS with (--out DIR)
     run 'beidouhub <verb> --help' for a verb's options
     """;
 
-if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not ("--help" or "-h"))
+if (args.Length == 0 || args[0].StartsWith("--", StringComparison.Ordinal) && args[0] is not "--help")
 {
-    return await ServeVerb.RunAsync(args, Console.Error);
+    return await ServeVerb.RunAsync(args, Console.Out, Console.Error);
 }
 
 if (args[0] == "serve")
 {
-    return await ServeVerb.RunAsync(args[1..], Console.Error);
+    return await ServeVerb.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 using var cancel = new CancellationTokenSource();
@@ -44,6 +45,7 @@ return args[0] switch
     "watch" => await WatchVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "key" => KeyVerb.Run(args[1..], Console.Out, Console.Error),
+    "tls-dev" => TlsDevVerb.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),
 };
@@ -56,6 +58,6 @@ static int Help()
 
 static int Unknown(string verb)
 {
-    Console.Error.WriteLine($"beidouhub: unknown verb '{verb}'\n{Usage}");
+    Console.Error.WriteLine($"beidouhub: unknown verb '{verb}' (see beidouhub --help)");
     return 2;
 }

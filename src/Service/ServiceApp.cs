@@ -7,7 +7,6 @@ using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace BeidouHub.Service;
@@ -59,6 +58,12 @@ internal static partial class ServiceApp
             return false;
         }
 
+        // Beyond loopback: TLS (or Tls:AllowInsecure) and credentials (or AllowAnonymous).
+        if (!TryListen(builder, options, clock, errors, out TlsEndpoint? endpoint))
+        {
+            return false;
+        }
+
         bool exposed = IsExposed(builder.Configuration, options.Listen);
         if (AccessControl.ExposureError(security, exposed) is { } exposure)
         {
@@ -66,7 +71,6 @@ internal static partial class ServiceApp
             return false;
         }
 
-        Listen(builder, options.Listen);
         builder.Services.AddSingleton(clock);
         var hub = new PositionHub(options.SubscriberQueue, options.SlowSubscriberTimeout, clock);
 
@@ -103,7 +107,7 @@ internal static partial class ServiceApp
         web.Lifetime.ApplicationStarted.Register(() =>
         {
             string urls = string.Join(", ", web.Urls);
-            LogListening(log, urls, receivers.Count, grid, geo.Zones.ZoneCount);
+            LogListening(log, urls, endpoint?.Transport ?? "Kestrel:Endpoints", receivers.Count, grid, geo.Zones.ZoneCount);
         });
         if (usedDefault)
         {
@@ -162,17 +166,28 @@ internal static partial class ServiceApp
             || !(uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip))));
     }
 
-    // BeidouHub:Listen (checked by the validator) unless Kestrel:Endpoints (for TLS and more) is configured.
-    private static void Listen(WebApplicationBuilder builder, string listen)
+    // BeidouHub:Listen and BeidouHub:Tls, unless Kestrel:Endpoints is configured: then that is
+    // the operator's (ASP.NET Core's own endpoint configuration) and endpoint stays null.
+    private static bool TryListen(WebApplicationBuilder builder, BeidouHubOptions options, TimeProvider time, List<string> errors, out TlsEndpoint? endpoint)
     {
-        if (!builder.Configuration.GetSection("Kestrel:Endpoints").Exists() && BeidouHubOptionsValidator.TryParseListen(listen, out IPAddress address, out int port))
+        endpoint = null;
+        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
-            builder.WebHost.ConfigureKestrel(k => k.Listen(address, port, l => l.Protocols = HttpProtocols.Http2));
+            return true;
         }
+
+        if (!TlsEndpoint.TryCreate(options.Listen, options.Tls, time, errors, out endpoint))
+        {
+            return false;
+        }
+
+        TlsEndpoint listen = endpoint!;
+        builder.WebHost.ConfigureKestrel(listen.Configure);
+        return true;
     }
 
-    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls}: {Receivers} receiver(s), grid {Grid}, {Zones} zone(s)")]
-    private static partial void LogListening(ILogger logger, string urls, int receivers, string grid, int zones);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "BeidouHub listening on {Urls} ({Transport}): {Receivers} receiver(s), grid {Grid}, {Zones} zone(s)")]
+    private static partial void LogListening(ILogger logger, string urls, string transport, int receivers, string grid, int zones);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "{Note}")]
     private static partial void LogDefault(ILogger logger, string note);

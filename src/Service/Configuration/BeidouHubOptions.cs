@@ -1,4 +1,5 @@
 using BeidouHub.Geo.Zones;
+using BeidouHub.Service.Security;
 
 namespace BeidouHub.Service.Configuration;
 
@@ -22,8 +23,14 @@ internal sealed class BeidouHubOptions
     /// <summary>Zones from a GeoJSON file (Polygon/MultiPolygon features with an <c>id</c>).</summary>
     public string? ZonesFile { get; set; }
 
-    /// <summary>Where the gRPC endpoint listens (HTTP/2 cleartext). TLS: configure Kestrel:Endpoints instead.</summary>
+    /// <summary>
+    /// Where the gRPC endpoint listens: <c>http://</c> (plain HTTP/2, loopback only unless
+    /// <c>Tls:AllowInsecure</c>) or <c>https://</c> with a certificate in <see cref="Tls"/>.
+    /// </summary>
     public string Listen { get; set; } = "http://127.0.0.1:50051";
+
+    /// <summary>TLS for <see cref="Listen"/>: the certificate, client certificates (mTLS), plain listening beyond loopback.</summary>
+    public TlsConfig Tls { get; set; } = new();
 
     /// <summary>Updates queued per subscriber before the oldest are dropped.</summary>
     public int SubscriberQueue { get; set; } = 4096;
@@ -202,4 +209,110 @@ internal sealed class ControlPointConfig
     public double East { get; set; }
 
     public double North { get; set; }
+}
+
+/// <summary>Whether the service asks TLS clients for a certificate (mTLS).</summary>
+internal enum TlsClientCertificates
+{
+    /// <summary>Not asked for.</summary>
+    None,
+
+    /// <summary>Asked for; a client without one connects, one with a certificate not from <c>ClientCaFile</c> does not.</summary>
+    Allow,
+
+    /// <summary>Required, from <c>ClientCaFile</c>: a client without one cannot connect.</summary>
+    Require,
+}
+
+/// <summary>
+/// <c>BeidouHub:Tls</c>: the service's certificate, as PEM files (<c>CertificateFile</c> +
+/// <c>KeyFile</c>) or PKCS#12 (<c>PfxFile</c> + <c>PfxPassword</c>); client certificates for
+/// mTLS; and <c>AllowInsecure</c>, without which plain HTTP/2 is served on loopback only.
+/// </summary>
+internal sealed class TlsConfig
+{
+    public const string Section = "BeidouHub:Tls";
+
+    /// <summary>PEM certificate, optionally followed by its chain (a fullchain.pem).</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>PEM private key of <see cref="CertificateFile"/> (PKCS#8, or PKCS#1/SEC1); not encrypted. Absent: the key is in the certificate file.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>PKCS#12 file with the certificate and its key, instead of the PEM files.</summary>
+    public string? PfxFile { get; set; }
+
+    public string? PfxPassword { get; set; }
+
+    /// <summary>None, Allow or Require a client certificate (mTLS).</summary>
+    public TlsClientCertificates ClientCertificates { get; set; }
+
+    /// <summary>PEM CA certificate(s) that client certificates must chain to; the system store is not used for clients.</summary>
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>Serve plain HTTP/2 on an address other than loopback (anyone on the network can read and forge the traffic).</summary>
+    public bool AllowInsecure { get; set; }
+
+    public bool HasCertificate => CertificateFile is not null || PfxFile is not null;
+
+    /// <summary>
+    /// The section's problems with <paramref name="listen"/> (<c>BeidouHub:Listen</c>), one line
+    /// per bad value, before any file is read: an address that is no URL, https:// without a
+    /// certificate or a certificate with http://, plain HTTP/2 beyond loopback without
+    /// AllowInsecure, settings that only mean something together.
+    /// </summary>
+    public List<string> Validate(string listen)
+    {
+        var problems = new List<string>();
+        if (CertificateFile is not null && PfxFile is not null)
+        {
+            problems.Add($"{Section}: give CertificateFile (+ KeyFile) or PfxFile, not both");
+        }
+
+        if (KeyFile is not null && CertificateFile is null)
+        {
+            problems.Add($"{Section}:KeyFile is set without CertificateFile");
+        }
+
+        if (PfxPassword is not null && PfxFile is null)
+        {
+            problems.Add($"{Section}:PfxPassword is set without PfxFile");
+        }
+
+        if (ClientCertificates != TlsClientCertificates.None && !HasCertificate)
+        {
+            problems.Add($"{Section}:ClientCertificates={ClientCertificates} needs TLS: a CertificateFile or PfxFile and an https:// BeidouHub:Listen");
+        }
+
+        if (ClientCertificates != TlsClientCertificates.None && ClientCaFile is null)
+        {
+            problems.Add($"{Section}:ClientCertificates={ClientCertificates} needs ClientCaFile, the CA that client certificates must chain to");
+        }
+
+        if (ClientCertificates == TlsClientCertificates.None && ClientCaFile is not null)
+        {
+            problems.Add($"{Section}:ClientCaFile is set but ClientCertificates is None: set Allow or Require to ask clients for certificates");
+        }
+
+        if (!TlsEndpoint.TryParseListen(listen, out Uri? uri, out System.Net.IPAddress? address, out string? error))
+        {
+            problems.Add(error!);
+            return problems;
+        }
+
+        if (uri!.Scheme == "https" && !HasCertificate)
+        {
+            problems.Add($"BeidouHub:Listen '{listen}' needs a certificate: {Section}:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)");
+        }
+        else if (uri.Scheme == "http" && HasCertificate)
+        {
+            problems.Add($"BeidouHub:Listen '{listen}' is plain http:// but {Section} has a certificate: listen on https://");
+        }
+        else if (uri.Scheme == "http" && !System.Net.IPAddress.IsLoopback(address!) && !AllowInsecure)
+        {
+            problems.Add($"BeidouHub:Listen '{listen}' would serve positions unencrypted to the network: listen on https:// with a {Section} certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set {Section}:AllowInsecure=true");
+        }
+
+        return problems;
+    }
 }

@@ -52,7 +52,12 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         const string S = BeidouHubOptions.Section;
         if (_checkListen && !TryParseListen(options.Listen, out _, out _))
         {
-            errors.Add($"{S}:Listen: must be http://IP:port, e.g. http://127.0.0.1:50051 (for TLS configure Kestrel:Endpoints) (was '{options.Listen}')");
+            errors.Add($"{S}:Listen: must be http://IP:port or https://IP:port (with {S}:Tls), e.g. http://127.0.0.1:50051 (was '{options.Listen}')");
+        }
+        else if (_checkListen)
+        {
+            // TLS belongs to the endpoint BeidouHub:Listen describes (Kestrel:Endpoints brings its own).
+            errors.AddRange(options.Tls.Validate(options.Listen));
         }
 
         Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
@@ -132,12 +137,12 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         }
     }
 
-    /// <summary>Listen as Kestrel takes it: http, an IP address (or localhost), a port.</summary>
+    /// <summary>Listen as Kestrel takes it: http or https, an IP address (or localhost), a port.</summary>
     public static bool TryParseListen(string? listen, out IPAddress address, out int port)
     {
         address = IPAddress.None;
         port = 0;
-        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme != "http" || uri.AbsolutePath != "/")
+        if (!Uri.TryCreate(listen, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/")
         {
             return false;
         }

@@ -39,51 +39,54 @@ internal static class DecodeVerb
         string? receiver = null;
         IGrid? grid = null;
         var options = new NmeaDecoderOptions();
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("decode", args);
+        while (cli.Read())
         {
-            string a = args[i];
-            switch (a)
+            switch (cli.Option)
             {
-                case "--format" when i + 1 < args.Length:
-                    format = args[++i];
-                    break;
-                case "--grid" when i + 1 < args.Length:
-                    if (!GridSetup.TryParseArgument(args[++i], out grid, out string? gridError))
+                case "--format":
+                    if (cli.TryValue(out format) && !EpochWriter.Formats.Contains(format))
                     {
-                        await stderr.WriteLineAsync($"decode: {gridError}").ConfigureAwait(false);
-                        return 2;
+                        cli.Invalid("one of " + string.Join(", ", EpochWriter.Formats));
                     }
 
                     break;
-                case "--receiver" when i + 1 < args.Length:
-                    receiver = args[++i];
+                case "--grid":
+                    if (cli.TryValue(out string code) && !GridSetup.TryParseArgument(code, out grid, out string? gridError))
+                    {
+                        cli.Fail(gridError);
+                    }
+
+                    break;
+                case "--receiver":
+                    if (cli.TryValue(out string id))
+                    {
+                        receiver = id;
+                    }
+
                     break;
                 case "--require-checksum":
                     options = options with { RequireChecksum = true };
                     break;
-                case "--max-length" when i + 1 < args.Length && int.TryParse(args[i + 1], out int max) && max is >= 16 and <= 60000:
-                    options = options with { MaxSentenceLength = max };
-                    i++;
-                    break;
-                case "-h" or "--help":
-                    await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
-                default:
-                    if (a.StartsWith("--", StringComparison.Ordinal) || path is not null)
+                case "--max-length":
+                    if (cli.TryInteger(16, 60000, out long max))
                     {
-                        await stderr.WriteLineAsync($"decode: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
-                        return 2;
+                        options = options with { MaxSentenceLength = (int)max };
                     }
 
-                    path = a;
+                    break;
+                case null when path is null:
+                    path = cli.Operand;
+                    break;
+                default:
+                    cli.Unexpected();
                     break;
             }
         }
 
-        if (!EpochWriter.Formats.Contains(format))
+        if (cli.Finish(stdout, stderr, Usage) is { } exit)
         {
-            await stderr.WriteLineAsync($"decode: unknown format '{format}'; available: {string.Join(", ", EpochWriter.Formats)}").ConfigureAwait(false);
-            return 2;
+            return exit;
         }
 
         Stream input;

@@ -15,10 +15,10 @@ namespace BeidouHub.Service.Verbs;
 internal static class RecordVerb
 {
     public const string Usage = """
-        usage: beidouhub record --source URI --out DIR [--duration 10m|30s|1h] [--id NAME]
+        usage: beidouhub record --source URI --out DIR [--duration 10m] [--id NAME]
           --source URI   serial:///dev/ttyUSB0?baud=115200, tcp://host:port, replay://file, sim://?...
           --out DIR      recordings go to DIR/NAME/yyyyMMdd-HH.nmea (UTC hour; _001... when over 64 MiB)
-          --duration D   stop after D (default: until Ctrl+C)
+          --duration D   stop after D: 90s, 10m, 1h30m, 500ms or 00:10:00 (default: until Ctrl+C)
           --id NAME      receiver name in the folder and headers (default: receiver)
         """;
 
@@ -30,46 +30,47 @@ internal static class RecordVerb
         TimeProvider clock = time ?? TimeProvider.System;
         string? source = null, dir = null, id = "receiver";
         TimeSpan? duration = null;
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("record", args);
+        while (cli.Read())
         {
-            switch (args[i])
+            switch (cli.Option)
             {
-                case "--source" when i + 1 < args.Length:
-                    source = args[++i];
+                case "--source":
+                    source = cli.TryValue(out string s) ? s : null;
                     break;
-                case "--out" when i + 1 < args.Length:
-                    dir = args[++i];
+                case "--out":
+                    dir = cli.TryValue(out string d) ? d : null;
                     break;
-                case "--id" when i + 1 < args.Length:
-                    id = args[++i];
-                    break;
-                case "--duration" when i + 1 < args.Length:
-                    if (!TryDuration(args[++i], out TimeSpan d))
+                case "--id":
+                    if (cli.TryValue(out string name))
                     {
-                        await stderr.WriteLineAsync($"record: --duration {args[i]}: expected e.g. 30s, 10m, 1h").ConfigureAwait(false);
-                        return 2;
+                        id = name;
                     }
 
-                    duration = d;
                     break;
-                case "-h" or "--help":
-                    await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
+                case "--duration":
+                    duration = cli.TryDuration(out TimeSpan stopAfter) ? stopAfter : null;
+                    break;
                 default:
-                    await stderr.WriteLineAsync($"record: unexpected argument '{args[i]}'\n{Usage}").ConfigureAwait(false);
-                    return 2;
+                    cli.Unexpected();
+                    break;
             }
         }
 
         if (source is null || dir is null)
         {
-            await stderr.WriteLineAsync($"record: --source and --out are required\n{Usage}").ConfigureAwait(false);
-            return 2;
+            cli.Fail("--source and --out are required (see beidouhub record --help)");
+        }
+
+        int? exit = cli.Finish(stdout, stderr, Usage);
+        if (exit is not null || source is null || dir is null)
+        {
+            return exit ?? 2;
         }
 
         if (!SourceOptions.TryParse(source, out SourceOptions? options, out string? error) || !ByteSources.TryCreate(options!, out IByteSource? byteSource, out error))
         {
-            await stderr.WriteLineAsync($"record: {error}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"record: --source {error}").ConfigureAwait(false);
             return 2;
         }
 
@@ -92,24 +93,6 @@ internal static class RecordVerb
         }
 
         return 0;
-    }
-
-    internal static bool TryDuration(string text, out TimeSpan duration)
-    {
-        duration = default;
-        if (text.Length < 2 || !double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) || n <= 0)
-        {
-            return false;
-        }
-
-        duration = text[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(n),
-            'm' => TimeSpan.FromMinutes(n),
-            'h' => TimeSpan.FromHours(n),
-            _ => default,
-        };
-        return duration > TimeSpan.Zero;
     }
 
     private sealed class NullSink : IEpochSink

@@ -16,13 +16,15 @@ internal static class SimulateVerb
                                   [--seed N] [--start 2026-11-27T02:00:00Z] [--style gb|bd] [--out FILE]
           --profile P    vehicle-rtk (default: truck, RTK, 10 Hz), handheld-bd (walk, autonomous, BD talker, 1 Hz),
                          gate (static RTK receiver with an outage, 1 Hz), faults (forklift with a damaged serial line, 1 Hz)
-          --duration D   length of the log: 300s, 5m, 1h or plain seconds (default: the profile's)
+          --duration D   length of the log: 300s, 5m, 1h30m or 00:05:00, at most 24h (default: the profile's)
           --rate HZ      epochs per second, whole number 1-20 (default: the profile's)
           --seed N       unsigned 64-bit seed; the same seed gives the same bytes (default 1)
           --start T      UTC time of the first epoch, ISO 8601 with Z (default 2026-11-27T02:00:00Z)
           --style S      gb (NMEA 4.11, GB talker, u-blox/Unicore) or bd (BD talker, CASIC/L76K) (default: the profile's)
           --out FILE     write to FILE instead of standard output
         """;
+
+    private static readonly (string, NmeaStyle?)[] Styles = [("gb", NmeaStyle.Gb411), ("bd", NmeaStyle.Bd)];
 
     // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
     // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
@@ -38,42 +40,61 @@ internal static class SimulateVerb
         DateTime start = SimulationProfiles.DefaultStart;
         NmeaStyle? style = null;
         string? output = null;
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("simulate", args);
+        while (cli.Read())
         {
-            string a = args[i];
-            if (a is "-h" or "--help")
+            switch (cli.Option)
             {
-                await stderr.WriteLineAsync(Usage).ConfigureAwait(false);
-                return 0;
-            }
+                case "--profile":
+                    if (cli.TryValue(out string p) && !SimulationProfiles.TryParse(p, out profile))
+                    {
+                        cli.Invalid("one of vehicle-rtk, handheld-bd, gate, faults");
+                    }
 
-            if (!a.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-            {
-                return await Fail(stderr, a.StartsWith("--", StringComparison.Ordinal) ? $"option '{a}' needs a value" : $"unexpected argument '{a}'").ConfigureAwait(false);
-            }
+                    break;
+                case "--duration":
+                    duration = cli.TryDuration(out TimeSpan d, max: TimeSpan.FromHours(24)) ? d : null;
+                    break;
+                case "--rate":
+                    rate = cli.TryInteger(1, 20, out long r, "a whole number of Hz from 1 to 20") ? r : null;
+                    break;
+                case "--seed":
+                    if (cli.TryValue(out string n) && !ulong.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
+                    {
+                        cli.Invalid("an unsigned 64-bit integer");
+                    }
 
-            string v = args[++i];
-            string? error = a switch
-            {
-                "--profile" => SimulationProfiles.TryParse(v, out profile) ? null : $"unknown profile '{v}'; available: vehicle-rtk, handheld-bd, gate, faults",
-                "--duration" => TryParseDuration(v, out TimeSpan d) ? Set(ref duration, d) : $"bad duration '{v}': use 300s, 5m, 1h or seconds, more than 0 and at most 24h",
-                "--rate" => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r is >= 1 and <= 20 ? Set(ref rate, r) : $"bad rate '{v}': a whole number of Hz from 1 to 20",
-                "--seed" => ulong.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out seed) ? null : $"bad seed '{v}': an unsigned 64-bit integer",
-                "--start" => DateTime.TryParseExact(v, ["yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.fffZ"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out start)
-                    ? null : $"bad start '{v}': ISO 8601 UTC such as 2026-11-27T02:00:00Z",
-                "--style" => v switch
-                {
-                    "gb" => Set(ref style, NmeaStyle.Gb411),
-                    "bd" => Set(ref style, NmeaStyle.Bd),
-                    _ => $"unknown style '{v}'; available: gb, bd",
-                },
-                "--out" => v.Length > 0 ? Set(ref output, v) : "empty --out",
-                _ => $"unknown option '{a}'",
-            };
-            if (error is not null)
-            {
-                return await Fail(stderr, error).ConfigureAwait(false);
+                    break;
+                case "--start":
+                    if (cli.TryValue(out string t) && !DateTime.TryParseExact(t, ["yyyy-MM-ddTHH:mm:ssZ", "yyyy-MM-ddTHH:mm:ss.fffZ"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out start))
+                    {
+                        cli.Invalid("ISO 8601 UTC such as 2026-11-27T02:00:00Z");
+                    }
+
+                    break;
+                case "--style":
+                    style = cli.TryChoice<NmeaStyle?>(Styles, out NmeaStyle? chosen) ? chosen : null;
+                    break;
+                case "--out":
+                    if (cli.TryValue(out string file))
+                    {
+                        output = file.Length > 0 ? file : null;
+                        if (output is null)
+                        {
+                            cli.Invalid("a file name");
+                        }
+                    }
+
+                    break;
+                default:
+                    cli.Unexpected();
+                    break;
             }
+        }
+
+        if (cli.Finish(stdout, stderr, Usage) is { } exit)
+        {
+            return exit;
         }
 
         SimulatedReceiverOptions options = SimulationProfiles.Create(profile, start, seed, rate, style);
@@ -101,43 +122,5 @@ internal static class SimulateVerb
 
         await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"simulate: {simulator.EpochCount(length)} epochs of {options.Name} written to {output}")).ConfigureAwait(false);
         return 0;
-    }
-
-    internal static bool TryParseDuration(string text, out TimeSpan duration)
-    {
-        duration = default;
-        double scale = 1;
-        string number = text;
-        if (text.Length > 1 && text[^1] is 's' or 'm' or 'h')
-        {
-            scale = text[^1] switch { 'm' => 60, 'h' => 3600, _ => 1 };
-            number = text[..^1];
-        }
-
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value))
-        {
-            return false;
-        }
-
-        double seconds = value * scale;
-        if (seconds is <= 0 or > 86_400)
-        {
-            return false;
-        }
-
-        duration = TimeSpan.FromSeconds(seconds);
-        return true;
-    }
-
-    private static string? Set<T>(ref T? target, T value)
-    {
-        target = value;
-        return null;
-    }
-
-    private static async Task<int> Fail(TextWriter stderr, string message)
-    {
-        await stderr.WriteLineAsync($"simulate: {message}\n{Usage}").ConfigureAwait(false);
-        return 2;
     }
 }

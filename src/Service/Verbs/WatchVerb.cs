@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using BeidouHub.Protocol.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
+using BeidouHub.Service.Security;
 
 namespace BeidouHub.Service.Verbs;
 
@@ -14,7 +14,7 @@ namespace BeidouHub.Service.Verbs;
 internal static class WatchVerb
 {
     public const string Usage = """
-        usage: beidouhub watch [--url http://127.0.0.1:50051] [--receiver ID]... [--zone ID]...
+        usage: beidouhub watch [--url URL] [--ca FILE] [--token TOKEN] [--cert FILE --key FILE] [--receiver ID]... [--zone ID]...
                                [--min-quality any|fix|dgps|float|fixed] [--rate HZ] [--early] [--count N]
                                [--sky | --events | --receivers]
           default     one line per position: time, receiver, fix, lat lon, grid N/E, satellites used (BDS/GPS/other)
@@ -23,91 +23,96 @@ internal static class WatchVerb
           --receivers receiver states and counters as they change
           --early     positions as soon as the epoch's position sentences are in (no DOPs/sigmas)
           --count N   stop after N lines
-        """;
+        """ + "\n" + TlsClientOptions.Usage;
+
+    private static readonly (string, MinQuality)[] Qualities =
+    [
+        ("any", MinQuality.Any), ("fix", MinQuality.Fix), ("dgps", MinQuality.Differential), ("float", MinQuality.RtkFloat), ("fixed", MinQuality.RtkFixed),
+    ];
 
     // Not inlined into Main, which is compiled with every verb in it: inlined, the verbs' state
     // machines loaded their types (Google.Protobuf among them) at every start, whatever the verb.
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        string url = "http://127.0.0.1:50051";
+        var connection = new TlsClientOptions();
         var request = new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } };
         string mode = "positions";
         long count = long.MaxValue;
-        for (int i = 0; i < args.Length; i++)
+        var cli = new ArgumentReader("watch", args);
+        while (cli.Read())
         {
-            string a = args[i];
-            string? next = i + 1 < args.Length ? args[i + 1] : null;
-            switch (a)
+            switch (cli.Option)
             {
-                case "--url" when next is not null:
-                    url = next;
-                    i++;
+                case var o when TlsClientOptions.IsOption(o):
+                    connection.Read(cli);
                     break;
-                case "--receiver" when next is not null:
-                    request.ReceiverIds.Add(next);
-                    i++;
-                    break;
-                case "--zone" when next is not null:
-                    request.ZoneIds.Add(next);
-                    i++;
-                    break;
-                case "--min-quality" when next is not null:
-                    MinQuality? q = next switch
+                case "--receiver":
+                    if (cli.TryValue(out string receiver))
                     {
-                        "any" => MinQuality.Any,
-                        "fix" => MinQuality.Fix,
-                        "dgps" => MinQuality.Differential,
-                        "float" => MinQuality.RtkFloat,
-                        "fixed" => MinQuality.RtkFixed,
-                        _ => null,
-                    };
-                    if (q is null)
-                    {
-                        await stderr.WriteLineAsync($"watch: --min-quality {next}: expected any, fix, dgps, float or fixed").ConfigureAwait(false);
-                        return 2;
+                        request.ReceiverIds.Add(receiver);
                     }
 
-                    request.MinQuality = q.Value;
-                    i++;
                     break;
-                case "--rate" when next is not null && double.TryParse(next, NumberStyles.Float, CultureInfo.InvariantCulture, out double hz) && hz > 0:
-                    request.MaxRateHz = hz;
-                    i++;
+                case "--zone":
+                    if (cli.TryValue(out string zone))
+                    {
+                        request.ZoneIds.Add(zone);
+                    }
+
                     break;
-                case "--count" when next is not null && long.TryParse(next, NumberStyles.None, CultureInfo.InvariantCulture, out long n) && n > 0:
-                    count = n;
-                    i++;
+                case "--min-quality":
+                    if (cli.TryChoice(Qualities, out MinQuality quality))
+                    {
+                        request.MinQuality = quality;
+                    }
+
+                    break;
+                case "--rate":
+                    if (cli.TryPositive(out double hz, "a rate in Hz greater than 0, e.g. 1 or 0.2"))
+                    {
+                        request.MaxRateHz = hz;
+                    }
+
+                    break;
+                case "--count":
+                    if (cli.TryInteger(1, long.MaxValue, out long n))
+                    {
+                        count = n;
+                    }
+
                     break;
                 case "--early":
                     request.Delivery = Delivery.Early;
                     break;
                 case "--sky" or "--events" or "--receivers":
-                    mode = a[2..];
+                    mode = cli.Option[2..];
                     break;
-                case "-h" or "--help":
-                    await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-                    return 0;
                 default:
-                    await stderr.WriteLineAsync($"watch: unexpected argument '{a}'\n{Usage}").ConfigureAwait(false);
-                    return 2;
+                    cli.Unexpected();
+                    break;
             }
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? address))
+        if (cli.Finish(stdout, stderr, Usage) is { } exit)
         {
-            await stderr.WriteLineAsync($"watch: --url {url} is not a URL").ConfigureAwait(false);
+            return exit;
+        }
+
+        if (!connection.TryOpen(Environment.GetEnvironmentVariable(TlsClientOptions.TokenVariable), out TlsClientChannel? opened, out string? error))
+        {
+            await stderr.WriteLineAsync($"watch: {error}").ConfigureAwait(false);
             return 2;
         }
 
-        using GrpcChannel channel = GrpcChannel.ForAddress(address);
+        using TlsClientChannel channel = opened!;
         try
         {
             switch (mode)
             {
                 case "positions":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         using AsyncServerStreamingCall<Position> call = client.StreamPositions(request, cancellationToken: cancellationToken);
                         await foreach (Position p in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                         {
@@ -123,7 +128,7 @@ internal static class WatchVerb
 
                 case "sky":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         var sky = new StreamSkyRequest { ReceiverIds = { request.ReceiverIds } };
                         using AsyncServerStreamingCall<SkyView> call = client.StreamSky(sky, cancellationToken: cancellationToken);
                         await foreach (SkyView v in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -140,7 +145,7 @@ internal static class WatchVerb
 
                 case "events":
                     {
-                        var client = new Positions.PositionsClient(channel);
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
                         var events = new StreamZoneEventsRequest { ReceiverIds = { request.ReceiverIds }, ZoneIds = { request.ZoneIds } };
                         using AsyncServerStreamingCall<ZoneEvent> call = client.StreamZoneEvents(events, cancellationToken: cancellationToken);
                         await foreach (ZoneEvent e in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -158,7 +163,7 @@ internal static class WatchVerb
 
                 default:
                     {
-                        var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel);
+                        var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel.CallInvoker);
                         using AsyncServerStreamingCall<ReceiverStatus> call = client.WatchReceivers(new WatchReceiversRequest(), cancellationToken: cancellationToken);
                         await foreach (ReceiverStatus s in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                         {
@@ -173,9 +178,9 @@ internal static class WatchVerb
                     }
             }
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        catch (RpcException e) when (channel.DescribeConnectionFailure(e) is { } failure)
         {
-            await stderr.WriteLineAsync($"watch: {url} is not reachable or shut down ({e.Status.Detail})").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"watch: {failure}").ConfigureAwait(false);
             return 1;
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)

@@ -287,7 +287,8 @@ public class AccessControlTests
     [InlineData("--Kestrel:Endpoints:Local:Url=http://localhost:50051", false)]
     public async Task TryCreate_ListenAddressWithoutApplications_RefusedBeyondLoopbackUnlessAllowAnonymous(string listen, bool refused)
     {
-        string[] receivers = ["--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?rate=1"];
+        // Plain HTTP/2 beyond loopback is allowed here (Tls:AllowInsecure): what is tested is the credentials rule.
+        string[] receivers = ["--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?rate=1", "--BeidouHub:Tls:AllowInsecure=true"];
         (_, string hash) = ApiKey.Generate();
 
         bool open = ServiceApp.TryCreate([.. receivers, listen], out Microsoft.AspNetCore.Builder.WebApplication? app, out List<string> errors);

@@ -36,34 +36,6 @@ public class SeedRegenerationTests
         Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name}: generated {actual.Length} bytes, file has {expected.Length}; first difference at byte {firstDifference}. Regenerate with: {command} --out seeds/{name}");
     }
 
-    [Theory]
-    [InlineData("--profile", "truck")]
-    [InlineData("--duration", "0s")]
-    [InlineData("--duration", "ten")]
-    [InlineData("--rate", "25")]
-    [InlineData("--rate", "2.5")]
-    [InlineData("--seed", "-1")]
-    [InlineData("--start", "2026-11-27 02:00")]
-    [InlineData("--style", "nmea")]
-    [InlineData("--colour", "red")]
-    [InlineData("--rate")]
-    [InlineData("stray")]
-    public async Task Simulate_BadArgument_ExitsTwoAndSaysWhich(params string[] args)
-    {
-        using var stdout = new MemoryStream();
-        using var stderr = new StringWriter();
-
-        int exit = await SimulateVerb.RunAsync(args, stderr, stdout, CancellationToken.None);
-
-        Assert.Equal(2, exit);
-        Assert.Equal(0, stdout.Length);
-        string message = stderr.ToString();
-        Assert.StartsWith("simulate: ", message, StringComparison.Ordinal);
-        // The message quotes the offending word: the bad value, or the option itself when that is what is wrong.
-        Assert.True(args.Any(a => message.Contains($"'{a}'", StringComparison.Ordinal)), message);
-        Assert.Contains("usage: beidouhub simulate", message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task Simulate_Out_WritesFileAndReportsEpochs()
     {

@@ -96,13 +96,43 @@ public class DecodeVerbTests
         Assert.Contains($"cannot read '{path}'", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task RunAsync_UnknownFormat_ExitsWithUsageError()
+    [Theory]
+    [InlineData("-|--format|kml", "decode: --format 'kml': expected one of jsonl, csv, geojson, gpx")]
+    [InlineData("-|--max-length|8", "decode: --max-length '8': expected a whole number from 16 to 60000")]
+    [InlineData("-|--grid", "decode: option '--grid' needs a value")]
+    [InlineData("-|--fromat|csv", "decode: unknown option '--fromat' (see beidouhub decode --help)")]
+    [InlineData("a.nmea|b.nmea", "decode: unexpected argument 'b.nmea' (see beidouhub decode --help)")]
+    [InlineData("-|--require-checksum=no", "decode: option '--require-checksum' takes no value")]
+    public async Task RunAsync_UsageError_ExitsTwoWithOneLineNamingIt(string args, string line)
     {
-        (int exit, _, string stderr) = await Decode(["-", "--format", "kml"], string.Empty);
+        (int exit, string stdout, string stderr) = await Decode(args.Split('|'), "$GPGGA,030129.00,2638.1726,N,08011.3892,W,1,06,1.5,00016,M,-0028,M,,*50\n");
 
         Assert.Equal(2, exit);
-        Assert.Contains("unknown format 'kml'", stderr, StringComparison.Ordinal);
+        Assert.Equal(line + Environment.NewLine, stderr);
+        Assert.Equal(string.Empty, stdout);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task RunAsync_Help_UsageOnStdoutExitZero(string help)
+    {
+        (int exit, string stdout, string stderr) = await Decode(["-", help], "$GPGGA,030129.00,2638.1726,N,08011.3892,W,1,06,1.5,00016,M,-0028,M,,*50\n");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("usage: beidouhub decode [FILE|-]", stdout, StringComparison.Ordinal);
+        Assert.Contains("--max-length N", stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stderr);
+    }
+
+    [Fact]
+    public async Task RunAsync_OptionsWithEquals_ReadAsWithSpace()
+    {
+        (int exit, string stdout, _) = await Decode(["--receiver=gate-9", "--format=csv", "-"], "$GPGGA,030129.00,2638.1726,N,08011.3892,W,1,06,1.5,00016,M,-0028,M,,*50\n");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("receiver,", stdout, StringComparison.Ordinal);
+        Assert.Contains("gate-9,", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

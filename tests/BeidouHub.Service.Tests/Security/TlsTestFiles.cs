@@ -1,0 +1,84 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using BeidouHub.Service.Security;
+using Grpc.Net.Client;
+
+namespace BeidouHub.Service.Tests.Security;
+
+/// <summary>A tls-dev CA with its server and client certificates in a temporary folder.</summary>
+internal sealed class TlsTestFiles : IDisposable
+{
+    private TlsTestFiles(string directory, TlsDevFiles files)
+    {
+        Directory = directory;
+        Files = files;
+    }
+
+    public string Directory { get; }
+
+    public TlsDevFiles Files { get; }
+
+    public string Ca => Files.Ca;
+
+    /// <summary>Valid now, for localhost and 127.0.0.1 (or the given names).</summary>
+    public static TlsTestFiles Create(params string[] hosts) =>
+        Create(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), hosts);
+
+    public static TlsTestFiles Create(DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] hosts)
+    {
+        string dir = System.IO.Directory.CreateTempSubdirectory("beidouhub-tls-").FullName;
+        return new TlsTestFiles(dir, TlsDevCertificates.Write(dir, hosts.Length > 0 ? hosts : ["localhost", "127.0.0.1"], notBefore, notAfter));
+    }
+
+    /// <summary>The service's arguments for TLS on a free loopback port with these files.</summary>
+    public string[] ServeArguments(params string[] more) =>
+    [
+        "--BeidouHub:Listen=https://127.0.0.1:0",
+        $"--BeidouHub:Tls:CertificateFile={Files.Server}",
+        $"--BeidouHub:Tls:KeyFile={Files.ServerKey}",
+        .. more,
+    ];
+
+    /// <summary>The server certificate and key as one PKCS#12 file.</summary>
+    public string WritePfx(string? password, bool withKey = true)
+    {
+        using X509Certificate2 certificate = withKey
+            ? X509Certificate2.CreateFromPemFile(Files.Server, Files.ServerKey)
+            : X509Certificate2.CreateFromPem(File.ReadAllText(Files.Server));
+        string path = Path.Combine(Directory, withKey ? "server.pfx" : "server-nokey.pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12, password));
+        return path;
+    }
+
+    /// <summary>A Grpc.Net.Client channel that trusts this CA only, as a C# park application would.</summary>
+    public GrpcChannel Channel(Uri address)
+    {
+        X509Certificate2Collection roots = [];
+        roots.ImportFromPemFile(Ca);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+                    {
+                        return false;
+                    }
+
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return chain.Build(new X509Certificate2(certificate));
+                },
+            },
+        };
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+    }
+
+    public void Dispose()
+    {
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
