@@ -17,6 +17,9 @@ internal sealed record ReceiverPlan(ReceiverOptions Options, IByteSource Source)
 /// </summary>
 internal static class ServiceSetup
 {
+    /// <summary>The source URI schemes the service reads: Receiver's serial, tcp and replay, and the simulator's sim.</summary>
+    public static SourceSchemes Sources { get; } = SourceSchemes.Receiver.With(SimSourceOptions.Scheme);
+
     public const string DefaultNote = "no receivers configured: replaying the park recordings in seeds/ (truck, gate, walker) in a loop";
 
     /// <summary>Serial receivers on System.IO.Ports from which, where io=epoll runs, the start-up log advises it.</summary>
@@ -56,7 +59,7 @@ internal static class ServiceSetup
                 continue;
             }
 
-            if (!SourceOptions.TryParse(r.Source, out SourceOptions? source, out string? error))
+            if (!Sources.TryParse(r.Source, out SourceOptions? source, out string? error))
             {
                 errors.Add($"{where} ({r.Id}): {error}");
                 continue;

@@ -6,12 +6,14 @@ namespace BeidouHub.Receiver.Tests.Sources;
 
 public class SimSourceTests
 {
+    private static readonly SourceSchemes Schemes = SourceSchemes.Receiver.With(SimSourceOptions.Scheme);
+
     [Fact]
     public async Task RunAsync_SimAt10HzPacedAsSerial_LiveEpochsInThePark()
     {
         var sink = new ConcurrentSink();
         var options = new ReceiverOptions { Id = "sim-1", Source = "sim://?profile=gate&rate=10&seed=5&baud=115200" };
-        using var worker = new ReceiverWorker(options, ByteSources.Create(SourceOptions.Parse(options.Source)), sink, new ListLogger());
+        using var worker = new ReceiverWorker(options, ByteSources.Create(Schemes.Parse(options.Source)), sink, new ListLogger());
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
 
@@ -38,7 +40,7 @@ public class SimSourceTests
     [InlineData("sim://?fleet=3&index=3", "index=3 is not below fleet=3")]
     public void TryCreate_BadParameter_SaysWhich(string uri, string message)
     {
-        Assert.False(ByteSources.TryCreate(SourceOptions.Parse(uri), out _, out string? error));
+        Assert.False(ByteSources.TryCreate(Schemes.Parse(uri), out _, out string? error));
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }
