@@ -5,6 +5,7 @@ using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Workers;
 using BeidouHub.Service.Hub;
+using BeidouHub.Simulator;
 
 namespace BeidouHub.Service.Configuration;
 

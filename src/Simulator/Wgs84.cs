@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Earth geometry for the simulator: WGS 84 / CGCS2000 ellipsoid (they differ by &lt; 0.11 mm,

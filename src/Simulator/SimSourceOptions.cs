@@ -1,4 +1,6 @@
-namespace BeidouHub.Receiver.Sources;
+using BeidouHub.Receiver.Sources;
+
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// The built-in simulator, <c>sim://?profile=vehicle-rtk&amp;seed=1&amp;rate=10&amp;style=gb&amp;fleet=N&amp;index=i&amp;baud=B</c>
@@ -11,7 +13,7 @@ public sealed record SimSourceOptions(string Uri, IReadOnlyDictionary<string, st
     public static SourceScheme Scheme { get; } = new("sim", TryCreate);
 
     /// <inheritdoc />
-    protected internal override bool TryCreateSource(out IByteSource? source, out string? reason)
+    protected override bool TryCreateSource(out IByteSource? source, out string? reason)
     {
         bool ok = SimSource.TryCreate(this, out SimSource? sim, out reason);
         source = sim;

@@ -1,6 +1,6 @@
 using BeidouHub.Receiver.Satellites;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Dilutions of precision from the geometry of the used satellites: Q = (GᵀG)⁻¹ with rows

@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Motion along a closed loop of waypoints at a cruising speed, with acceleration and braking

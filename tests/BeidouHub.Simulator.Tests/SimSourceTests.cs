@@ -2,7 +2,7 @@ using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Tests.Support;
 using BeidouHub.Receiver.Workers;
 
-namespace BeidouHub.Receiver.Tests.Sources;
+namespace BeidouHub.Simulator.Tests;
 
 public class SimSourceTests
 {

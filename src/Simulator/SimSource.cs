@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
-using BeidouHub.Receiver.Simulation;
+using BeidouHub.Receiver.Sources;
 
-namespace BeidouHub.Receiver.Sources;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// The built-in simulator as a live receiver: <c>sim://?profile=vehicle-rtk&amp;seed=1&amp;rate=10&amp;style=gb</c>,

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using BeidouHub.Receiver.Satellites;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// A simulated multi-GNSS BeiDou receiver of the park: given an epoch's UTC time, writes the NMEA

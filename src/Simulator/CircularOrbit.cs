@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// A circular Keplerian orbit: radius, inclination, right ascension of the ascending node and
