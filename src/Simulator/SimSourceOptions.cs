@@ -13,7 +13,7 @@ public sealed record SimSourceOptions(string Uri, IReadOnlyDictionary<string, st
     public static SourceScheme Scheme { get; } = new("sim", TryCreate);
 
     /// <inheritdoc />
-    protected override bool TryCreateSource(out IByteSource? source, out string? reason)
+    protected override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
         bool ok = SimSource.TryCreate(this, out SimSource? sim, out reason);
         source = sim;

@@ -21,13 +21,18 @@ public interface IByteSource
 public static class ByteSources
 {
     /// <summary>The source for parsed options, or false and why (a sim:// parameter the simulator rejects, io=epoll off Linux).</summary>
-    public static bool TryCreate(SourceOptions options, out IByteSource? source, out string? error)
+    public static bool TryCreate(SourceOptions options, out IByteSource? source, out string? error) =>
+        TryCreate(options, TimeProvider.System, out source, out error);
+
+    /// <summary>As <see cref="TryCreate(SourceOptions, out IByteSource?, out string?)"/>, with the clock that paces replay and simulator sources.</summary>
+    public static bool TryCreate(SourceOptions options, TimeProvider time, out IByteSource? source, out string? error)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.TryCreateSource(out source, out error);
+        ArgumentNullException.ThrowIfNull(time);
+        return options.TryCreateSource(time, out source, out error);
     }
 
-    /// <summary>The source for parsed options; throws <see cref="ArgumentException"/> with the reason.</summary>
-    public static IByteSource Create(SourceOptions options) =>
-        TryCreate(options, out IByteSource? source, out string? error) ? source! : throw new ArgumentException(error, nameof(options));
+    /// <summary>The source for parsed options (paced by <paramref name="time"/>, default the system clock); throws <see cref="ArgumentException"/> with the reason.</summary>
+    public static IByteSource Create(SourceOptions options, TimeProvider? time = null) =>
+        TryCreate(options, time ?? TimeProvider.System, out IByteSource? source, out string? error) ? source! : throw new ArgumentException(error, nameof(options));
 }

@@ -19,10 +19,11 @@ public abstract record SourceOptions(string Uri)
     public static SourceOptions Parse(string uri) => SourceSchemes.Receiver.Parse(uri);
 
     /// <summary>
-    /// Builds the source these options describe, or says why not (what only the source can check:
-    /// the simulator's parameters, io=epoll on this OS). Called through <see cref="ByteSources"/>.
+    /// Builds the source these options describe, paced by <paramref name="time"/> where it keeps
+    /// time itself (replay, simulator), or says why not (what only the source can check: the
+    /// simulator's parameters, io=epoll on this OS). Called through <see cref="ByteSources"/>.
     /// </summary>
-    protected internal abstract bool TryCreateSource(out IByteSource? source, out string? reason);
+    protected internal abstract bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason);
 
     private protected static SourceOptions? Fail(string message, out string? error)
     {
@@ -215,7 +216,7 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
     }
 
     /// <inheritdoc />
-    protected internal override bool TryCreateSource(out IByteSource? source, out string? reason)
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
         reason = null;
         source = null;
@@ -258,7 +259,7 @@ public sealed record TcpSourceOptions(string Uri, string Host, int Port) : Sourc
     }
 
     /// <inheritdoc />
-    protected internal override bool TryCreateSource(out IByteSource? source, out string? reason)
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
         source = new TcpSource(this);
         reason = null;
@@ -296,9 +297,9 @@ public sealed record ReplaySourceOptions(string Uri, string Path, double Speed, 
     }
 
     /// <inheritdoc />
-    protected internal override bool TryCreateSource(out IByteSource? source, out string? reason)
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
-        source = new ReplaySource(this);
+        source = new ReplaySource(this, time);
         reason = null;
         return true;
     }

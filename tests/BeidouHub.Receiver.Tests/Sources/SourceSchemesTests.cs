@@ -1,4 +1,5 @@
 using BeidouHub.Receiver.Sources;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Receiver.Tests.Sources;
 
@@ -58,6 +59,11 @@ public class SourceSchemesTests
         Assert.Same(TestOptions.Source, source);
         Assert.Null(error);
 
+        Assert.Same(TimeProvider.System, TestOptions.LastTime);
+        var clock = new FakeTimeProvider();
+        Assert.True(ByteSources.TryCreate(WithTest.Parse("test://ok"), clock, out _, out _));
+        Assert.Same(clock, TestOptions.LastTime);
+
         Assert.False(ByteSources.TryCreate(WithTest.Parse("test://refuse"), out source, out error));
         Assert.Null(source);
         Assert.Equal("refused by the source", error);
@@ -70,8 +76,11 @@ public class SourceSchemesTests
 
         public static IByteSource Source { get; } = new NoSource();
 
-        protected internal override bool TryCreateSource(out IByteSource? source, out string? reason)
+        public static TimeProvider? LastTime { get; private set; }
+
+        protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
         {
+            LastTime = time;
             bool ok = Path != "refuse";
             source = ok ? Source : null;
             reason = ok ? null : "refused by the source";
