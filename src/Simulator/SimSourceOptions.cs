@@ -15,7 +15,7 @@ public sealed record SimSourceOptions(string Uri, IReadOnlyDictionary<string, st
     /// <inheritdoc />
     protected override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
-        bool ok = SimSource.TryCreate(this, out SimSource? sim, out reason);
+        bool ok = SimSource.TryCreate(this, time, out SimSource? sim, out reason);
         source = sim;
         return ok;
     }

@@ -8,9 +8,8 @@ namespace BeidouHub.Receiver.Tests.Sources;
 /// <summary>
 /// Replay pacing on a clock the test moves. The paced stream reads the capture from memory, so a
 /// read that nothing holds back completes at once, and one that waits for a line's time completes
-/// inside <see cref="FakeTimeProvider.Advance"/> (its delay is a timer of that clock; the clock is
-/// moved outside xunit's synchronization context, which would send the continuation to the thread
-/// pool): a read still pending after an advance is one the pacing holds back.
+/// inside <see cref="FakeClock.AdvanceInline"/> (its delay is a timer of that clock): a read still
+/// pending after an advance is one the pacing holds back.
 /// </summary>
 public sealed class ReplaySourceTests : IDisposable
 {
@@ -35,10 +34,10 @@ public sealed class ReplaySourceTests : IDisposable
         for (int second = 1; second < 3; second++)
         {
             ValueTask<int> read = stream.ReadAsync(buffer);
-            Advance(TimeSpan.FromMilliseconds(msPerSecond - 1));
+            _time.AdvanceInline(TimeSpan.FromMilliseconds(msPerSecond - 1));
             Assert.False(read.IsCompleted, $"cycle {second} out before its time");
 
-            Advance(TimeSpan.FromMilliseconds(1));
+            _time.AdvanceInline(TimeSpan.FromMilliseconds(1));
             Assert.True(read.IsCompleted, $"cycle {second} held back after its time");
             Assert.Equal(Text(CycleBuilder.Cycle(second)), Encoding.ASCII.GetString(buffer, 0, await read));
         }
@@ -55,12 +54,13 @@ public sealed class ReplaySourceTests : IDisposable
         var buffer = new byte[1 << 16];
         Assert.Equal(Text(CycleBuilder.Cycle(0)), await ReadNowAsync(stream, buffer));
 
-        Advance(TimeSpan.FromMilliseconds(2500));
+        _time.AdvanceInline(TimeSpan.FromMilliseconds(2500));
 
         Assert.Equal(Text(CycleBuilder.Cycles(2, startSecond: 1)), await ReadNowAsync(stream, buffer));
         ValueTask<int> read = stream.ReadAsync(buffer);
         Assert.False(read.IsCompleted);
-        Advance(TimeSpan.FromMilliseconds(500));
+        _time.AdvanceInline(TimeSpan.FromMilliseconds(500));
+        Assert.True(read.IsCompleted);
         Assert.Equal(Text(CycleBuilder.Cycle(3)), Encoding.ASCII.GetString(buffer, 0, await read));
     }
 
@@ -88,14 +88,15 @@ public sealed class ReplaySourceTests : IDisposable
         await using ReplayStream stream = Open(CycleBuilder.Cycles(2), speed: 1, loop: true);
         var buffer = new byte[1 << 16];
         Assert.Equal(Text(CycleBuilder.Cycle(0)), await ReadNowAsync(stream, buffer));
-        Advance(TimeSpan.FromSeconds(1));
+        _time.AdvanceInline(TimeSpan.FromSeconds(1));
         Assert.Equal(Text(CycleBuilder.Cycle(1)), await ReadNowAsync(stream, buffer));
 
         Assert.Equal(Text(CycleBuilder.Cycle(0)), await ReadNowAsync(stream, buffer));
         ValueTask<int> read = stream.ReadAsync(buffer);
-        Advance(TimeSpan.FromMilliseconds(999));
+        _time.AdvanceInline(TimeSpan.FromMilliseconds(999));
         Assert.False(read.IsCompleted);
-        Advance(TimeSpan.FromMilliseconds(1));
+        _time.AdvanceInline(TimeSpan.FromMilliseconds(1));
+        Assert.True(read.IsCompleted);
         Assert.Equal(Text(CycleBuilder.Cycle(1)), Encoding.ASCII.GetString(buffer, 0, await read));
     }
 
@@ -110,24 +111,9 @@ public sealed class ReplaySourceTests : IDisposable
         Assert.Equal(Text(CycleBuilder.Cycle(0)), Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20))));
 
         Task<int> read = stream.ReadAsync(buffer).AsTask();
-        Advance(TimeSpan.FromMinutes(59));
+        _time.AdvanceInline(TimeSpan.FromMinutes(59));
 
         Assert.Equal(Text(CycleBuilder.Cycle(3540)), Encoding.ASCII.GetString(buffer, 0, await read.WaitAsync(TimeSpan.FromSeconds(20))));
-    }
-
-    // Moves the clock with no synchronization context, so the reads it releases finish inside the call.
-    private void Advance(TimeSpan by)
-    {
-        SynchronizationContext? context = SynchronizationContext.Current;
-        SynchronizationContext.SetSynchronizationContext(null);
-        try
-        {
-            _time.Advance(by);
-        }
-        finally
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-        }
     }
 
     private ReplayStream Open(IEnumerable<string> lines, double speed, bool loop) =>
