@@ -21,4 +21,21 @@ public readonly record struct Ellipsoid(double SemiMajorAxis, double InverseFlat
 
     /// <summary>Semi-minor axis b = a (1 - f), metres.</summary>
     public double SemiMinorAxis => SemiMajorAxis * (1.0 - Flattening);
+
+    /// <summary>
+    /// Metres per degree of latitude (meridian radius of curvature M = a (1 - e²) / W³, times π/180)
+    /// and of longitude (prime vertical radius N = a / W times cos φ, times π/180) at geodetic
+    /// latitude <paramref name="latitudeDeg"/>, W = sqrt(1 - e² sin² φ): the scale of a local plane a
+    /// few kilometres across (a park's routes), where the curvature of the ellipsoid is negligible.
+    /// </summary>
+    public (double North, double East) MetresPerDegree(double latitudeDeg)
+    {
+        double lat = latitudeDeg * (Math.PI / 180.0);
+        double sinLat = Math.Sin(lat);
+        double e2 = EccentricitySquared;
+        double w = Math.Sqrt(1 - (e2 * sinLat * sinLat));
+        double meridian = SemiMajorAxis * (1 - e2) / (w * w * w);
+        double primeVertical = SemiMajorAxis / w;
+        return (meridian * (Math.PI / 180.0), primeVertical * Math.Cos(lat) * (Math.PI / 180.0));
+    }
 }

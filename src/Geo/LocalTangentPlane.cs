@@ -10,7 +10,31 @@ public readonly record struct EcefPoint(double X, double Y, double Z);
 /// <param name="East">Metres east.</param>
 /// <param name="North">Metres north.</param>
 /// <param name="Up">Metres up along the ellipsoid normal of the reference point.</param>
-public readonly record struct EnuPoint(double East, double North, double Up);
+public readonly record struct EnuPoint(double East, double North, double Up)
+{
+    /// <summary>Distance from the reference point, metres.</summary>
+    public double Range => Math.Sqrt((East * East) + (North * North) + (Up * Up));
+
+    /// <summary>Angle above the reference point's horizon (the plane normal to its ellipsoid normal), degrees, -90..90.</summary>
+    public double ElevationDeg => Math.Atan2(Up, Math.Sqrt((East * East) + (North * North))) * (180.0 / Math.PI);
+
+    /// <summary>Direction clockwise from (geodetic) north, degrees, 0..360 (meaningless straight up or down).</summary>
+    public double AzimuthDeg
+    {
+        get
+        {
+            double azimuth = Math.Atan2(East, North) * (180.0 / Math.PI);
+            return azimuth < 0 ? azimuth + 360.0 : azimuth;
+        }
+    }
+
+    /// <summary>The unit vector of this direction (a line of sight), dimensionless; the zero vector stays zero.</summary>
+    public EnuPoint Direction()
+    {
+        double range = Range;
+        return range == 0 ? this : new EnuPoint(East / range, North / range, Up / range);
+    }
+}
 
 /// <summary>
 /// Local tangent plane (ENU) at a reference point: geodetic -> ECEF -> ENU rotation, as PROJ's
@@ -39,9 +63,16 @@ public sealed class LocalTangentPlane
     }
 
     /// <summary>ENU of a geodetic point (degrees, ellipsoidal height in metres).</summary>
-    public EnuPoint ToEnu(double latitudeDeg, double longitudeDeg, double ellipsoidalHeight)
+    public EnuPoint ToEnu(double latitudeDeg, double longitudeDeg, double ellipsoidalHeight) =>
+        ToEnu(ToEcef(latitudeDeg, longitudeDeg, ellipsoidalHeight, _ellipsoid));
+
+    /// <summary>
+    /// ENU of an ECEF point (a satellite, metres): the vector from the reference point to it. Its
+    /// <see cref="EnuPoint.ElevationDeg"/> and <see cref="EnuPoint.AzimuthDeg"/> are the point's look
+    /// angles from the reference point, its <see cref="EnuPoint.Direction"/> the line of sight.
+    /// </summary>
+    public EnuPoint ToEnu(EcefPoint p)
     {
-        EcefPoint p = ToEcef(latitudeDeg, longitudeDeg, ellipsoidalHeight, _ellipsoid);
         double dx = p.X - _origin.X;
         double dy = p.Y - _origin.Y;
         double dz = p.Z - _origin.Z;

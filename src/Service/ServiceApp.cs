@@ -21,9 +21,12 @@ internal static partial class ServiceApp
     /// Builds the service, or the configuration's errors, one line each. <paramref name="time"/> is
     /// the one clock of the service (every timer, timeout and time stamp goes through it; tests pass
     /// a FakeTimeProvider); the system clock when null. <paramref name="services"/>: more services,
-    /// for tests (a logger provider that keeps the lines).
+    /// for tests (a logger provider that keeps the lines). <paramref name="sourceTime"/>: the clock
+    /// that paces replay and simulator sources, which stand for the world outside the service; the
+    /// system clock when null, so a test that moves the service's clock still has live receivers
+    /// (in a running service both are the system clock).
     /// </summary>
-    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+    public static bool TryCreate(string[] args, out WebApplication? app, out List<string> errors, TimeProvider? time = null, Action<IServiceCollection>? services = null, TimeProvider? sourceTime = null)
     {
         TimeProvider clock = time ?? TimeProvider.System;
         app = null;
@@ -51,7 +54,7 @@ internal static partial class ServiceApp
         }
 
         var validator = new BeidouHubOptionsValidator(builder.Configuration);
-        bool built = ServiceSetup.TryBuild(options, validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
+        bool built = ServiceSetup.TryBuild(options, validator, sourceTime ?? TimeProvider.System, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
         errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, out SecurityState? security));
         if (!built || security is null)
         {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.IO.Pipelines;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
@@ -38,11 +37,13 @@ public sealed class NmeaDecoder
 
     private readonly bool _requireChecksum;
     private readonly CycleTap? _cycle;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates a decoder for one receiver.</summary>
-    public NmeaDecoder(string receiver, IEpochSink sink, NmeaDecoderOptions? options = null)
+    /// <summary>Creates a decoder for one receiver; <paramref name="time"/> (default the system clock) times the idle flush.</summary>
+    public NmeaDecoder(string receiver, IEpochSink sink, NmeaDecoderOptions? options = null, TimeProvider? time = null)
     {
         options ??= new NmeaDecoderOptions();
+        _time = time ?? TimeProvider.System;
         Framer = new NmeaFramer(options.MaxSentenceLength);
         if (options.IdleFlush)
         {
@@ -162,7 +163,7 @@ public sealed class NmeaDecoder
     public async Task RunAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        IdleTimer? idle = _cycle is null ? null : new IdleTimer(reader);
+        IdleTimer? idle = _cycle is null ? null : new IdleTimer(reader, _time);
         try
         {
             await ReadLoopAsync(reader, idle, cancellationToken).ConfigureAwait(false);
@@ -176,7 +177,7 @@ public sealed class NmeaDecoder
     private async Task ReadLoopAsync(PipeReader reader, IdleTimer? idle, CancellationToken cancellationToken)
     {
         long carried = 0;
-        long lastBytes = Stopwatch.GetTimestamp();
+        long lastBytes = _time.GetTimestamp();
         while (true)
         {
             ValueTask<ReadResult> read = reader.ReadAsync(cancellationToken);
@@ -209,7 +210,7 @@ public sealed class NmeaDecoder
             bool silent = fresh.IsEmpty;
             if (!silent)
             {
-                lastBytes = Stopwatch.GetTimestamp();
+                lastBytes = _time.GetTimestamp();
             }
 
             // Consumed up to what was decoded; examined everything, so the next read waits for new bytes.
@@ -230,7 +231,7 @@ public sealed class NmeaDecoder
                 // With the idle timer, a cancelled read is the timer's (it owns CancelPendingRead;
                 // the worker stops through the token). It may have fired just as bytes came, its
                 // cancel then ending a later read: flush only after a real silence of the idle time.
-                if (silent && IdleFlushAfter is { } idleAfter && Stopwatch.GetElapsedTime(lastBytes) >= idleAfter)
+                if (silent && IdleFlushAfter is { } idleAfter && _time.GetElapsedTime(lastBytes) >= idleAfter)
                 {
                     Assembler.Flush();
                 }
@@ -273,19 +274,19 @@ public sealed class NmeaDecoder
     // One timer per connection, re-armed while a read waits; firing cancels that read.
     private sealed class IdleTimer : IDisposable
     {
-        private readonly Timer _timer;
+        private readonly ITimer _timer;
 
-        public IdleTimer(PipeReader reader)
+        public IdleTimer(PipeReader reader, TimeProvider time)
         {
-            _timer = new Timer(static s => ((IdleTimer)s!).Fire(), this, Timeout.Infinite, Timeout.Infinite);
             Reader = reader;
+            _timer = time.CreateTimer(static s => ((IdleTimer)s!).Fire(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
         private PipeReader Reader { get; }
 
         public void Arm(TimeSpan after) => _timer.Change(after, Timeout.InfiniteTimeSpan);
 
-        public void Disarm() => _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        public void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         public void Dispose() => _timer.Dispose();
 

@@ -20,40 +20,19 @@ public interface IByteSource
 /// <summary>Creates the byte source of a source URI.</summary>
 public static class ByteSources
 {
-    /// <summary>The source for parsed options, or false and why (a sim:// parameter the simulator rejects).</summary>
-    public static bool TryCreate(SourceOptions options, out IByteSource? source, out string? error)
+    /// <summary>The source for parsed options, or false and why (a sim:// parameter the simulator rejects, io=epoll off Linux).</summary>
+    public static bool TryCreate(SourceOptions options, out IByteSource? source, out string? error) =>
+        TryCreate(options, TimeProvider.System, out source, out error);
+
+    /// <summary>As <see cref="TryCreate(SourceOptions, out IByteSource?, out string?)"/>, with the clock that paces replay and simulator sources.</summary>
+    public static bool TryCreate(SourceOptions options, TimeProvider time, out IByteSource? source, out string? error)
     {
-        error = null;
-        switch (options)
-        {
-            case SerialSourceOptions { Io: SerialIo.Epoll } serial when OperatingSystem.IsLinux():
-                source = new EpollSerialSource(serial);
-                return true;
-            case SerialSourceOptions { Io: SerialIo.Epoll } serial:
-                source = null;
-                error = $"'{serial.Uri}': io=epoll needs Linux; use io=ports (the default) here";
-                return false;
-            case SerialSourceOptions serial:
-                source = new SerialSource(serial);
-                return true;
-            case TcpSourceOptions tcp:
-                source = new TcpSource(tcp);
-                return true;
-            case ReplaySourceOptions replay:
-                source = new ReplaySource(replay);
-                return true;
-            case SimSourceOptions sim:
-                bool ok = SimSource.TryCreate(sim, out SimSource? simSource, out error);
-                source = simSource;
-                return ok;
-            default:
-                source = null;
-                error = $"'{options.Uri}': no source for this scheme";
-                return false;
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        return options.TryCreateSource(time, out source, out error);
     }
 
-    /// <summary>The source for parsed options; throws <see cref="ArgumentException"/> with the reason.</summary>
-    public static IByteSource Create(SourceOptions options) =>
-        TryCreate(options, out IByteSource? source, out string? error) ? source! : throw new ArgumentException(error, nameof(options));
+    /// <summary>The source for parsed options (paced by <paramref name="time"/>, default the system clock); throws <see cref="ArgumentException"/> with the reason.</summary>
+    public static IByteSource Create(SourceOptions options, TimeProvider? time = null) =>
+        TryCreate(options, time ?? TimeProvider.System, out IByteSource? source, out string? error) ? source! : throw new ArgumentException(error, nameof(options));
 }

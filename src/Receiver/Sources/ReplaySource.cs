@@ -1,22 +1,23 @@
-using System.Diagnostics;
 using BeidouHub.Receiver.Nmea;
 
 namespace BeidouHub.Receiver.Sources;
 
 /// <summary>
-/// Replays a capture at its recorded pace: the bytes of each line go out when the wall clock
-/// reaches the line's UTC time (from its timed sentence: GGA, RMC, GNS, GLL, GST, ZDA, GBS),
+/// Replays a capture at its recorded pace: the bytes of each line go out when the clock
+/// (<see cref="TimeProvider"/>, the system's unless given) reaches the line's UTC time (from its timed sentence: GGA, RMC, GNS, GLL, GST, ZDA, GBS),
 /// divided by the speed factor. Lines without a time (GSV, GSA, binary, comments) follow the line
 /// before them at once. <c>speed=0</c> runs flat out; <c>loop</c> starts over at the end.
 /// </summary>
 public sealed class ReplaySource : IByteSource
 {
     private readonly ReplaySourceOptions _options;
+    private readonly TimeProvider _time;
 
-    /// <summary>Creates the source.</summary>
-    public ReplaySource(ReplaySourceOptions options)
+    /// <summary>Creates the source, paced by <paramref name="time"/> (default the system clock).</summary>
+    public ReplaySource(ReplaySourceOptions options, TimeProvider? time = null)
     {
         _options = options;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -29,7 +30,7 @@ public sealed class ReplaySource : IByteSource
     public Task<Stream> OpenAsync(CancellationToken cancellationToken)
     {
         var file = new FileStream(_options.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-        return Task.FromResult<Stream>(new ReplayStream(file, _options.Speed, _options.Loop));
+        return Task.FromResult<Stream>(new ReplayStream(file, _options.Speed, _options.Loop, _time));
     }
 }
 
@@ -43,7 +44,8 @@ internal sealed class ReplayStream : ReadOnlyStream
     private readonly double _speed;
     private readonly bool _loop;
     private readonly byte[] _buffer = new byte[1 << 16];
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private long _started;
     private int _start;
     private int _end;
     private bool _eof;
@@ -51,11 +53,12 @@ internal sealed class ReplayStream : ReadOnlyStream
     private double _elapsedMs;
     private bool _lineReleased;
 
-    public ReplayStream(Stream file, double speed, bool loop)
+    public ReplayStream(Stream file, double speed, bool loop, TimeProvider time)
     {
         _file = file;
         _speed = speed;
         _loop = loop;
+        _time = time;
     }
 
     /// <summary>How many times the capture has started over.</summary>
@@ -109,7 +112,7 @@ internal sealed class ReplayStream : ReadOnlyStream
                         break;
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(waitMs), _time, cancellationToken).ConfigureAwait(false);
                 }
 
                 _lineReleased = true;
@@ -181,12 +184,12 @@ internal sealed class ReplayStream : ReadOnlyStream
         }
         else
         {
-            _clock.Restart();
+            _started = _time.GetTimestamp();
             _elapsedMs = 0;
         }
 
         _lastTime = time;
-        return (_elapsedMs / _speed) - _clock.Elapsed.TotalMilliseconds;
+        return (_elapsedMs / _speed) - _time.GetElapsedTime(_started).TotalMilliseconds;
     }
 
     internal static bool TryTime(ReadOnlySpan<byte> line, out int time)

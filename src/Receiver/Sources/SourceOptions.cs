@@ -7,58 +7,23 @@ namespace BeidouHub.Receiver.Sources;
 public abstract record SourceOptions(string Uri)
 {
     /// <summary>
-    /// Parses a source URI: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports|epoll</c>,
+    /// Parses a source URI of Receiver's own schemes (<see cref="SourceSchemes.Receiver"/>):
+    /// <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports|epoll</c>,
     /// <c>tcp://host:port</c>, <c>replay://path?speed=1&amp;loop=true</c> (relative paths from the current
-    /// directory; <c>replay:///abs/path</c>), <c>sim://?...</c>. Unknown schemes and bad parameters give one
-    /// clear message.
+    /// directory; <c>replay:///abs/path</c>). Unknown schemes and bad parameters give one clear message.
     /// </summary>
-    public static bool TryParse(string? uri, out SourceOptions? options, out string? error)
-    {
-        options = null;
-        error = null;
-        if (string.IsNullOrWhiteSpace(uri))
-        {
-            error = "empty source URI";
-            return false;
-        }
-
-        int colon = uri.IndexOf("://", StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            error = $"'{uri}' is not a source URI (expected serial://, tcp://, replay:// or sim://)";
-            return false;
-        }
-
-        string scheme = uri[..colon].ToLowerInvariant();
-        string rest = uri[(colon + 3)..];
-        int q = rest.IndexOf('?', StringComparison.Ordinal);
-        string path = q < 0 ? rest : rest[..q];
-        if (!TryQuery(q < 0 ? string.Empty : rest[(q + 1)..], out Dictionary<string, string>? query, out error))
-        {
-            error = $"'{uri}': {error}";
-            return false;
-        }
-
-        options = scheme switch
-        {
-            "serial" => SerialSourceOptions.TryCreate(uri, path, query!, out error),
-            "tcp" => TcpSourceOptions.TryCreate(uri, path, query!, out error),
-            "replay" => ReplaySourceOptions.TryCreate(uri, path, query!, out error),
-            "sim" => SimSourceOptions.TryCreate(uri, path, query!, out error),
-            _ => Fail($"unknown scheme '{scheme}' (expected serial, tcp, replay or sim)", out error),
-        };
-        if (options is null)
-        {
-            error = $"'{uri}': {error}";
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryParse(string? uri, out SourceOptions? options, out string? error) =>
+        SourceSchemes.Receiver.TryParse(uri, out options, out error);
 
     /// <summary>Parses or throws <see cref="ArgumentException"/> with the message of <see cref="TryParse"/>.</summary>
-    public static SourceOptions Parse(string uri) =>
-        TryParse(uri, out SourceOptions? options, out string? error) ? options! : throw new ArgumentException(error, nameof(uri));
+    public static SourceOptions Parse(string uri) => SourceSchemes.Receiver.Parse(uri);
+
+    /// <summary>
+    /// Builds the source these options describe, paced by <paramref name="time"/> where it keeps
+    /// time itself (replay, simulator), or says why not (what only the source can check: the
+    /// simulator's parameters, io=epoll on this OS). Called through <see cref="ByteSources"/>.
+    /// </summary>
+    protected internal abstract bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason);
 
     private protected static SourceOptions? Fail(string message, out string? error)
     {
@@ -66,7 +31,7 @@ public abstract record SourceOptions(string Uri)
         return null;
     }
 
-    private protected static bool Unknown(Dictionary<string, string> query, string[] known, out string? error)
+    private protected static bool Unknown(IReadOnlyDictionary<string, string> query, string[] known, out string? error)
     {
         foreach (string key in query.Keys)
         {
@@ -81,7 +46,7 @@ public abstract record SourceOptions(string Uri)
         return false;
     }
 
-    private protected static bool TryDouble(Dictionary<string, string> query, string key, double fallback, double min, double max, out double value, out string? error)
+    private protected static bool TryDouble(IReadOnlyDictionary<string, string> query, string key, double fallback, double min, double max, out double value, out string? error)
     {
         error = null;
         value = fallback;
@@ -99,7 +64,7 @@ public abstract record SourceOptions(string Uri)
         return true;
     }
 
-    private protected static bool TryInt(Dictionary<string, string> query, string key, int fallback, int min, int max, out int value, out string? error)
+    private protected static bool TryInt(IReadOnlyDictionary<string, string> query, string key, int fallback, int min, int max, out int value, out string? error)
     {
         error = null;
         value = fallback;
@@ -117,7 +82,7 @@ public abstract record SourceOptions(string Uri)
         return true;
     }
 
-    private protected static bool TryBool(Dictionary<string, string> query, string key, bool fallback, out bool value, out string? error)
+    private protected static bool TryBool(IReadOnlyDictionary<string, string> query, string key, bool fallback, out bool value, out string? error)
     {
         error = null;
         value = fallback;
@@ -138,30 +103,6 @@ public abstract record SourceOptions(string Uri)
                 error = $"{key}={text} is not true or false";
                 return false;
         }
-    }
-
-    private static bool TryQuery(string query, out Dictionary<string, string>? values, out string? error)
-    {
-        values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        error = null;
-        foreach (string pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                error = $"parameter '{pair}' has no value";
-                return false;
-            }
-
-            string key = System.Uri.UnescapeDataString(pair[..eq]);
-            if (!values.TryAdd(key, System.Uri.UnescapeDataString(pair[(eq + 1)..])))
-            {
-                error = $"parameter '{key}' given twice";
-                return false;
-            }
-        }
-
-        return true;
     }
 }
 
@@ -189,14 +130,14 @@ public enum SerialIo
 /// </summary>
 public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, Parity Parity, int DataBits, StopBits StopBits, SerialIo Io = SerialIo.Ports) : SourceOptions(Uri)
 {
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error) =>
+    internal static SourceOptions? TryCreate(string uri, string path, IReadOnlyDictionary<string, string> query, out string? error) =>
         TryCreate(uri, path, query, EpollAvailable, out error);
 
     /// <summary>True where <see cref="SerialIo.Epoll"/> runs: Linux with glibc's termios layout of x86-64 and arm64.</summary>
     public static bool EpollAvailable =>
         OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64;
 
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, bool epollAvailable, out string? error)
+    internal static SourceOptions? TryCreate(string uri, string path, IReadOnlyDictionary<string, string> query, bool epollAvailable, out string? error)
     {
         if (Unknown(query, ["baud", "parity", "databits", "stopbits", "io"], out error))
         {
@@ -273,12 +214,33 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
 
         return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value, io.Value);
     }
+
+    /// <inheritdoc />
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
+    {
+        reason = null;
+        source = null;
+        if (Io == SerialIo.Ports)
+        {
+            source = new SerialSource(this);
+        }
+        else if (OperatingSystem.IsLinux())
+        {
+            source = new EpollSerialSource(this);
+        }
+        else
+        {
+            reason = $"'{Uri}': io=epoll needs Linux; use io=ports (the default) here";
+        }
+
+        return source is not null;
+    }
 }
 
 /// <summary>A TCP client connection (serial-to-Ethernet converters, receivers' own TCP ports).</summary>
 public sealed record TcpSourceOptions(string Uri, string Host, int Port) : SourceOptions(Uri)
 {
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    internal static SourceOptions? TryCreate(string uri, string path, IReadOnlyDictionary<string, string> query, out string? error)
     {
         if (Unknown(query, [], out error))
         {
@@ -295,12 +257,20 @@ public sealed record TcpSourceOptions(string Uri, string Host, int Port) : Sourc
         string host = hostPort[..colon].Trim('[', ']');
         return new TcpSourceOptions(uri, host, port);
     }
+
+    /// <inheritdoc />
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
+    {
+        source = new TcpSource(this);
+        reason = null;
+        return true;
+    }
 }
 
 /// <summary>A recorded capture replayed at its recorded pace (paced by the sentences' UTC times).</summary>
 public sealed record ReplaySourceOptions(string Uri, string Path, double Speed, bool Loop) : SourceOptions(Uri)
 {
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    internal static SourceOptions? TryCreate(string uri, string path, IReadOnlyDictionary<string, string> query, out string? error)
     {
         if (Unknown(query, ["speed", "loop"], out error))
         {
@@ -325,14 +295,12 @@ public sealed record ReplaySourceOptions(string Uri, string Path, double Speed, 
 
         return new ReplaySourceOptions(uri, file, speed, loop);
     }
-}
 
-/// <summary>The built-in simulator (parameters as the simulator defines them).</summary>
-public sealed record SimSourceOptions(string Uri, IReadOnlyDictionary<string, string> Parameters) : SourceOptions(Uri)
-{
-    internal static SourceOptions? TryCreate(string uri, string path, Dictionary<string, string> query, out string? error)
+    /// <inheritdoc />
+    protected internal override bool TryCreateSource(TimeProvider time, out IByteSource? source, out string? reason)
     {
-        error = null;
-        return new SimSourceOptions(uri, query);
+        source = new ReplaySource(this, time);
+        reason = null;
+        return true;
     }
 }

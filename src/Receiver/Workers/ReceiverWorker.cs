@@ -58,7 +58,7 @@ public sealed partial class ReceiverWorker : IDisposable
         _time = time ?? TimeProvider.System;
         _stateSince = _time.GetUtcNow();
         _tap = new FixTap(sink);
-        _decoder = new NmeaDecoder(options.Id, _tap, options.IdleFlush ? options.Decoder with { IdleFlush = true } : options.Decoder);
+        _decoder = new NmeaDecoder(options.Id, _tap, options.IdleFlush ? options.Decoder with { IdleFlush = true } : options.Decoder, _time);
         if (options.Recording is { } recording)
         {
             _recorder = new RawRecorder(recording, options.Id, source.Description, _time);

@@ -5,6 +5,7 @@ using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Workers;
 using BeidouHub.Service.Hub;
+using BeidouHub.Simulator;
 
 namespace BeidouHub.Service.Configuration;
 
@@ -18,6 +19,9 @@ internal sealed record ReceiverPlan(ReceiverOptions Options, IByteSource Source)
 /// </summary>
 internal static class ServiceSetup
 {
+    /// <summary>The source URI schemes the service reads: Receiver's serial, tcp and replay, and the simulator's sim.</summary>
+    public static SourceSchemes Sources { get; } = SourceSchemes.Receiver.With(SimSourceOptions.Scheme);
+
     public const string DefaultNote = "no receivers configured: replaying the park recordings in seeds/ (truck, gate, walker) in a loop";
 
     /// <summary>Serial receivers on System.IO.Ports from which, where io=epoll runs, the start-up log advises it.</summary>
@@ -37,7 +41,8 @@ internal static class ServiceSetup
             : string.Create(CultureInfo.InvariantCulture, $"{ports} serial receivers are read through System.IO.Ports, which wakes a thread per port about 1,000 times a second (about 0.7 core per 100 ports on a small 2-core box, idle or not); add &io=epoll to their serial:// sources to read them all on one thread that sleeps until bytes come (README: Sources)");
     }
 
-    public static bool TryBuild(BeidouHubOptions options, BeidouHubOptionsValidator validator, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)
+    /// <summary>The receivers (their replay and simulator sources paced by <paramref name="time"/>), the geo pipeline and zones, or every error at once.</summary>
+    public static bool TryBuild(BeidouHubOptions options, BeidouHubOptionsValidator validator, TimeProvider time, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)
     {
         errors = validator.Check(options);
         receivers = [];
@@ -57,7 +62,7 @@ internal static class ServiceSetup
                 continue;
             }
 
-            if (!SourceOptions.TryParse(r.Source, out SourceOptions? source, out string? error))
+            if (!Sources.TryParse(r.Source, out SourceOptions? source, out string? error))
             {
                 errors.Add($"{where} ({r.Id}): {error}");
                 continue;
@@ -71,7 +76,7 @@ internal static class ServiceSetup
                     continue;
                 }
 
-                if (!ByteSources.TryCreate(expanded, out IByteSource? byteSource, out error))
+                if (!ByteSources.TryCreate(expanded, time, out IByteSource? byteSource, out error))
                 {
                     errors.Add($"{where} ({id}): {error}");
                     continue;

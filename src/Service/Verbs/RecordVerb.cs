@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BeidouHub.Service.Verbs;
@@ -68,7 +69,7 @@ internal static class RecordVerb
             return exit ?? 2;
         }
 
-        if (!SourceOptions.TryParse(source, out SourceOptions? options, out string? error) || !ByteSources.TryCreate(options!, out IByteSource? byteSource, out error))
+        if (!ServiceSetup.Sources.TryParse(source, out SourceOptions? options, out string? error) || !ByteSources.TryCreate(options!, out IByteSource? byteSource, out error))
         {
             await stderr.WriteLineAsync($"record: --source {error}").ConfigureAwait(false);
             return 2;

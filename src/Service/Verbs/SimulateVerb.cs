@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using BeidouHub.Receiver.Simulation;
+using BeidouHub.Simulator;
 
 namespace BeidouHub.Service.Verbs;
 

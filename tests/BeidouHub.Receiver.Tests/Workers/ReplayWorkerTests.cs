@@ -2,26 +2,32 @@ using System.Diagnostics;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Tests.Support;
 using BeidouHub.Receiver.Workers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Receiver.Tests.Workers;
 
 public class ReplayWorkerTests
 {
     [Fact]
-    public async Task RunAsync_Speed10OverSixtySecondCapture_TakesAboutSixSeconds()
+    public async Task RunAsync_Speed10OverSixtySecondCapture_EveryEpochOnceTheClockHasMovedSixSeconds()
     {
         string file = WriteCapture(CycleBuilder.Cycles(61)); // 0 s .. 60 s
         try
         {
             var sink = new ConcurrentSink();
-            using ReceiverWorker worker = Worker(file, "speed=10", sink);
+            var time = new FakeTimeProvider(CycleBuilder.Start);
+            using ReceiverWorker worker = Worker(file, "speed=10", sink, time: time);
 
-            var clock = Stopwatch.StartNew();
-            await worker.RunAsync(CancellationToken.None);
-            clock.Stop();
+            Task run = worker.RunAsync(CancellationToken.None);
+            await Eventually.True(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(50));
+                return run.IsCompleted;
+            }, "the capture replayed");
+            await run;
 
-            // Behaviour, not a benchmark: 60 s of capture at 10x is 6 s, give or take 30 %.
-            Assert.InRange(clock.Elapsed.TotalSeconds, 6 * 0.7, 6 * 1.3);
+            // 60 s of capture at 10x: the last epoch cannot go out before the clock has moved 6 s.
+            Assert.True(time.GetUtcNow() - CycleBuilder.Start >= TimeSpan.FromSeconds(6), $"done after {time.GetUtcNow() - CycleBuilder.Start}");
             Assert.Equal(61, sink.Count);
             Assert.Equal(ReceiverState.Stopped, worker.State);
         }
@@ -145,9 +151,9 @@ public class ReplayWorkerTests
         return file;
     }
 
-    private static ReceiverWorker Worker(string file, string query, ConcurrentSink sink, string id = "replay-test")
+    private static ReceiverWorker Worker(string file, string query, ConcurrentSink sink, string id = "replay-test", TimeProvider? time = null)
     {
         var options = new ReceiverOptions { Id = id, Source = $"replay://{file}?{query}" };
-        return new ReceiverWorker(options, ByteSources.Create(SourceOptions.Parse(options.Source)), sink, new ListLogger());
+        return new ReceiverWorker(options, ByteSources.Create(SourceOptions.Parse(options.Source), time), sink, new ListLogger(), time);
     }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Receiver.Tests.Support;
 using BeidouHub.Receiver.Workers;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BeidouHub.Receiver.Tests.Workers;
 
@@ -14,25 +14,27 @@ public class TcpWorkerTests
     [Fact]
     public async Task RunAsync_RefusedThenListening_ConnectsByItself()
     {
-        int port = FreePort();
+        // A socket bound to a free port but not listening refuses connections, and keeps the port
+        // ours until it listens (no window for another process to take it).
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        server.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        int port = ((IPEndPoint)server.LocalEndPoint!).Port;
         var sink = new ConcurrentSink();
         using ReceiverWorker worker = Worker(port, sink);
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
-        await Eventually.True(() => worker.State == ReceiverState.Disconnected && worker.Snapshot().LastError is not null, "refused is reported");
-
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
         try
         {
-            using Socket peer = await listener.AcceptSocketAsync();
+            await Eventually.True(() => worker.State == ReceiverState.Disconnected && worker.Snapshot().LastError is not null, "refused is reported");
+
+            server.Listen();
+            using Socket peer = await server.AcceptAsync();
             await peer.SendAsync(NmeaText.Bytes(CycleBuilder.Cycles(3)));
             await Eventually.True(() => sink.Count == 3, "epochs after the listener came up");
             Assert.Equal(ReceiverState.Connected, worker.State);
         }
         finally
         {
-            listener.Stop();
             await stop.CancelAsync();
             await run;
         }
@@ -81,34 +83,70 @@ public class TcpWorkerTests
     [Fact]
     public async Task RunAsync_OneByteAtATime_SameEpochsAsDecode()
     {
-        List<string> lines = [.. CyclesTwoSecondsApart(3)];
+        // Every sentence split across TCP segments. The worker's clock does not move, so no idle
+        // flush can cut an epoch however slowly the bytes come: only the framing is under test
+        // (the idle flush's timing is NmeaDecoderTests').
+        List<string> lines = [.. CycleBuilder.Cycles(3)];
         byte[] bytes = NmeaText.Bytes(lines);
-        List<Epoch> epochs = await PacedRunAsync([.. bytes.Select(b => new[] { b })], pauseEvery: 64, pause: TimeSpan.FromMilliseconds(1));
-        Assert.Equal(EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test")), EpochText.Of(epochs));
+        using var listener = Listen(out int port);
+        var sink = new ConcurrentSink();
+        using ReceiverWorker worker = Worker(port, sink, time: new FakeTimeProvider(CycleBuilder.Start));
+        using var stop = new CancellationTokenSource();
+        Task run = worker.RunAsync(stop.Token);
+        try
+        {
+            using (Socket peer = await listener.AcceptSocketAsync())
+            {
+                peer.NoDelay = true;
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    await peer.SendAsync(bytes.AsMemory(i, 1));
+                }
+
+                await Eventually.True(() => worker.Snapshot().Bytes == bytes.Length, "every byte");
+            }
+
+            await Eventually.True(() => worker.State != ReceiverState.Connected, "peer closed");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+
+        Assert.Equal(EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test")), EpochText.Of(sink.Snapshot()));
     }
 
     [Fact]
-    public async Task RunAsync_EpochWithoutItsLastSentenceThenSilence_HandedOutWithoutTheNextEpoch()
+    public async Task RunAsync_EpochWithoutItsLastSentenceThenSilence_HandedOutOnTheWorkersClock()
     {
         // Five 1 Hz cycles teach that ZDA ends the cycle; the sixth lacks its ZDA (a receiver
-        // that drops a sentence) and nothing follows: the idle flush hands it out anyway.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        // that drops a sentence) and nothing follows: once the worker's clock has moved a quarter
+        // cycle, the idle flush hands it out, with the connection still open.
+        using var listener = Listen(out int port);
         var sink = new ConcurrentSink();
-        using ReceiverWorker worker = Worker(port, sink);
+        var time = new FakeTimeProvider(CycleBuilder.Start);
+        using ReceiverWorker worker = Worker(port, sink, time: time);
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
         try
         {
             using Socket peer = await listener.AcceptSocketAsync();
-            await peer.SendAsync(NmeaText.Bytes(CycleBuilder.Cycles(5).Concat(CycleBuilder.Cycle(5).SkipLast(1))));
-            await Eventually.True(() => sink.Count == 6, "the sixth epoch without its ZDA, with the connection still open");
+            byte[] bytes = NmeaText.Bytes(CycleBuilder.Cycles(5).Concat(CycleBuilder.Cycle(5).SkipLast(1)));
+            await peer.SendAsync(bytes);
+            await Eventually.True(() => worker.Snapshot().Bytes == bytes.Length && sink.Count == 5, "five epochs, the sixth open");
+
+            // The idle timer is armed once the worker waits for more bytes, which the test cannot
+            // see: move the clock in small steps until the epoch comes (or 20 s of waiting pass).
+            await Eventually.True(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(10));
+                return sink.Count == 6;
+            }, "the sixth epoch without its ZDA");
             Assert.Equal(ReceiverState.Connected, worker.State);
         }
         finally
         {
-            listener.Stop();
             await stop.CancelAsync();
             await run;
         }
@@ -119,43 +157,39 @@ public class TcpWorkerTests
     }
 
     [Fact]
-    public async Task RunAsync_SentencesWithGapsShorterThanAQuarterCycle_SameEpochsAsDecode()
-    {
-        // Sentence by sentence, 20 ms apart: no gap is a quarter of the cycle, so the idle flush
-        // never cuts an epoch.
-        List<string> lines = [.. CyclesTwoSecondsApart(4)];
-        List<Epoch> epochs = await PacedRunAsync([.. lines.Select(l => NmeaText.Bytes([l]))], pauseEvery: 1, pause: TimeSpan.FromMilliseconds(20));
-        Assert.Equal(4, epochs.Count);
-        Assert.Equal(EpochText.Of(NmeaText.DecodeAll(lines, "tcp-test")), EpochText.Of(epochs));
-    }
-
-    [Fact]
     public async Task RunAsync_OnlyGarbage_ReportedStaleThenConnectedWhenSentencesCome()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out int port);
         var sink = new ConcurrentSink();
         var log = new ListLogger();
-        using ReceiverWorker worker = Worker(port, sink, log, staleAfter: TimeSpan.FromMilliseconds(300));
+        var time = new FakeTimeProvider(CycleBuilder.Start);
+        using ReceiverWorker worker = Worker(port, sink, log, staleAfter: TimeSpan.FromSeconds(5), time: time);
         using var stop = new CancellationTokenSource();
         Task run = worker.RunAsync(stop.Token);
         try
         {
             using Socket peer = await listener.AcceptSocketAsync();
-            for (int i = 0; i < 20; i++)
-            {
-                await peer.SendAsync(new byte[] { 0xB5, 0x62, 0x00, 0x01, 0x02, 0xFF, 0x0A });
-                await Task.Delay(25);
-            }
+            byte[] garbage = [0xB5, 0x62, 0x00, 0x01, 0x02, 0xFF, 0x0A];
+            await Eventually.True(() => worker.State == ReceiverState.Connected, "connected");
 
-            await Eventually.True(() => worker.State == ReceiverState.Stale, "stale on garbage");
+            // Bytes keep coming but no sentence: stale once the clock has moved past StaleAfter.
+            await Eventually.True(() =>
+            {
+                peer.Send(garbage);
+                time.Advance(TimeSpan.FromMilliseconds(250));
+                return worker.State == ReceiverState.Stale;
+            }, "stale on garbage");
+            Assert.True(time.GetUtcNow() - CycleBuilder.Start > TimeSpan.FromSeconds(5), "stale before StaleAfter");
+
             await peer.SendAsync(NmeaText.Bytes(CycleBuilder.Cycles(2)));
-            await Eventually.True(() => worker.State == ReceiverState.Connected, "connected again on sentences");
+            await Eventually.True(() =>
+            {
+                time.Advance(TimeSpan.FromMilliseconds(250));
+                return worker.State == ReceiverState.Connected;
+            }, "connected again on sentences");
         }
         finally
         {
-            listener.Stop();
             await stop.CancelAsync();
             await run;
         }
@@ -164,82 +198,16 @@ public class TcpWorkerTests
         Assert.True(worker.Snapshot().FramingDrops["garbageBytes"] > 0);
     }
 
-    // The paced tests check that pauses shorter than the idle flush (a quarter of the receiver's
-    // cycle without bytes) never cut an epoch. Their epochs are 2 s apart in time, a 500 ms
-    // quarter, and the sender pauses for a few ms; but on a loaded machine (CI runs the test
-    // assemblies side by side on two cores) the sender itself can stall for that long, and such a
-    // run shows nothing about the worker. It is run again, up to three times in all.
-    private static readonly TimeSpan PacedQuarterCycle = TimeSpan.FromMilliseconds(500);
-
-    private static IEnumerable<string> CyclesTwoSecondsApart(int count) =>
-        Enumerable.Range(0, count).SelectMany(i => CycleBuilder.Cycle(2 * i));
-
-    private static async Task<List<Epoch>> PacedRunAsync(IReadOnlyList<byte[]> chunks, int pauseEvery, TimeSpan pause)
-    {
-        var stalls = new List<string>();
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            (List<Epoch> epochs, TimeSpan longest) = await PacedOnceAsync(chunks, pauseEvery, pause);
-            if (longest < PacedQuarterCycle / 2)
-            {
-                return epochs;
-            }
-
-            stalls.Add($"{longest.TotalMilliseconds:0} ms");
-        }
-
-        Assert.Fail($"the sender stalled in every run (longest silence {string.Join(", ", stalls)}; the idle flush cuts after {PacedQuarterCycle.TotalMilliseconds} ms): nothing shown");
-        return [];
-    }
-
-    // Sends the chunks with a pause after every pauseEvery-th, waits until the worker has every
-    // byte, closes the connection (handing out the last epoch) and returns the epochs with the
-    // longest silence the sender made between two chunks.
-    private static async Task<(List<Epoch> Epochs, TimeSpan Longest)> PacedOnceAsync(IReadOnlyList<byte[]> chunks, int pauseEvery, TimeSpan pause)
+    // A listener on a port the system picks, kept open: its port is read back, never reused.
+    private static TcpListener Listen(out int port)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var sink = new ConcurrentSink();
-        using ReceiverWorker worker = Worker(port, sink);
-        using var stop = new CancellationTokenSource();
-        Task run = worker.RunAsync(stop.Token);
-        TimeSpan longest = TimeSpan.Zero;
-        try
-        {
-            using (Socket peer = await listener.AcceptSocketAsync())
-            {
-                peer.NoDelay = true;
-                long last = Stopwatch.GetTimestamp();
-                for (int i = 0; i < chunks.Count; i++)
-                {
-                    await peer.SendAsync(chunks[i]);
-                    TimeSpan silence = Stopwatch.GetElapsedTime(last);
-                    longest = silence > longest ? silence : longest;
-                    last = Stopwatch.GetTimestamp();
-                    if ((i + 1) % pauseEvery == 0)
-                    {
-                        await Task.Delay(pause);
-                    }
-                }
-
-                long total = chunks.Sum(c => (long)c.Length);
-                await Eventually.True(() => worker.Snapshot().Bytes == total, "every byte");
-            }
-
-            await Eventually.True(() => worker.State != ReceiverState.Connected, "peer closed");
-        }
-        finally
-        {
-            listener.Stop();
-            await stop.CancelAsync();
-            await run;
-        }
-
-        return (sink.Snapshot(), longest);
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
     }
 
-    private static ReceiverWorker Worker(int port, ConcurrentSink sink, ListLogger? log = null, TimeSpan? staleAfter = null)
+    private static ReceiverWorker Worker(int port, ConcurrentSink sink, ListLogger? log = null, TimeSpan? staleAfter = null, TimeProvider? time = null)
     {
         var options = new ReceiverOptions
         {
@@ -248,15 +216,6 @@ public class TcpWorkerTests
             BackoffCap = TimeSpan.FromMilliseconds(300),
             StaleAfter = staleAfter ?? TimeSpan.FromSeconds(5),
         };
-        return new ReceiverWorker(options, new TcpSource((TcpSourceOptions)SourceOptions.Parse(options.Source)), sink, log ?? new ListLogger());
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        return new ReceiverWorker(options, new TcpSource((TcpSourceOptions)SourceOptions.Parse(options.Source)), sink, log ?? new ListLogger(), time);
     }
 }

@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>Named receiver setups of the park (the <c>--profile</c> of <c>beidouhub simulate</c>).</summary>
 public enum SimulationProfile

@@ -1,6 +1,6 @@
 using BeidouHub.Receiver.Satellites;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Dilutions of precision from the geometry of the used satellites: Q = (GᵀG)⁻¹ with rows
@@ -35,9 +35,9 @@ internal readonly record struct Dops(double Pdop, double Hdop, double Vdop)
             }
 
             row.Clear();
-            row[0] = -s.LineOfSight.X;
-            row[1] = -s.LineOfSight.Y;
-            row[2] = -s.LineOfSight.Z;
+            row[0] = -s.LineOfSight.East;
+            row[1] = -s.LineOfSight.North;
+            row[2] = -s.LineOfSight.Up;
             row[s.Satellite.Constellation == Constellation.Gps ? gpsColumn : bdsColumn] = 1;
             for (int i = 0; i < n; i++)
             {

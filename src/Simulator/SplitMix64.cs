@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",

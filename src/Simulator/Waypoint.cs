@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>A point of a simulated route (geodetic degrees), with an optional stop there.</summary>
 /// <param name="Latitude">Degrees north.</param>

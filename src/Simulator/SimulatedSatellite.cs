@@ -1,6 +1,6 @@
 using BeidouHub.Receiver.Satellites;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>Orbit class of a simulated satellite.</summary>
 internal enum OrbitKind : byte

@@ -1,4 +1,6 @@
-namespace BeidouHub.Receiver.Simulation;
+using BeidouHub.Geo;
+
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// A circular Keplerian orbit: radius, inclination, right ascension of the ascending node and
@@ -49,7 +51,7 @@ internal readonly record struct CircularOrbit(double RadiusM, double Inclination
     }
 
     /// <summary>ECEF position in metres at <paramref name="utc"/>.</summary>
-    public Vector3d EcefAt(DateTime utc)
+    public EcefPoint EcefAt(DateTime utc)
     {
         double days = (utc - J2000).Ticks / (double)TimeSpan.TicksPerDay;
         double u = Radians(ArgumentOfLatitudeDeg + (MeanMotionDegPerDay * days));
@@ -62,7 +64,7 @@ internal readonly record struct CircularOrbit(double RadiusM, double Inclination
         double y = (xo * Math.Sin(raan)) + (yo * ci * Math.Cos(raan));
         double z = yo * Math.Sin(inc);
         double cg = Math.Cos(gmst), sg = Math.Sin(gmst);
-        return new Vector3d((x * cg) + (y * sg), (-x * sg) + (y * cg), z);
+        return new EcefPoint((x * cg) + (y * sg), (-x * sg) + (y * cg), z);
     }
 
     // Reduce before converting: the angles grow by ~10^6 degrees over the years since J2000.

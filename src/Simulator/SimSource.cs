@@ -1,14 +1,14 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
-using BeidouHub.Receiver.Simulation;
+using BeidouHub.Receiver.Sources;
 
-namespace BeidouHub.Receiver.Sources;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// The built-in simulator as a live receiver: <c>sim://?profile=vehicle-rtk&amp;seed=1&amp;rate=10&amp;style=gb</c>,
-/// or one receiver of a fleet with <c>sim://?fleet=N&amp;index=i</c>. Epochs are written when the wall clock
-/// reaches their time (the simulated sky is today's, seen from the park); with <c>baud=115200</c> the bytes
+/// or one receiver of a fleet with <c>sim://?fleet=N&amp;index=i</c>. Epochs are written when the clock
+/// (<see cref="TimeProvider"/>, the system's unless given) reaches their time (the simulated sky is
+/// today's, seen from the park); with <c>baud=115200</c> the bytes
 /// of each epoch are spread out as a serial line at that speed would deliver them (8N1: baud/10 bytes/s).
 /// </summary>
 public sealed class SimSource : IByteSource
@@ -16,12 +16,14 @@ public sealed class SimSource : IByteSource
     private readonly SimSourceOptions _options;
     private readonly SimulatedReceiverOptions _receiver;
     private readonly int _baud;
+    private readonly TimeProvider _time;
 
-    private SimSource(SimSourceOptions options, SimulatedReceiverOptions receiver, int baud)
+    private SimSource(SimSourceOptions options, SimulatedReceiverOptions receiver, int baud, TimeProvider time)
     {
         _options = options;
         _receiver = receiver;
         _baud = baud;
+        _time = time;
     }
 
     /// <inheritdoc />
@@ -33,9 +35,15 @@ public sealed class SimSource : IByteSource
     /// <summary>The simulated receiver's settings (start time is set when the stream opens).</summary>
     public SimulatedReceiverOptions Receiver => _receiver;
 
-    /// <summary>Builds the source, or says which parameter is wrong.</summary>
-    public static bool TryCreate(SimSourceOptions options, out SimSource? source, out string? error)
+    /// <summary>Builds the source on the system clock, or says which parameter is wrong.</summary>
+    public static bool TryCreate(SimSourceOptions options, out SimSource? source, out string? error) =>
+        TryCreate(options, TimeProvider.System, out source, out error);
+
+    /// <summary>Builds the source, paced by <paramref name="time"/>, or says which parameter is wrong.</summary>
+    public static bool TryCreate(SimSourceOptions options, TimeProvider time, out SimSource? source, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
         source = null;
         IReadOnlyDictionary<string, string> p = options.Parameters;
         string[] known = ["profile", "seed", "rate", "style", "fleet", "index", "baud"];
@@ -84,12 +92,12 @@ public sealed class SimSource : IByteSource
             return false;
         }
 
-        // The start is replaced when the stream opens; the sky follows the wall clock.
-        DateTime start = DateTime.UtcNow;
+        // The start is replaced when the stream opens; the sky follows the clock.
+        DateTime start = time.GetUtcNow().UtcDateTime;
         SimulatedReceiverOptions receiver = fleet > 0
             ? SimulatedFleet.ReceiverOptions(new SimulationOptions { Count = (int)fleet, RateHz = rate, Seed = (ulong)seed, Start = start, Style = style }, (int)index)
             : SimulationProfiles.Create(profile, start, (ulong)seed, rate, style);
-        source = new SimSource(options, receiver, (int)baud);
+        source = new SimSource(options, receiver, (int)baud, time);
         error = null;
         return true;
     }
@@ -99,10 +107,10 @@ public sealed class SimSource : IByteSource
     {
         // Start on a whole interval of the clock, as receivers do.
         long interval = (long)Math.Round(TimeSpan.TicksPerSecond / _receiver.RateHz);
-        var now = DateTime.UtcNow;
+        DateTime now = _time.GetUtcNow().UtcDateTime;
         var start = new DateTime(now.Ticks - (now.Ticks % interval) + interval, DateTimeKind.Utc);
         var simulator = new NmeaSimulator(_receiver with { Start = start });
-        return Task.FromResult<Stream>(new SimStream(simulator, start, _baud));
+        return Task.FromResult<Stream>(new SimStream(simulator, start, _baud, _time));
     }
 
     private static bool Number(IReadOnlyDictionary<string, string> p, string key, double fallback, double min, double max, out double value, out string? error)
@@ -123,11 +131,13 @@ public sealed class SimSource : IByteSource
         return true;
     }
 
-    private sealed class SimStream(NmeaSimulator simulator, DateTime start, int baud) : ReadOnlyStream
+    // Times the epochs by the clock's monotonic timestamps from the open, so a step of the wall
+    // clock (NTP) neither stalls nor floods the stream.
+    private sealed class SimStream(NmeaSimulator simulator, DateTime start, int baud, TimeProvider time) : ReadOnlyStream
     {
         private readonly ArrayBufferWriter<byte> _epoch = new(4096);
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly TimeSpan _startOffset = start - DateTime.UtcNow;
+        private readonly long _opened = time.GetTimestamp();
+        private readonly TimeSpan _startOffset = start - time.GetUtcNow().UtcDateTime;
         private long _index;
         private int _sent;
         private TimeSpan _epochDue;
@@ -139,10 +149,10 @@ public sealed class SimSource : IByteSource
                 _epoch.Clear();
                 _sent = 0;
                 _epochDue = _startOffset + ((simulator.EpochTime(_index) - simulator.EpochTime(0)));
-                TimeSpan wait = _epochDue - _clock.Elapsed;
+                TimeSpan wait = _epochDue - time.GetElapsedTime(_opened);
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                 }
 
                 simulator.WriteEpoch(_index++, _epoch);
@@ -154,11 +164,11 @@ public sealed class SimSource : IByteSource
                 // A serial line delivers baud/10 bytes per second: release the bytes up to where
                 // the line would be now, at least one.
                 double bytesPerMs = baud / 10.0 / 1000.0;
-                int due = (int)((_clock.Elapsed - _epochDue).TotalMilliseconds * bytesPerMs) - _sent;
+                int due = (int)((time.GetElapsedTime(_opened) - _epochDue).TotalMilliseconds * bytesPerMs) - _sent;
                 if (due < 1)
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, (1 - due) / bytesPerMs)), cancellationToken).ConfigureAwait(false);
-                    due = Math.Max(1, (int)((_clock.Elapsed - _epochDue).TotalMilliseconds * bytesPerMs) - _sent);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, (1 - due) / bytesPerMs)), time, cancellationToken).ConfigureAwait(false);
+                    due = Math.Max(1, (int)((time.GetElapsedTime(_opened) - _epochDue).TotalMilliseconds * bytesPerMs) - _sent);
                 }
 
                 n = Math.Min(n, due);

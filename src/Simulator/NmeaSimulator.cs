@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Globalization;
+using BeidouHub.Geo;
 using BeidouHub.Receiver.Satellites;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// A simulated multi-GNSS BeiDou receiver of the park: given an epoch's UTC time, writes the NMEA
@@ -98,7 +99,7 @@ public sealed class NmeaSimulator
         double baseSigma = quality switch { 4 => FixedSigma, 5 => FloatSigma, _ => AutonomousSigma };
         double sigmaN = Math.Round(baseSigma * dops.Hdop * 0.85, 3), sigmaE = Math.Round(baseSigma * dops.Hdop * 0.7, 3);
         double sigmaU = Math.Round(baseSigma * dops.Vdop * 1.1, 3);
-        (double mN, double mE) = Wgs84.MetresPerDegree(lat);
+        (double mN, double mE) = Ellipsoid.Wgs84.MetresPerDegree(lat);
         double outLat = lat + (sigmaN * _zNorth / mN), outLon = lon + (sigmaE * _zEast / mE);
         double outAlt = _options.AltitudeMsl + (sigmaU * _zUp);
         double outSpeed = fix ? Math.Max(0, speed + (speedNoise * (quality is 4 or 5 ? 0.01 : 0.08))) : 0;
@@ -163,12 +164,13 @@ public sealed class NmeaSimulator
     private void ComputeSky(DateTime utc, double lat, double lon, bool tracking, bool withCn0)
     {
         _sky.Clear();
-        Vector3d receiver = Wgs84.ToEcef(lat, lon, _options.AltitudeMsl + _options.GeoidSeparation);
+        // The receiver's horizon on WGS 84, as the orbits' GM is (CGCS2000's ellipsoid differs by < 0.11 mm).
+        var horizon = new LocalTangentPlane(lat, lon, _options.AltitudeMsl + _options.GeoidSeparation, Ellipsoid.Wgs84);
         double antenna = _options.Style == NmeaStyle.Bd ? -4 : 0; // a handheld's patch antenna
         foreach (SimulatedSatellite s in SimulatedConstellations.All)
         {
-            Vector3d los = Wgs84.LineOfSightEnu(receiver, lat, lon, s.Orbit.EcefAt(utc));
-            (double el, double az) = Wgs84.ElevationAzimuth(los);
+            EnuPoint look = horizon.ToEnu(s.Orbit.EcefAt(utc));
+            double el = look.ElevationDeg, az = look.AzimuthDeg;
             if (el < 0)
             {
                 continue;
@@ -183,7 +185,7 @@ public sealed class NmeaSimulator
                 cn0Second = (short)Math.Clamp(Math.Round(cn0 + 2 + (1.5 * _rng.NextGaussian())), 10, 55);
             }
 
-            _sky.Add(new SkyEntry(s, el, az, los, cn0First, cn0Second, false));
+            _sky.Add(new SkyEntry(s, el, az, look.Direction(), cn0First, cn0Second, false));
         }
 
         if (!tracking)
@@ -438,7 +440,7 @@ public sealed class NmeaSimulator
 }
 
 /// <summary>One satellite in the simulated sky at an epoch.</summary>
-internal readonly record struct SkyEntry(SimulatedSatellite Satellite, double Elevation, double Azimuth, Vector3d LineOfSight, short? Cn0First, short? Cn0Second, bool Used);
+internal readonly record struct SkyEntry(SimulatedSatellite Satellite, double Elevation, double Azimuth, EnuPoint LineOfSight, short? Cn0First, short? Cn0Second, bool Used);
 
 /// <summary>What the receiver should have reported: its true position and the error model of the epoch.</summary>
 internal readonly record struct SimulatedTruth(

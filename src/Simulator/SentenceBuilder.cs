@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Builds one sentence at a time (<c>$</c> + body + <c>*hh</c> + CRLF, checksum as NMEA 0183

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>Kinds of damage the faults profile puts into a receiver's stream.</summary>
 internal enum FaultKind

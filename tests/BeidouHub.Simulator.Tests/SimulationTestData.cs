@@ -5,7 +5,7 @@ using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Satellites;
 using BeidouHub.Receiver.Tests.Support;
 
-namespace BeidouHub.Receiver.Tests.Simulation;
+namespace BeidouHub.Simulator.Tests;
 
 /// <summary>The seed files, their decoding, and the park's bounding box.</summary>
 internal static class SimulationTestData

@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>Everything that defines one simulated receiver. Same options (seed included) give byte-identical output.</summary>
 public sealed record SimulatedReceiverOptions

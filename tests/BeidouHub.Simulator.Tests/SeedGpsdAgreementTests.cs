@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Satellites;
-using static BeidouHub.Receiver.Tests.Simulation.SimulationTestData;
+using static BeidouHub.Simulator.Tests.SimulationTestData;
 
-namespace BeidouHub.Receiver.Tests.Simulation;
+namespace BeidouHub.Simulator.Tests;
 
 /// <summary>
 /// gpsd, the reference GNSS daemon, reads each seed the way decode does: Debian's

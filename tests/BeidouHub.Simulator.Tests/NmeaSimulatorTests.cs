@@ -1,10 +1,9 @@
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea.Sentences;
 using BeidouHub.Receiver.Satellites;
-using BeidouHub.Receiver.Simulation;
-using static BeidouHub.Receiver.Tests.Simulation.SimulationTestData;
+using static BeidouHub.Simulator.Tests.SimulationTestData;
 
-namespace BeidouHub.Receiver.Tests.Simulation;
+namespace BeidouHub.Simulator.Tests;
 
 public class NmeaSimulatorTests
 {

@@ -1,9 +1,9 @@
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea.Sentences;
 using BeidouHub.Receiver.Satellites;
-using static BeidouHub.Receiver.Tests.Simulation.SimulationTestData;
+using static BeidouHub.Simulator.Tests.SimulationTestData;
 
-namespace BeidouHub.Receiver.Tests.Simulation;
+namespace BeidouHub.Simulator.Tests;
 
 /// <summary>What decode makes of each committed seed in seeds/: plausible, self-consistent receiver output.</summary>
 public class SeedFileTests

@@ -1,4 +1,6 @@
-namespace BeidouHub.Receiver.Simulation;
+using BeidouHub.Geo;
+
+namespace BeidouHub.Simulator;
 
 /// <summary>
 /// Motion along a closed loop of waypoints at a cruising speed, with acceleration and braking
@@ -24,7 +26,7 @@ internal sealed class Route
         ArgumentOutOfRangeException.ThrowIfZero(waypoints.Count);
         _lat0 = waypoints[0].Latitude;
         _lon0 = waypoints[0].Longitude;
-        (_mPerDegN, _mPerDegE) = Wgs84.MetresPerDegree(_lat0);
+        (_mPerDegN, _mPerDegE) = Ellipsoid.Wgs84.MetresPerDegree(_lat0);
         _points = new (double, double)[waypoints.Count];
         _cumulative = new double[waypoints.Count + 1];
         for (int i = 0; i < waypoints.Count; i++)

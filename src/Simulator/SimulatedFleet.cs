@@ -1,4 +1,4 @@
-namespace BeidouHub.Receiver.Simulation;
+namespace BeidouHub.Simulator;
 
 /// <summary>Settings of many simulated receivers at once (load tests, the <c>sim://</c> source).</summary>
 public sealed record SimulationOptions
