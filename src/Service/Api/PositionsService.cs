@@ -87,7 +87,13 @@ internal sealed partial class PositionsService : Positions.PositionsBase
     private async Task Pump<TUpdate, TMessage>(Subscription<TUpdate> sub, Func<TUpdate, TMessage> map, IServerStreamWriter<TMessage> stream, ServerCallContext context, CancellationToken revoked)
         where TUpdate : class
     {
+        // Waiting ends on any of them. A write is cancelled only when the client is gone or the
+        // hub's grace for a stuck writer is over: grpc-dotnet aborts the HTTP/2 stream when a
+        // write's token fires mid-write, and the client would see CANCELLED instead of the status
+        // the service ends the stream with (UNAUTHENTICATED for a revoked key), so a revocation
+        // stops the pump between writes.
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended, revoked);
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended);
         CancellationToken cancel = both.Token;
         try
         {
@@ -99,8 +105,9 @@ internal sealed partial class PositionsService : Positions.PositionsBase
             {
                 while (reader.TryRead(out TUpdate? update))
                 {
+                    cancel.ThrowIfCancellationRequested();
                     stream.WriteOptions = reader.Count > 0 ? s_buffered : null;
-                    await stream.WriteAsync(map(update), cancel).ConfigureAwait(false);
+                    await stream.WriteAsync(map(update), writes.Token).ConfigureAwait(false);
                 }
             }
         }

@@ -34,8 +34,12 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
     {
         CallAccess access = context.Access();
         IdScope scope = access.Scope.Receivers;
+        // Waits end on a revoked credential too; writes only when the client is gone (a write
+        // cancelled mid-way aborts the HTTP/2 stream, and the client would see CANCELLED instead
+        // of UNAUTHENTICATED), so a revocation stops the stream between writes.
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, access.Revoked);
         CancellationToken cancel = both.Token;
+        CancellationToken writes = context.CancellationToken;
         var changes = Channel.CreateBounded<ReceiverWorker>(new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest });
         void OnChange(ReceiverWorker w)
         {
@@ -51,7 +55,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
         {
             foreach (ReceiverWorker w in visible)
             {
-                await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+                await WriteAsync(w).ConfigureAwait(false);
             }
 
             using var timer = new PeriodicTimer(Refresh, _time);
@@ -68,7 +72,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
 
                     foreach (ReceiverWorker w in visible)
                     {
-                        await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+                        await WriteAsync(w).ConfigureAwait(false);
                     }
 
                     tick = timer.WaitForNextTickAsync(cancel).AsTask();
@@ -78,7 +82,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                 await change.ConfigureAwait(false);
                 while (changes.Reader.TryRead(out ReceiverWorker? w))
                 {
-                    await responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), cancel).ConfigureAwait(false);
+                    await WriteAsync(w).ConfigureAwait(false);
                 }
             }
 
@@ -91,6 +95,12 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
         finally
         {
             _host.StateChanged -= OnChange;
+        }
+
+        Task WriteAsync(ReceiverWorker w)
+        {
+            cancel.ThrowIfCancellationRequested();
+            return responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), writes);
         }
     }
 }
