@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Numerics;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
-using BeidouHub.Receiver.Satellites;
 
 namespace BeidouHub.Receiver.Epochs;
 
@@ -125,7 +124,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, gga.TimeOfDayMs, null))
                 {
-                    ApplyGga(gga);
+                    EpochMerge.Apply(_epoch, gga);
                 }
 
                 break;
@@ -137,7 +136,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, rmc.TimeOfDayMs, rmc.Date))
                 {
-                    ApplyRmc(rmc);
+                    EpochMerge.Apply(_epoch, rmc);
                 }
 
                 break;
@@ -149,7 +148,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, gns.TimeOfDayMs, null))
                 {
-                    ApplyGns(gns);
+                    EpochMerge.Apply(_epoch, gns);
                 }
 
                 break;
@@ -159,11 +158,9 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if ((applied = Begin(sentence, gll.TimeOfDayMs, null)) && gll.Status == (byte)'A' && gll.Latitude.HasValue && !_epoch.HasPosition)
+                if (applied = Begin(sentence, gll.TimeOfDayMs, null))
                 {
-                    _epoch.Latitude = gll.Latitude;
-                    _epoch.Longitude = gll.Longitude;
-                    _epoch.ModeIndicator ??= gll.Mode;
+                    EpochMerge.Apply(_epoch, gll);
                 }
 
                 break;
@@ -175,7 +172,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsa.SystemId), true))
                 {
-                    ApplyGsa(gsa);
+                    EpochMerge.Apply(_epoch, gsa);
                 }
 
                 break;
@@ -187,15 +184,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsv.SignalId), gsv.IsLastOfSet))
                 {
-                    _epoch.HasSky = true;
-                    for (int i = 0; i < gsv.Count; i++)
-                    {
-                        GsvSatellite s = gsv[i];
-                        if (s.Id.IsKnown)
-                        {
-                            _epoch.AddSatellite(s.Id, gsv.SignalId, s.Elevation, s.Azimuth, s.Cn0);
-                        }
-                    }
+                    EpochMerge.Apply(_epoch, gsv);
                 }
 
                 break;
@@ -207,8 +196,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, null, null))
                 {
-                    _epoch.SpeedMps ??= vtg.SpeedMps;
-                    _epoch.CourseDeg ??= vtg.CourseTrueDeg;
+                    EpochMerge.Apply(_epoch, vtg);
                 }
 
                 break;
@@ -220,9 +208,7 @@ public sealed class EpochAssembler
 
                 if (applied = Begin(sentence, gst.TimeOfDayMs, null))
                 {
-                    _epoch.SigmaLatitude = gst.SigmaLatitude;
-                    _epoch.SigmaLongitude = gst.SigmaLongitude;
-                    _epoch.SigmaAltitude = gst.SigmaAltitude;
+                    EpochMerge.Apply(_epoch, gst);
                 }
 
                 break;
@@ -408,7 +394,7 @@ public sealed class EpochAssembler
         if (!_positionSignalled && _positionKinds != 0 && (_seenThisEpoch & _positionKinds) == _positionKinds && CountsReached(_positionKinds))
         {
             _positionSignalled = true;
-            Finish();
+            EpochMerge.Derive(_epoch);
             _sink.OnPosition(_epoch);
         }
 
@@ -532,7 +518,7 @@ public sealed class EpochAssembler
 
     private void Complete()
     {
-        Finish();
+        EpochMerge.Derive(_epoch);
         if (!_positionSignalled)
         {
             _positionSignalled = true;
@@ -591,159 +577,6 @@ public sealed class EpochAssembler
         }
 
         return result;
-    }
-
-    // Derives what is computed from the whole epoch: mode, RTK state, used flags. Idempotent.
-    private void Finish()
-    {
-        Epoch e = _epoch;
-        if (!e.HasPosition)
-        {
-            e.Mode = e.Mode == FixMode.Unknown && e.SentenceCount > 0 ? FixMode.NoFix : e.Mode;
-            if (e.Mode > FixMode.NoFix)
-            {
-                e.Mode = FixMode.NoFix;
-            }
-        }
-        else if (e.Mode is FixMode.Unknown or FixMode.NoFix)
-        {
-            // No GSA (or one that lags the position sentences): 3D when an altitude came, as gpsd does.
-            e.Mode = e.AltitudeMsl.HasValue ? FixMode.ThreeD : FixMode.TwoD;
-        }
-
-        e.Rtk = e.Quality switch
-        {
-            GgaQuality.RtkFixed => RtkState.Fixed,
-            GgaQuality.RtkFloat => RtkState.Float,
-            null => e.ModeIndicator switch
-            {
-                (byte)'R' => RtkState.Fixed,
-                (byte)'F' => RtkState.Float,
-                _ => RtkState.None,
-            },
-            _ => RtkState.None,
-        };
-
-        e.ResolveUsedFlags();
-    }
-
-    private void ApplyGga(in Gga gga)
-    {
-        Epoch e = _epoch;
-        e.Quality = gga.Quality ?? e.Quality;
-        if (gga.Quality is > GgaQuality.NoFix && gga.Latitude.HasValue)
-        {
-            e.Latitude = gga.Latitude;
-            e.Longitude = gga.Longitude;
-            e.AltitudeMsl = gga.AltitudeMsl ?? e.AltitudeMsl;
-            e.GeoidSeparation = gga.GeoidSeparation ?? e.GeoidSeparation;
-        }
-
-        e.SatellitesUsedReported = gga.SatellitesUsed ?? e.SatellitesUsedReported;
-        e.Hdop ??= gga.Hdop;
-        e.DiffAge = gga.DifferentialAge ?? e.DiffAge;
-        e.DiffStation = gga.DifferentialStation ?? e.DiffStation;
-    }
-
-    private void ApplyRmc(in Rmc rmc)
-    {
-        Epoch e = _epoch;
-        e.RmcStatus = rmc.Status;
-        e.ModeIndicator = rmc.Mode ?? e.ModeIndicator;
-        e.NavStatus = rmc.NavStatus ?? e.NavStatus;
-        if (rmc.IsValid && rmc.Latitude.HasValue)
-        {
-            // GGA's position wins when both came: it carries the quality (Trimble RMC says D while GGA says RTK fixed).
-            if (!e.HasPosition)
-            {
-                e.Latitude = rmc.Latitude;
-                e.Longitude = rmc.Longitude;
-            }
-
-            e.SpeedMps = rmc.SpeedMps ?? e.SpeedMps;
-            e.CourseDeg = rmc.CourseDeg ?? e.CourseDeg;
-        }
-
-    }
-
-    private void ApplyGns(in Gns gns)
-    {
-        Epoch e = _epoch;
-        if (gns.HasFix && gns.Latitude.HasValue && !(e.Quality is > GgaQuality.NoFix))
-        {
-            e.Latitude = gns.Latitude;
-            e.Longitude = gns.Longitude;
-            e.AltitudeMsl = gns.AltitudeMsl ?? e.AltitudeMsl;
-            e.GeoidSeparation = gns.GeoidSeparation ?? e.GeoidSeparation;
-        }
-
-        if (e.Quality is null)
-        {
-            e.Quality = QualityFromModes(gns);
-        }
-
-        e.SatellitesUsedReported ??= gns.SatellitesUsed;
-        e.Hdop ??= gns.Hdop;
-        e.DiffAge ??= gns.DifferentialAge;
-        e.DiffStation ??= gns.DifferentialStation;
-        e.NavStatus = gns.NavStatus ?? e.NavStatus;
-    }
-
-    private void ApplyGsa(in Gsa gsa)
-    {
-        Epoch e = _epoch;
-        e.HasUsedList = true;
-        if (gsa.FixType is { } ft && (FixMode)ft > e.Mode)
-        {
-            e.Mode = (FixMode)ft;
-        }
-
-        e.Pdop = gsa.Pdop ?? e.Pdop;
-        e.Hdop = gsa.Hdop ?? e.Hdop;
-        e.Vdop = gsa.Vdop ?? e.Vdop;
-        for (int i = 0; i < gsa.Count; i++)
-        {
-            SatelliteId id = gsa.Satellite(i);
-            if (id.IsKnown)
-            {
-                e.AddUsed(id);
-            }
-        }
-
-    }
-
-    // GNS mode letters, best first: R RTK fixed, F float, D/P differential/precise, A autonomous, E estimated.
-    private static GgaQuality QualityFromModes(in Gns gns)
-    {
-        GgaQuality best = GgaQuality.NoFix;
-        for (int i = 0; i < gns.ModeLength; i++)
-        {
-            GgaQuality q = gns.Mode(i) switch
-            {
-                (byte)'R' => GgaQuality.RtkFixed,
-                (byte)'F' => GgaQuality.RtkFloat,
-                (byte)'D' or (byte)'P' => GgaQuality.Differential,
-                (byte)'A' => GgaQuality.Autonomous,
-                (byte)'E' => GgaQuality.Estimated,
-                _ => GgaQuality.NoFix,
-            };
-            if (Rank(q) > Rank(best))
-            {
-                best = q;
-            }
-        }
-
-        return best;
-
-        static int Rank(GgaQuality q) => q switch
-        {
-            GgaQuality.RtkFixed => 5,
-            GgaQuality.RtkFloat => 4,
-            GgaQuality.Differential => 3,
-            GgaQuality.Autonomous => 2,
-            GgaQuality.Estimated => 1,
-            _ => 0,
-        };
     }
 
     private static int Kind(SentenceType type, Talker talker, byte? variant) =>
