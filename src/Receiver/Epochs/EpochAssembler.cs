@@ -1,55 +1,29 @@
-using System.Runtime.CompilerServices;
-using System.Numerics;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
 
 namespace BeidouHub.Receiver.Epochs;
 
 /// <summary>
-/// Groups one receiver's sentences into epochs, one per UTC time, and learns the receiver's
-/// cycle so it can hand out the position as soon as the cycle's position sentences are in and
-/// the complete epoch at the cycle's last sentence, without waiting for the next epoch.
+/// Groups one receiver's sentences into epochs, one per UTC time, and hands out the position as
+/// soon as the cycle's position sentences are in and the complete epoch at the cycle's last
+/// sentence, without waiting for the next epoch.
 /// <para>
-/// Learning, like gpsd's cycle ender but per sentence kind (formatter + talker + GSV signal or
-/// GSA system id): a kind that ended a complete cycle ends this one unless a kind that has
-/// followed it may still come. Sky reports slower than fixes make the last kind vary; a kind
-/// that only ever comes together with others (ZDA with the 1 Hz GSV sets of a 10 Hz receiver)
-/// is not awaited in cycles that lack those. Where that cannot be told, the epoch is completed
-/// when the time changes (the fallback) or on <see cref="Flush"/>. A first cycle that may have
-/// started mid-way teaches nothing about ends.
+/// The router: reads each sentence, finds its epoch (the open one; the next when the time moves
+/// on; none when it belongs to one already handed out, which makes it late), has
+/// <see cref="EpochMerge"/> put its fields in, and tells the <see cref="CycleLearner"/> its kind;
+/// the learner says when the position and the whole cycle are in. Where the learner cannot tell,
+/// the epoch is completed when the time changes or on <see cref="Flush"/>.
 /// </para>
 /// No allocation per sentence or per epoch once constructed.
 /// </summary>
 public sealed class EpochAssembler
 {
-    private const int MaxKinds = 64;
     private const int HalfDayMs = 12 * 3600 * 1000;
-
-    private const int PositionTypes = (1 << (int)SentenceType.Gga) | (1 << (int)SentenceType.Rmc)
-        | (1 << (int)SentenceType.Gns) | (1 << (int)SentenceType.Gll);
 
     private readonly IEpochSink _sink;
     private readonly Epoch _epoch;
-
-    // Cycle learning, per sentence kind.
-    private readonly int[] _kinds = new int[MaxKinds];
-    private readonly byte[] _kindSlots = new byte[KindTypes * KindTalkers * KindVariants];
-    private const int KindTypes = 16;
-    private const int KindTalkers = 16;
-    private const int KindVariants = 17;
-    private readonly ulong[] _successors = new ulong[MaxKinds];
-    private readonly ulong[] _predecessors = new ulong[MaxKinds]; // j in _predecessors[k] <=> k in _successors[j]
-    private readonly ulong[] _companions = new ulong[MaxKinds];
-    private readonly ulong[] _everBefore = new ulong[MaxKinds];
-    private ulong _companionsKnown;
-    private readonly byte[] _expectedCount = new byte[MaxKinds];
-    private readonly byte[] _countThisEpoch = new byte[MaxKinds];
-    private ulong _endKinds;
-    private ulong _positionKinds;
-    private int _kindCount;
-    private int _lastKind = -1;
-    private ulong _seenThisEpoch;
-    private int _closedEpochs;
+    private readonly SentenceKinds _kinds = new();
+    private readonly CycleLearner _cycle = new();
 
     private bool _open;
     private bool _completed;
@@ -57,7 +31,6 @@ public sealed class EpochAssembler
     private int? _lastEmittedTime;
     private bool _flushed;
     private OpenedAfter _openedAfter;
-    private int _completedAtKind = -1; // with OpenedAfter.EarlyCompletion: the kind the last epoch was completed at
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -78,7 +51,7 @@ public sealed class EpochAssembler
     public long LateSentences { get; private set; }
 
     /// <summary>Times the learned cycle was found not to fit (an epoch completed before its tail) and learned again.</summary>
-    public long CycleResets { get; private set; }
+    public long CycleResets => _cycle.Resets;
 
     /// <summary>Sentences whose fields were malformed or out of range (the sentence is ignored).</summary>
     public long BadSentences { get; private set; }
@@ -87,7 +60,7 @@ public sealed class EpochAssembler
     internal Epoch Current => _epoch;
 
     /// <summary>True once a cycle end has been learned (early completion active).</summary>
-    public bool CycleLearned => _endKinds != 0;
+    public bool CycleLearned => _cycle.Learned;
 
     /// <summary>
     /// Adds one parsed sentence. Returns false when a typed reader rejected its fields (counted in
@@ -95,138 +68,146 @@ public sealed class EpochAssembler
     /// </summary>
     public bool Add(in NmeaSentence sentence)
     {
-        if (!Apply(sentence, out bool applied))
-        {
-            BadSentences++;
-            return false;
-        }
-
-        if (applied)
-        {
-            AfterApply();
-        }
-
-        return true;
-    }
-
-    // Reads the sentence and applies it to its epoch. False: malformed. applied: it went into
-    // the open epoch (not dropped as late, not ignored as unknown).
-    private bool Apply(in NmeaSentence sentence, out bool applied)
-    {
-        applied = false;
+        int kind;
         switch (sentence.Type)
         {
             case SentenceType.Gga:
                 if (!Gga.TryRead(sentence, out Gga gga))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gga.TimeOfDayMs, null))
+                if (Route(sentence, gga.TimeOfDayMs, null, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, gga);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Rmc:
                 if (!Rmc.TryRead(sentence, out Rmc rmc))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, rmc.TimeOfDayMs, rmc.Date))
+                if (Route(sentence, rmc.TimeOfDayMs, rmc.Date, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, rmc);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gns:
                 if (!Gns.TryRead(sentence, out Gns gns))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gns.TimeOfDayMs, null))
+                if (Route(sentence, gns.TimeOfDayMs, null, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, gns);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gll:
                 if (!Gll.TryRead(sentence, out Gll gll))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gll.TimeOfDayMs, null))
+                if (Route(sentence, gll.TimeOfDayMs, null, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, gll);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gsa:
                 if (!Gsa.TryRead(sentence, out Gsa gsa))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsa.SystemId), true))
+                if (Route(sentence, null, null, gsa.SystemId, out kind))
                 {
                     EpochMerge.Apply(_epoch, gsa);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Gsv:
                 if (!Gsv.TryRead(sentence, out Gsv gsv))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsv.SignalId), gsv.IsLastOfSet))
+                if (Route(sentence, null, null, gsv.SignalId, out kind))
                 {
                     EpochMerge.Apply(_epoch, gsv);
+                    Learn(kind, gsv.IsLastOfSet, false);
                 }
 
                 break;
             case SentenceType.Vtg:
                 if (!Vtg.TryRead(sentence, out Vtg vtg))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null))
+                if (Route(sentence, null, null, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, vtg);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Gst:
                 if (!Gst.TryRead(sentence, out Gst gst))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gst.TimeOfDayMs, null))
+                if (Route(sentence, gst.TimeOfDayMs, null, null, out kind))
                 {
                     EpochMerge.Apply(_epoch, gst);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Zda:
                 if (!Zda.TryRead(sentence, out Zda zda))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                applied = Begin(sentence, zda.TimeOfDayMs, zda.Date);
+                if (Route(sentence, zda.TimeOfDayMs, zda.Date, null, out kind))
+                {
+                    Learn(kind, true, false);
+                }
+
                 break;
             case SentenceType.Gbs:
                 if (!Gbs.TryRead(sentence, out Gbs gbs))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                applied = Begin(sentence, gbs.TimeOfDayMs, null);
+                if (Route(sentence, gbs.TimeOfDayMs, null, null, out kind))
+                {
+                    Learn(kind, true, false);
+                }
+
                 break;
             default:
                 // TXT, proprietary and unknown sentences carry nothing for the epoch and do not
@@ -242,34 +223,27 @@ public sealed class EpochAssembler
     {
         if (_open && !_completed)
         {
-            Close(learn: false);
-
-            // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
-            // second epoch of the same time (it was the last emitted); and a cut cycle teaches
-            // nothing about cycle ends.
-            _flushed = true;
+            Close(EpochEnd.Silence);
         }
     }
 
-    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date) =>
-        Begin(s, time, date, Kind(s.Type, s.Talker, null), true);
-
-    // Routes a sentence to the right epoch and updates cycle learning. Returns false when the
-    // sentence belongs to an epoch already handed out (it is then only learned from).
-    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date, int kind, bool completesKind)
+    // Finds the sentence's epoch: closes the open one when the time moves on, opens the next.
+    // False: the sentence belongs to an epoch already handed out (late). kind: the sentence's
+    // kind for the cycle learner (variant: GSA system id or GSV signal id).
+    private bool Route(in NmeaSentence s, int? time, NmeaDate? date, byte? variant, out int kind)
     {
-        int k = KindIndex(kind);
+        kind = _kinds.IndexOf(s.Type, s.Talker, variant);
         if (_open && time.HasValue && _epoch.TimeOfDayMs.HasValue && time != _epoch.TimeOfDayMs)
         {
             if (!_completed)
             {
-                Close(learn: true);
+                Close(EpochEnd.NextEpoch);
             }
             else
             {
                 // The time moved on after an early completion: the learned cycle held (unless a
                 // flush cut it, which says nothing about the cycle).
-                EndCycle(learn: !_flushed);
+                _cycle.End(learn: !_flushed);
             }
 
             _open = false;
@@ -281,9 +255,9 @@ public sealed class EpochAssembler
                 // A sentence of the epoch already handed out: the kind we completed at is not
                 // the cycle's last after all. Learn that and drop the sentence.
                 LateSentences++;
-                if (!_flushed && k >= 0)
+                if (!_flushed)
                 {
-                    LearnFollows(_lastKind, 1UL << k);
+                    _cycle.Late(kind);
                 }
 
                 return false;
@@ -291,12 +265,10 @@ public sealed class EpochAssembler
 
             // Anything else after a completed epoch opens the next one (untimed sentences such as
             // GSA/GSV that some receivers send before GGA).
-            OpenedAfter after = _flushed ? OpenedAfter.Flush : _lastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
-            int completedAt = _lastKind;
-            EndCycle(learn: !_flushed);
+            OpenedAfter after = _flushed ? OpenedAfter.Flush : _cycle.LastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
+            _cycle.End(learn: !_flushed);
             Open();
             _openedAfter = after;
-            _completedAtKind = completedAt;
         }
 
         if (!_open)
@@ -311,19 +283,10 @@ public sealed class EpochAssembler
                 // The untimed sentences that opened this epoch were the tail of the one already
                 // handed out with this time: it was completed too early, or cut by a silence
                 // (idle flush). The tail is late, with this sentence; later sentences of that time
-                // are late too. A cycle completed too early this way means what was learned does
-                // not fit this receiver (it changed its output, or another one is on the line):
-                // forget it and learn again, as for a new receiver.
+                // are late too.
                 if (_openedAfter == OpenedAfter.EarlyCompletion)
                 {
-                    ForgetCycle();
-
-                    // Except what the tail itself has just shown: its kinds follow the kind the
-                    // epoch was completed at, so that kind ends no cycle while one of them may
-                    // still come. Forgetting this too would complete the next such cycle at the
-                    // same place again: a 10 Hz receiver without a fix (no GST), whose GSV sets
-                    // and ZDA follow the last GSA once a second, would lose every sky.
-                    LearnFollows(_completedAtKind, _seenThisEpoch | (k >= 0 ? 1UL << k : 0));
+                    _cycle.Tail(kind);
                 }
 
                 LateSentences += _epoch.SentenceCount + 1;
@@ -331,7 +294,6 @@ public sealed class EpochAssembler
                 _epoch.Clear();
                 SetTime(time.Value);
                 _completed = true;
-                _lastKind = -1;
 
                 // The epoch's own record of this cycle is gone with the tail: do not learn cycle
                 // ends from what is left of it.
@@ -351,138 +313,25 @@ public sealed class EpochAssembler
 
         _epoch.SentenceTypes |= 1 << (int)s.Type;
         _epoch.SentenceCount++;
-
-        if (k >= 0)
-        {
-            // Every kind seen earlier in this cycle is followed by this one (once learned, nothing to do).
-            ulong seen = _seenThisEpoch & ~(1UL << k) & ~_predecessors[k];
-            _predecessors[k] |= seen;
-            while (seen != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(seen);
-                _successors[j] |= 1UL << k;
-                seen &= seen - 1;
-            }
-
-            // Every kind seen before this one in some cycle.
-            _everBefore[k] |= _seenThisEpoch & ~(1UL << k);
-
-            if (completesKind)
-            {
-                _seenThisEpoch |= 1UL << k;
-                if (_countThisEpoch[k] < byte.MaxValue)
-                {
-                    _countThisEpoch[k]++;
-                }
-            }
-
-            _lastKind = k;
-        }
-
         return true;
     }
 
-    // After the sentence has been applied: signal the position or complete the epoch when the
-    // learned cycle says so.
-    private void AfterApply()
+    // After the sentence's fields are in: tells the learner, and hands out the position or the
+    // complete epoch when it says so.
+    private void Learn(int kind, bool completesKind, bool position)
     {
-        if (!_open || _completed)
-        {
-            return;
-        }
-
-        if (!_positionSignalled && _positionKinds != 0 && (_seenThisEpoch & _positionKinds) == _positionKinds && CountsReached(_positionKinds))
+        CycleStep step = _cycle.Observe(kind, completesKind, position);
+        if (!_positionSignalled && (step & CycleStep.PositionIn) != 0)
         {
             _positionSignalled = true;
             EpochMerge.Derive(_epoch);
             _sink.OnPosition(_epoch);
         }
 
-        int k = _lastKind;
-        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && !AnySuccessorMayCome(k)
-            && (_seenThisEpoch & (1UL << k)) != 0 && _countThisEpoch[k] >= _expectedCount[k])
+        if ((step & CycleStep.Complete) != 0)
         {
-            Complete();
+            Close(EpochEnd.LastSentence);
         }
-    }
-
-    // Whether a kind that has followed k in some cycle may still come in this one. A successor
-    // that only ever came in cycles holding some kind P that comes before k and never after it
-    // will not come when P is missing now: a 10 Hz receiver with GSV and ZDA once a second ends
-    // its other cycles at GST, and its sky cycles at ZDA.
-    private bool AnySuccessorMayCome(int k)
-    {
-        ulong successors = _successors[k] & ~(1UL << k);
-        while (successors != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(successors);
-            successors &= successors - 1;
-            if ((_companionsKnown & (1UL << j)) == 0)
-            {
-                return true;
-            }
-
-            ulong required = _companions[j] & _everBefore[k] & ~_successors[k] & ~(1UL << j);
-            if (required == 0 || (required & ~_seenThisEpoch) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Kinds that came after `before` in a cycle: successors of it, their companions unknown again
-    // (until a cycle that holds them is learned, they may always come).
-    private void LearnFollows(int before, ulong after)
-    {
-        if (before < 0)
-        {
-            return;
-        }
-
-        after &= ~(1UL << before);
-        _successors[before] |= after;
-        _companionsKnown &= ~after;
-        while (after != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(after);
-            _predecessors[j] |= 1UL << before;
-            _companions[j] = 0;
-            after &= after - 1;
-        }
-    }
-
-    // Drops everything learned about the cycle (the kinds stay known): completion falls back to
-    // the time change until cycles are learned again.
-    private void ForgetCycle()
-    {
-        Array.Clear(_successors);
-        Array.Clear(_predecessors);
-        Array.Clear(_companions);
-        Array.Clear(_everBefore);
-        Array.Clear(_expectedCount);
-        _companionsKnown = 0;
-        _endKinds = 0;
-        _positionKinds = 0;
-        _closedEpochs = 0;
-        CycleResets++;
-    }
-
-    private bool CountsReached(ulong kinds)
-    {
-        while (kinds != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(kinds);
-            if (_countThisEpoch[j] < _expectedCount[j])
-            {
-                return false;
-            }
-
-            kinds &= kinds - 1;
-        }
-
-        return true;
     }
 
     private void Open()
@@ -494,9 +343,7 @@ public sealed class EpochAssembler
         _positionSignalled = false;
         _flushed = false;
         _openedAfter = OpenedAfter.Nothing;
-        _seenThisEpoch = 0;
-        _lastKind = -1;
-        Array.Clear(_countThisEpoch);
+        _cycle.Begin();
     }
 
     private void SetTime(int time)
@@ -510,13 +357,10 @@ public sealed class EpochAssembler
         }
     }
 
-    private void Close(bool learn)
-    {
-        Complete();
-        EndCycle(learn);
-    }
-
-    private void Complete()
+    // Hands the open epoch out: its position first if that has not gone yet, then the epoch.
+    // After NextEpoch the caller opens the next one; after LastSentence and Silence whatever of
+    // this epoch's time still comes is late.
+    private void Close(EpochEnd end)
     {
         EpochMerge.Derive(_epoch);
         if (!_positionSignalled)
@@ -529,93 +373,37 @@ public sealed class EpochAssembler
         _lastEmittedTime = _epoch.TimeOfDayMs;
         Emitted++;
         _sink.OnEpoch(_epoch);
-    }
-
-    private void EndCycle(bool learn)
-    {
-        if (learn)
-        {
-            // The first cycle may have started mid-way: it says nothing about where cycles end.
-            if (_closedEpochs > 0 && _lastKind >= 0)
-            {
-                _endKinds |= 1UL << _lastKind;
-                ulong seen = _seenThisEpoch;
-                while (seen != 0)
-                {
-                    int j = BitOperations.TrailingZeroCount(seen);
-                    _expectedCount[j] = _countThisEpoch[j];
-                    _companions[j] = (_companionsKnown & (1UL << j)) != 0 ? _companions[j] & _seenThisEpoch : _seenThisEpoch;
-                    _companionsKnown |= 1UL << j;
-                    seen &= seen - 1;
-                }
-
-                _positionKinds = PositionKindsOf(_seenThisEpoch);
-            }
-
-            _closedEpochs++;
-        }
-
         if (_epoch.Date.HasValue && _epoch.TimeOfDayMs.HasValue)
         {
             _carriedDate = _epoch.Date;
             _carriedTime = _epoch.TimeOfDayMs;
         }
+
+        switch (end)
+        {
+            case EpochEnd.NextEpoch:
+                _cycle.End(learn: true);
+                break;
+            case EpochEnd.Silence:
+                // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
+                // second epoch of the same time (it was the last emitted); and a cut cycle teaches
+                // nothing about cycle ends.
+                _flushed = true;
+                break;
+        }
     }
 
-    private ulong PositionKindsOf(ulong seen)
+    /// <summary>Why an epoch is handed out.</summary>
+    private enum EpochEnd
     {
-        ulong result = 0;
-        while (seen != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(seen);
-            if ((PositionTypes & (1 << (_kinds[j] & 0xFF))) != 0)
-            {
-                result |= 1UL << j;
-            }
+        /// <summary>The learned cycle says this sentence was its last.</summary>
+        LastSentence,
 
-            seen &= seen - 1;
-        }
+        /// <summary>A sentence of a later time came (the fallback).</summary>
+        NextEpoch,
 
-        return result;
-    }
-
-    private static int Kind(SentenceType type, Talker talker, byte? variant) =>
-        (int)type | ((int)talker << 8) | ((variant.HasValue ? variant.Value + 1 : 0) << 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int KindIndex(int kind)
-    {
-        // Direct-mapped: formatter x talker x (variant + 1). Index + 1 is stored; 0 = not seen yet.
-        int type = kind & 0xFF;
-        int talker = (kind >> 8) & 0xFF;
-        int variant = kind >> 16;
-        if (type < KindTypes && talker < KindTalkers && variant < KindVariants)
-        {
-            ref byte slot = ref _kindSlots[(((type * KindTalkers) + talker) * KindVariants) + variant];
-            if (slot == 0 && _kindCount < MaxKinds)
-            {
-                _kinds[_kindCount] = kind;
-                slot = (byte)++_kindCount;
-            }
-
-            return slot - 1;
-        }
-
-        for (int i = 0; i < _kindCount; i++)
-        {
-            if (_kinds[i] == kind)
-            {
-                return i;
-            }
-        }
-
-        if (_kindCount == MaxKinds)
-        {
-            return -1;
-        }
-
-        _kinds[_kindCount] = kind;
-        return _kindCount++;
+        /// <summary>A silence (idle flush) or the end of the stream.</summary>
+        Silence,
     }
 
     /// <summary>What came just before an epoch opened by untimed sentences: whether they may be the tail of the last one.</summary>
