@@ -225,7 +225,7 @@ public class EpochAssemblerTests
         for (int i = 0; i < 50; i++)
         {
             bool sky = i % 10 == 0;
-            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: sky, zda: sky));
+            NmeaText.Feed(decoder, CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: sky, zda: sky));
             if (sink.Epochs.Count != i + 1)
             {
                 late++;
@@ -256,7 +256,7 @@ public class EpochAssemblerTests
         for (int i = 0; i < 60; i++)
         {
             bool second = i % 10 == 0;
-            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: second && i != 30, zda: second));
+            NmeaText.Feed(decoder, CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: second && i != 30, zda: second));
             if (sink.Epochs.Count != i + 1)
             {
                 waited.Add(i);
@@ -280,7 +280,7 @@ public class EpochAssemblerTests
         var waited = new List<int>();
         for (int i = 0; i < 50; i++)
         {
-            List<string> cycle = TenHertzCycle(start.AddMilliseconds(i * 100), gsv: i % 10 == 0, zda: i % 10 == 0);
+            List<string> cycle = CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: i % 10 == 0, zda: i % 10 == 0);
             if (i is 25 or 35)
             {
                 NmeaText.Feed(decoder, cycle.Take(4)); // RMC VTG GGA and the first GSA, then silence
@@ -339,33 +339,6 @@ public class EpochAssemblerTests
         Assert.All(sink.Epochs, e => Assert.Equal(9, e.UsedCount));
         Assert.Equal(0, decoder.Assembler.LateSentences);
         Assert.DoesNotContain(waited, i => i >= 3);
-    }
-
-    // One cycle of the u-blox/Unicore 10 Hz pattern: RMC VTG GGA GSA GSA [GSV sets] GST [ZDA].
-    private static List<string> TenHertzCycle(DateTime t, bool gsv, bool zda)
-    {
-        string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
-        var cycle = new List<string>
-        {
-            NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,3.1,87.5,{t:ddMMyy},,,R,V"),
-            NmeaText.Line("GNVTG,87.5,T,,M,3.1,N,5.7,K,R"),
-            NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,4,18,0.62,58.3,M,-21.4,M,1.0,0042"),
-            NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.10,0.62,0.91,1"),
-            NmeaText.Line("GNGSA,A,3,19,20,21,22,35,38,40,59,,,,,1.10,0.62,0.91,4"),
-        };
-        if (gsv)
-        {
-            cycle.Add(NmeaText.Line("GBGSV,2,1,08,19,55,180,45,20,40,090,43,21,38,260,42,22,70,010,47,1"));
-            cycle.Add(NmeaText.Line("GBGSV,2,2,08,35,25,140,39,38,48,200,44,40,30,100,41,59,52,190,46,1"));
-        }
-
-        cycle.Add(NmeaText.Line($"GNGST,{hms},0.8,0.012,0.009,35.0,0.011,0.010,0.020"));
-        if (zda)
-        {
-            cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
-        }
-
-        return cycle;
     }
 
     [Fact]
