@@ -3,246 +3,546 @@ using System.Numerics;
 namespace BeidouHub.Receiver.Epochs;
 
 /// <summary>
-/// Learns one receiver's cycle from the kinds of sentence it sends (numbers from
+/// Learns one receiver's cycle shapes from the kinds of sentence it sends (numbers from
 /// <see cref="SentenceKinds"/>), and says when the cycle in progress has its position sentences
-/// and when it is complete.
+/// and when it is complete, so that the epoch is handed out at its own last sentence.
 /// <para>
-/// Like gpsd's cycle ender but per sentence kind: a kind that ended a complete cycle ends this one
-/// unless a kind that has followed it may still come. Sky reports slower than fixes make the last
-/// kind vary; a kind that only ever comes together with others (ZDA with the 1 Hz GSV sets of a
-/// 10 Hz receiver) is not awaited in cycles that lack those. A first cycle that may have started
-/// mid-way teaches nothing about ends.
+/// A <em>shape</em> is the set of kinds of one whole cycle, with how many of each came and which
+/// came before which. A receiver has several: a 10 Hz receiver whose sky (GSV sets, ZDA) comes
+/// once a second has a fix-only shape that ends at GST and a sky shape that ends at ZDA, and,
+/// without a fix (no GST), two more. Whether the epoch has a position is part of the shape, as a
+/// kind of its own (<see cref="FixKind"/>). The cycle in progress could still become any learned
+/// shape that holds every kind it has had, in an order that shape allows (a shape in which a GSV
+/// set came before GST is out once GST came without one), and whose kinds that come less often
+/// than every cycle are due now (a kind seen once a second, on the second, is not due at .3 s).
+/// The cycle is complete when it could become at least one shape, every shape it could become is
+/// complete, and one of them has been seen twice: when the shapes disagree it waits, and when it
+/// could become none (a shape not seen before), the epoch ends at the next epoch's time or on a
+/// silence. A shape seen once may be a damaged cycle (a sentence lost on the line) or a first one
+/// that started mid-way: it holds a cycle back where it disagrees, but ends none alone.
+/// </para>
+/// <para>
+/// A cycle teaches its shape once the next one shows it is over (its first timed sentence has a
+/// later time), with whatever of it came late. A cycle handed out at a silence (idle flush)
+/// teaches too, so a receiver whose cycles a silence ends learns them (before, such cycles taught
+/// nothing, and a 10 Hz receiver that first learned its sky cycle had every fix-only epoch ended
+/// by the idle flush); one that turns out to have been completed before its tail teaches its whole
+/// shape, and <see cref="Resets"/> counts it.
 /// </para>
 /// No allocation once constructed.
 /// </summary>
 internal sealed class CycleLearner
 {
-    /// <summary>Most kinds of sentence told apart per receiver.</summary>
-    public const int MaxKinds = 64;
+    /// <summary>Most kinds of sentence told apart per receiver (one of the 64 is <see cref="FixKind"/>).</summary>
+    public const int MaxKinds = 63;
 
-    private readonly ulong[] _successors = new ulong[MaxKinds];
-    private readonly ulong[] _predecessors = new ulong[MaxKinds]; // j in _predecessors[k] <=> k in _successors[j]
-    private readonly ulong[] _companions = new ulong[MaxKinds];
-    private readonly ulong[] _everBefore = new ulong[MaxKinds];
-    private ulong _companionsKnown;
-    private readonly byte[] _expectedCount = new byte[MaxKinds];
-    private readonly byte[] _countThisCycle = new byte[MaxKinds];
-    private ulong _endKinds;
+    /// <summary>Most shapes kept; past that the one not seen for longest is forgotten.</summary>
+    public const int MaxShapes = 16;
+
+    /// <summary>The kind "the epoch has a position", observed once when the position comes.</summary>
+    public const int FixKind = 63;
+
+    private const int Slots = 64;
+    private const int DayMs = 24 * 3600 * 1000;
+
+    // A kind not seen for longer than this says nothing about when it is due.
+    private const int MaxPeriodMs = 60_000;
+
+    private const ulong FixBit = 1UL << FixKind;
+
+    // Shapes: the kinds, for each kind the kinds that came before its first sentence in every
+    // cycle of that shape, and its count, at [shape * Slots + kind].
+    private readonly ulong[] _shapeKinds = new ulong[MaxShapes];
+    private readonly ulong[] _shapeBefore = new ulong[MaxShapes * Slots];
+    private readonly byte[] _shapeCounts = new byte[MaxShapes * Slots];
+    private readonly long[] _shapeSeen = new long[MaxShapes];
+    private readonly byte[] _shapeTimes = new byte[MaxShapes];
+    private int _shapes;
+    private int _lastShape = -1;
+
+    // Kinds: which carry a position; when each last came and how often it comes.
     private ulong _positionKinds;
-    private ulong _isPosition;
-    private ulong _seen;
-    private int _lastKind = -1;
-    private int _previousLastKind = -1;
-    private int _closedCycles;
+    private readonly int[] _lastTime = new int[Slots];
+    private readonly int[] _period = new int[Slots];
+    private ulong _periodKnown;
 
-    /// <summary>True once a cycle end has been learned.</summary>
-    public bool Learned => _endKinds != 0;
+    // The cycle in progress, and the one before it while its tail may still come.
+    private Cycle _current = new();
+    private Cycle _previous = new();
+    private bool _previousPending;
+    private long _cycles;
 
-    /// <summary>Times what was learned was found not to fit (a cycle completed before its tail) and learned again.</summary>
+    // What the cycle in progress can still become.
+    private uint _possible;
+    private ulong _notDue;
+    private bool _positionReported;
+
+    public CycleLearner()
+    {
+        Array.Fill(_lastTime, -1);
+    }
+
+    /// <summary>True once a shape has been learned (early completion active).</summary>
+    public bool Learned => _shapes > 0;
+
+    /// <summary>Cycles this learner said were complete that then had a tail (a shape it had not seen yet).</summary>
     public long Resets { get; private set; }
 
-    /// <summary>The last kind the cycle in progress has had; -1 for none.</summary>
-    public int LastKind => _lastKind;
-
-    /// <summary>A new cycle begins.</summary>
+    /// <summary>A new cycle begins. The one before may still turn out to be longer (<see cref="Tail"/>).</summary>
     public void Begin()
     {
-        _previousLastKind = _lastKind;
-        _seen = 0;
-        _lastKind = -1;
-        Array.Clear(_countThisCycle);
+        if (_previousPending)
+        {
+            Teach(_previous);
+        }
+
+        (_previous, _current) = (_current, _previous);
+        _previousPending = true;
+        _current.Clear();
+        _possible = AllShapes;
+        _notDue = 0;
+        _positionReported = false;
+    }
+
+    /// <summary>The cycle in progress has this UTC time of day: the one before is over.</summary>
+    public void SetTime(int timeOfDayMs)
+    {
+        if (_previousPending)
+        {
+            Teach(_previous);
+            _previousPending = false;
+        }
+
+        _current.Time = timeOfDayMs;
+        _notDue = NotDue(timeOfDayMs);
+        _possible = Possible(_current);
     }
 
     /// <summary>
     /// A sentence of kind <paramref name="kind"/> (-1: one past <see cref="MaxKinds"/>) came in the
-    /// cycle. <paramref name="completes"/>: the kind is in (false for a GSV sentence that is not
-    /// the last of its set); <paramref name="position"/>: the kind carries a position (GGA, RMC,
-    /// GNS, GLL). Returns whether the position sentences and the whole cycle are now in.
+    /// cycle in progress. <paramref name="completes"/>: the kind is in (false for a GSV sentence
+    /// that is not the last of its set); <paramref name="position"/>: the kind carries a position
+    /// (GGA, RMC, GNS, GLL); <paramref name="fix"/>: the epoch has a position now. Returns whether
+    /// the position sentences, and the whole cycle, are in.
     /// </summary>
-    public CycleStep Observe(int kind, bool completes, bool position)
+    public CycleStep Observe(int kind, bool completes = true, bool position = false, bool fix = false)
     {
-        int k = kind;
-        if (k >= 0)
+        Cycle c = _current;
+        if (kind < 0)
+        {
+            // A kind that cannot be told apart fits no shape.
+            c.Overflow = true;
+            _possible = 0;
+        }
+        else
         {
             if (position)
             {
-                _isPosition |= 1UL << k;
+                _positionKinds |= 1UL << kind;
             }
 
-            // Every kind seen earlier in this cycle is followed by this one (once learned, nothing to do).
-            ulong seen = _seen & ~(1UL << k) & ~_predecessors[k];
-            _predecessors[k] |= seen;
-            while (seen != 0)
+            if (c.Add(kind, completes))
             {
-                int j = BitOperations.TrailingZeroCount(seen);
-                _successors[j] |= 1UL << k;
-                seen &= seen - 1;
+                RuleOut(kind, c.Before[kind]);
             }
+        }
 
-            // Every kind seen before this one in some cycle.
-            _everBefore[k] |= _seen & ~(1UL << k);
-
-            if (completes)
-            {
-                _seen |= 1UL << k;
-                if (_countThisCycle[k] < byte.MaxValue)
-                {
-                    _countThisCycle[k]++;
-                }
-            }
-
-            _lastKind = k;
+        if (fix && (c.Seen & FixBit) == 0)
+        {
+            c.Add(FixKind, true);
+            RuleOut(FixKind, c.Before[FixKind]);
         }
 
         CycleStep step = CycleStep.None;
-        if (_positionKinds != 0 && (_seen & _positionKinds) == _positionKinds && CountsReached(_positionKinds))
+        if (!_positionReported && PositionIn(c))
         {
+            _positionReported = true;
             step |= CycleStep.PositionIn;
         }
 
-        k = _lastKind;
-        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && !AnySuccessorMayCome(k)
-            && (_seen & (1UL << k)) != 0 && _countThisCycle[k] >= _expectedCount[k])
+        if (_possible != 0 && c.Seen == c.Complete && AllPossibleEndHere(c))
         {
+            c.Ended = true;
             step |= CycleStep.Complete;
         }
 
         return step;
     }
 
-    /// <summary>A sentence of kind <paramref name="kind"/> came after the cycle was completed: the kind completed at is not its last after all.</summary>
-    public void Late(int kind)
-    {
-        if (kind >= 0)
-        {
-            LearnFollows(_lastKind, 1UL << kind);
-        }
-    }
+    /// <summary>A sentence of kind <paramref name="kind"/> came for the cycle already handed out (it teaches the longer shape).</summary>
+    public void Late(int kind, bool completes = true) => AddLate(_current, kind, completes);
 
     /// <summary>
-    /// The cycle begun last was the tail of the one before (completed too early): what was
-    /// learned does not fit this receiver (it changed its output, or another one is on the line),
-    /// so forget it and learn again, as for a new receiver; <paramref name="kind"/> is the sentence
-    /// that showed it.
+    /// The cycle begun last, untimed so far, is the tail of the one before (handed out too early,
+    /// or cut by a silence): it is that cycle again, with its tail and then <paramref name="kind"/>
+    /// added, as late.
     /// </summary>
-    public void Tail(int kind)
+    public void Tail(int kind, bool completes = true)
     {
-        Forget();
+        Cycle tail = _current;
+        if (_previousPending)
+        {
+            _previous.Append(tail);
+            (_previous, _current) = (_current, _previous);
+            _previousPending = false;
+        }
 
-        // Except what the tail itself has just shown: its kinds follow the kind the cycle was
-        // completed at, so that kind ends no cycle while one of them may still come. Forgetting
-        // this too would complete the next such cycle at the same place again: a 10 Hz receiver
-        // without a fix (no GST), whose GSV sets and ZDA follow the last GSA once a second, would
-        // lose every sky.
-        LearnFollows(_previousLastKind, _seen | (kind >= 0 ? 1UL << kind : 0));
-        _lastKind = -1;
+        AddLate(_current, kind, completes);
     }
 
-    /// <summary>The cycle is over; <paramref name="learn"/>: it was whole (not cut by a silence or completed too early), so learn from it.</summary>
-    public void End(bool learn)
+    private void AddLate(Cycle c, int kind, bool completes)
     {
-        if (!learn)
+        if (c.Ended)
         {
+            // Said complete, and it was not: a shape not seen before (it is learned now).
+            c.Ended = false;
+            Resets++;
+        }
+
+        if (kind < 0)
+        {
+            c.Overflow = true;
             return;
         }
 
-        // The first cycle may have started mid-way: it says nothing about where cycles end.
-        if (_closedCycles > 0 && _lastKind >= 0)
+        c.Add(kind, completes);
+    }
+
+    private uint AllShapes => (1u << _shapes) - 1;
+
+    // Takes out the shapes that cannot be this cycle now that `kind` came (its first sentence)
+    // after the kinds in `before`: those without it, and those where a kind came before it that
+    // has not come now.
+    private void RuleOut(int kind, ulong before)
+    {
+        ulong bit = 1UL << kind;
+        uint possible = _possible;
+        while (possible != 0)
         {
-            _endKinds |= 1UL << _lastKind;
-            ulong seen = _seen;
-            while (seen != 0)
+            int x = BitOperations.TrailingZeroCount(possible);
+            possible &= possible - 1;
+            if ((_shapeKinds[x] & bit) == 0 || (_shapeBefore[(x * Slots) + kind] & ~before) != 0)
+            {
+                _possible &= ~(1u << x);
+            }
+        }
+    }
+
+    // The shapes the cycle can still become, from scratch (when shapes or due kinds changed).
+    private uint Possible(Cycle c)
+    {
+        uint possible = 0;
+        for (int x = 0; x < _shapes; x++)
+        {
+            ulong kinds = _shapeKinds[x];
+            if (c.Overflow || (c.Seen & ~kinds) != 0 || (kinds & _notDue & ~c.Seen) != 0)
+            {
+                continue;
+            }
+
+            bool fits = true;
+            ulong seen = c.Seen;
+            while (seen != 0 && fits)
             {
                 int j = BitOperations.TrailingZeroCount(seen);
-                _expectedCount[j] = _countThisCycle[j];
-                _companions[j] = (_companionsKnown & (1UL << j)) != 0 ? _companions[j] & _seen : _seen;
-                _companionsKnown |= 1UL << j;
                 seen &= seen - 1;
+                fits = (_shapeBefore[(x * Slots) + j] & ~c.Before[j]) == 0;
             }
 
-            _positionKinds = _seen & _isPosition;
-        }
-
-        _closedCycles++;
-    }
-
-    // Whether a kind that has followed k in some cycle may still come in this one. A successor
-    // that only ever came in cycles holding some kind P that comes before k and never after it
-    // will not come when P is missing now: a 10 Hz receiver with GSV and ZDA once a second ends
-    // its other cycles at GST, and its sky cycles at ZDA.
-    private bool AnySuccessorMayCome(int k)
-    {
-        ulong successors = _successors[k] & ~(1UL << k);
-        while (successors != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(successors);
-            successors &= successors - 1;
-            if ((_companionsKnown & (1UL << j)) == 0)
+            if (fits)
             {
-                return true;
+                possible |= 1u << x;
             }
+        }
 
-            ulong required = _companions[j] & _everBefore[k] & ~_successors[k] & ~(1UL << j);
-            if (required == 0 || (required & ~_seen) == 0)
+        return possible;
+    }
+
+    // Every shape the cycle can become has its position kinds in (the last shape learned when it
+    // can become none: a shape not seen yet still sends the receiver's position sentences).
+    private bool PositionIn(Cycle c)
+    {
+        if (_possible == 0)
+        {
+            return _lastShape >= 0 && PositionIn(c, _lastShape);
+        }
+
+        uint possible = _possible;
+        while (possible != 0)
+        {
+            int x = BitOperations.TrailingZeroCount(possible);
+            possible &= possible - 1;
+            if (!PositionIn(c, x))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 
-    // Kinds that came after `before` in a cycle: successors of it, their companions unknown again
-    // (until a cycle that holds them is learned, they may always come).
-    private void LearnFollows(int before, ulong after)
+    private bool PositionIn(Cycle c, int x)
     {
-        if (before < 0)
-        {
-            return;
-        }
-
-        after &= ~(1UL << before);
-        _successors[before] |= after;
-        _companionsKnown &= ~after;
-        while (after != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(after);
-            _predecessors[j] |= 1UL << before;
-            _companions[j] = 0;
-            after &= after - 1;
-        }
+        ulong need = _shapeKinds[x] & _positionKinds;
+        return need != 0 && (need & ~c.Complete) == 0 && CountsReached(c, x, need);
     }
 
-    // Drops everything learned about the cycle (the kinds stay known): completion falls back to
-    // the time change until cycles are learned again.
-    private void Forget()
+    // Every shape the cycle can become ends here, and one of them has been seen more than once (a
+    // shape seen once may be a damaged cycle, or a first one that started mid-way).
+    private bool AllPossibleEndHere(Cycle c)
     {
-        Array.Clear(_successors);
-        Array.Clear(_predecessors);
-        Array.Clear(_companions);
-        Array.Clear(_everBefore);
-        Array.Clear(_expectedCount);
-        _companionsKnown = 0;
-        _endKinds = 0;
-        _positionKinds = 0;
-        _closedCycles = 0;
-        Resets++;
-    }
-
-    private bool CountsReached(ulong kinds)
-    {
-        while (kinds != 0)
+        bool confirmed = false;
+        uint possible = _possible;
+        while (possible != 0)
         {
-            int j = BitOperations.TrailingZeroCount(kinds);
-            if (_countThisCycle[j] < _expectedCount[j])
+            int x = BitOperations.TrailingZeroCount(possible);
+            possible &= possible - 1;
+            if (_shapeKinds[x] != c.Seen || !CountsReached(c, x, c.Seen))
             {
                 return false;
             }
 
+            confirmed |= _shapeTimes[x] > 1;
+        }
+
+        return confirmed;
+    }
+
+    private bool CountsReached(Cycle c, int x, ulong kinds)
+    {
+        while (kinds != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(kinds);
             kinds &= kinds - 1;
+            if (c.Counts[j] < _shapeCounts[(x * Slots) + j])
+            {
+                return false;
+            }
         }
 
         return true;
+    }
+
+    // Kinds that come less often than every cycle (a confirmed period) and are not due at this
+    // time: the time since they last came is not a whole number of periods.
+    private ulong NotDue(int time)
+    {
+        ulong notDue = 0;
+        ulong known = _periodKnown;
+        while (known != 0)
+        {
+            int j = BitOperations.TrailingZeroCount(known);
+            known &= known - 1;
+            int since = Since(_lastTime[j], time);
+            int period = _period[j];
+            if (since != period && since <= MaxPeriodMs && since % period != 0)
+            {
+                notDue |= 1UL << j;
+            }
+        }
+
+        return notDue;
+    }
+
+    private static int Since(int last, int time)
+    {
+        int since = time - last;
+        return since < 0 ? since + DayMs : since;
+    }
+
+    // A cycle is over: learn its shape, and when each of its kinds came.
+    private void Teach(Cycle c)
+    {
+        if (c.Seen == 0 || c.Overflow)
+        {
+            return;
+        }
+
+        _cycles++;
+        if (c.Time >= 0)
+        {
+            ulong kinds = c.Complete & ~FixBit;
+            while (kinds != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(kinds);
+                kinds &= kinds - 1;
+                LearnPeriod(j, c.Time);
+            }
+        }
+
+        // A kind that came only in part (a GSV set cut short: the receiver's buffer overflowed)
+        // is part of the shape: it may come again, so no cycle ends before it has.
+        int x = Array.IndexOf(_shapeKinds, c.Seen, 0, _shapes);
+        ulong seen = c.Seen;
+        if (x < 0)
+        {
+            x = NewShape();
+            _shapeKinds[x] = seen;
+            _shapeTimes[x] = 0;
+            while (seen != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(seen);
+                seen &= seen - 1;
+                _shapeBefore[(x * Slots) + j] = c.Before[j];
+                _shapeCounts[(x * Slots) + j] = c.Counts[j];
+            }
+        }
+        else
+        {
+            // The same kinds in another order: only what came first in both still rules out.
+            while (seen != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(seen);
+                seen &= seen - 1;
+                _shapeBefore[(x * Slots) + j] &= c.Before[j];
+                _shapeCounts[(x * Slots) + j] = c.Counts[j];
+            }
+        }
+
+        _shapeSeen[x] = _cycles;
+        if (_shapeTimes[x] < byte.MaxValue)
+        {
+            _shapeTimes[x]++;
+        }
+
+        _lastShape = x;
+    }
+
+    private int NewShape()
+    {
+        if (_shapes < MaxShapes)
+        {
+            return _shapes++;
+        }
+
+        int oldest = 0;
+        for (int x = 1; x < MaxShapes; x++)
+        {
+            if (_shapeSeen[x] < _shapeSeen[oldest])
+            {
+                oldest = x;
+            }
+        }
+
+        return oldest;
+    }
+
+    // A kind that came at `time`: its period is confirmed when the time since it last came is
+    // the same twice (or a whole number of a confirmed period: a cycle lost on the line).
+    private void LearnPeriod(int kind, int time)
+    {
+        ulong bit = 1UL << kind;
+        int last = _lastTime[kind];
+        _lastTime[kind] = time;
+        if (last < 0)
+        {
+            return;
+        }
+
+        int since = Since(last, time);
+        int period = _period[kind];
+        if (since == 0)
+        {
+            return;
+        }
+
+        if (since > MaxPeriodMs)
+        {
+            _period[kind] = 0;
+            _periodKnown &= ~bit;
+        }
+        else if (since == period || ((_periodKnown & bit) != 0 && since % period == 0))
+        {
+            _periodKnown |= bit;
+        }
+        else
+        {
+            _period[kind] = since;
+            _periodKnown &= ~bit;
+        }
+    }
+
+    /// <summary>What one cycle has had: its kinds, in what order, how many of each, its time.</summary>
+    private sealed class Cycle
+    {
+        public readonly ulong[] Before = new ulong[Slots];
+        public readonly byte[] Counts = new byte[Slots];
+
+        /// <summary>Kinds with at least one sentence.</summary>
+        public ulong Seen;
+
+        /// <summary>Kinds that are in (a GSV set counts once its last sentence came).</summary>
+        public ulong Complete;
+
+        public int Time = -1;
+
+        /// <summary>Had a kind past <see cref="MaxKinds"/>: fits no shape, teaches none.</summary>
+        public bool Overflow;
+
+        /// <summary>This learner said it was complete.</summary>
+        public bool Ended;
+
+        // Returns true for the kind's first sentence in this cycle.
+        public bool Add(int kind, bool completes)
+        {
+            ulong bit = 1UL << kind;
+            bool first = (Seen & bit) == 0;
+            if (first)
+            {
+                Before[kind] = Complete;
+                Seen |= bit;
+            }
+
+            if (completes)
+            {
+                Complete |= bit;
+                if (Counts[kind] < byte.MaxValue)
+                {
+                    Counts[kind]++;
+                }
+            }
+
+            return first;
+        }
+
+        // The tail of this cycle came as a cycle of its own: add it, after what this one had.
+        public void Append(Cycle tail)
+        {
+            ulong seen = tail.Seen;
+            ulong head = Complete;
+            while (seen != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(seen);
+                seen &= seen - 1;
+                if ((Seen & (1UL << j)) == 0)
+                {
+                    Before[j] = head | tail.Before[j];
+                }
+
+                Counts[j] = (byte)Math.Min(byte.MaxValue, Counts[j] + tail.Counts[j]);
+            }
+
+            Seen |= tail.Seen;
+            Complete |= tail.Complete;
+            Overflow |= tail.Overflow;
+        }
+
+        public void Clear()
+        {
+            ulong seen = Seen;
+            while (seen != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(seen);
+                seen &= seen - 1;
+                Counts[j] = 0;
+            }
+
+            Seen = 0;
+            Complete = 0;
+            Time = -1;
+            Overflow = false;
+            Ended = false;
+        }
     }
 }
 
@@ -253,7 +553,7 @@ internal enum CycleStep
     /// <summary>More to come, the position included.</summary>
     None = 0,
 
-    /// <summary>Every position sentence (GGA, RMC, GNS, GLL) the cycle has is in.</summary>
+    /// <summary>Every position sentence (GGA, RMC, GNS, GLL) the cycle has is in (reported once per cycle).</summary>
     PositionIn = 1,
 
     /// <summary>The cycle is complete: this was its last sentence.</summary>

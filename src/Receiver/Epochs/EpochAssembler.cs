@@ -29,8 +29,7 @@ public sealed class EpochAssembler
     private bool _completed;
     private bool _positionSignalled;
     private int? _lastEmittedTime;
-    private bool _flushed;
-    private OpenedAfter _openedAfter;
+    private bool _mayBeTail;
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -78,7 +77,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, gga.TimeOfDayMs, null, null, out kind))
+                if (Route(sentence, gga.TimeOfDayMs, null, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, gga);
                     Learn(kind, true, true);
@@ -92,7 +91,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, rmc.TimeOfDayMs, rmc.Date, null, out kind))
+                if (Route(sentence, rmc.TimeOfDayMs, rmc.Date, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, rmc);
                     Learn(kind, true, true);
@@ -106,7 +105,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, gns.TimeOfDayMs, null, null, out kind))
+                if (Route(sentence, gns.TimeOfDayMs, null, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, gns);
                     Learn(kind, true, true);
@@ -120,7 +119,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, gll.TimeOfDayMs, null, null, out kind))
+                if (Route(sentence, gll.TimeOfDayMs, null, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, gll);
                     Learn(kind, true, true);
@@ -134,7 +133,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, null, null, gsa.SystemId, out kind))
+                if (Route(sentence, null, null, gsa.SystemId, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, gsa);
                     Learn(kind, true, false);
@@ -148,7 +147,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, null, null, gsv.SignalId, out kind))
+                if (Route(sentence, null, null, gsv.SignalId, gsv.IsLastOfSet, out kind))
                 {
                     EpochMerge.Apply(_epoch, gsv);
                     Learn(kind, gsv.IsLastOfSet, false);
@@ -162,7 +161,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, null, null, null, out kind))
+                if (Route(sentence, null, null, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, vtg);
                     Learn(kind, true, false);
@@ -176,7 +175,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, gst.TimeOfDayMs, null, null, out kind))
+                if (Route(sentence, gst.TimeOfDayMs, null, null, true, out kind))
                 {
                     EpochMerge.Apply(_epoch, gst);
                     Learn(kind, true, false);
@@ -190,7 +189,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, zda.TimeOfDayMs, zda.Date, null, out kind))
+                if (Route(sentence, zda.TimeOfDayMs, zda.Date, null, true, out kind))
                 {
                     Learn(kind, true, false);
                 }
@@ -203,7 +202,7 @@ public sealed class EpochAssembler
                     return false;
                 }
 
-                if (Route(sentence, gbs.TimeOfDayMs, null, null, out kind))
+                if (Route(sentence, gbs.TimeOfDayMs, null, null, true, out kind))
                 {
                     Learn(kind, true, false);
                 }
@@ -223,27 +222,22 @@ public sealed class EpochAssembler
     {
         if (_open && !_completed)
         {
-            Close(EpochEnd.Silence);
+            Close();
         }
     }
 
     // Finds the sentence's epoch: closes the open one when the time moves on, opens the next.
     // False: the sentence belongs to an epoch already handed out (late). kind: the sentence's
-    // kind for the cycle learner (variant: GSA system id or GSV signal id).
-    private bool Route(in NmeaSentence s, int? time, NmeaDate? date, byte? variant, out int kind)
+    // kind for the cycle learner (variant: GSA system id or GSV signal id; completes: false for
+    // a GSV sentence that is not the last of its set).
+    private bool Route(in NmeaSentence s, int? time, NmeaDate? date, byte? variant, bool completes, out int kind)
     {
         kind = _kinds.IndexOf(s.Type, s.Talker, variant);
         if (_open && time.HasValue && _epoch.TimeOfDayMs.HasValue && time != _epoch.TimeOfDayMs)
         {
             if (!_completed)
             {
-                Close(EpochEnd.NextEpoch);
-            }
-            else
-            {
-                // The time moved on after an early completion: the learned cycle held (unless a
-                // flush cut it, which says nothing about the cycle).
-                _cycle.End(learn: !_flushed);
+                Close();
             }
 
             _open = false;
@@ -252,23 +246,17 @@ public sealed class EpochAssembler
         {
             if (time.HasValue && time == _lastEmittedTime)
             {
-                // A sentence of the epoch already handed out: the kind we completed at is not
-                // the cycle's last after all. Learn that and drop the sentence.
+                // A sentence of the epoch already handed out (completed too early, or cut by a
+                // silence): drop it; the learner learns the longer cycle from it.
                 LateSentences++;
-                if (!_flushed)
-                {
-                    _cycle.Late(kind);
-                }
-
+                _cycle.Late(kind, completes);
                 return false;
             }
 
-            // Anything else after a completed epoch opens the next one (untimed sentences such as
-            // GSA/GSV that some receivers send before GGA).
-            OpenedAfter after = _flushed ? OpenedAfter.Flush : _cycle.LastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
-            _cycle.End(learn: !_flushed);
+            // Anything else after a handed-out epoch opens the next one (untimed sentences such as
+            // GSA/GSV that some receivers send before GGA), or is its tail (below).
             Open();
-            _openedAfter = after;
+            _mayBeTail = true;
         }
 
         if (!_open)
@@ -278,30 +266,23 @@ public sealed class EpochAssembler
 
         if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
         {
-            if (_openedAfter != OpenedAfter.Nothing && time == _lastEmittedTime && _epoch.SentenceCount > 0)
+            if (_mayBeTail && time == _lastEmittedTime && _epoch.SentenceCount > 0)
             {
                 // The untimed sentences that opened this epoch were the tail of the one already
                 // handed out with this time: it was completed too early, or cut by a silence
                 // (idle flush). The tail is late, with this sentence; later sentences of that time
-                // are late too.
-                if (_openedAfter == OpenedAfter.EarlyCompletion)
-                {
-                    _cycle.Tail(kind);
-                }
-
+                // are late too (not a second epoch of the same time).
+                _cycle.Tail(kind, completes);
                 LateSentences += _epoch.SentenceCount + 1;
                 _sequence--;
                 _epoch.Clear();
-                SetTime(time.Value);
+                SetEpochTime(time.Value);
                 _completed = true;
-
-                // The epoch's own record of this cycle is gone with the tail: do not learn cycle
-                // ends from what is left of it.
-                _flushed = true;
                 return false;
             }
 
-            SetTime(time.Value);
+            SetEpochTime(time.Value);
+            _cycle.SetTime(time.Value);
         }
 
         if (date.HasValue)
@@ -320,7 +301,7 @@ public sealed class EpochAssembler
     // complete epoch when it says so.
     private void Learn(int kind, bool completesKind, bool position)
     {
-        CycleStep step = _cycle.Observe(kind, completesKind, position);
+        CycleStep step = _cycle.Observe(kind, completesKind, position, _epoch.HasPosition);
         if (!_positionSignalled && (step & CycleStep.PositionIn) != 0)
         {
             _positionSignalled = true;
@@ -330,7 +311,7 @@ public sealed class EpochAssembler
 
         if ((step & CycleStep.Complete) != 0)
         {
-            Close(EpochEnd.LastSentence);
+            Close();
         }
     }
 
@@ -341,12 +322,11 @@ public sealed class EpochAssembler
         _open = true;
         _completed = false;
         _positionSignalled = false;
-        _flushed = false;
-        _openedAfter = OpenedAfter.Nothing;
+        _mayBeTail = false;
         _cycle.Begin();
     }
 
-    private void SetTime(int time)
+    private void SetEpochTime(int time)
     {
         _epoch.TimeOfDayMs = time;
         if (_carriedDate is { } d)
@@ -358,9 +338,8 @@ public sealed class EpochAssembler
     }
 
     // Hands the open epoch out: its position first if that has not gone yet, then the epoch.
-    // After NextEpoch the caller opens the next one; after LastSentence and Silence whatever of
-    // this epoch's time still comes is late.
-    private void Close(EpochEnd end)
+    // Whatever of its time still comes is late (its cycle learns from it).
+    private void Close()
     {
         EpochMerge.Derive(_epoch);
         if (!_positionSignalled)
@@ -378,44 +357,5 @@ public sealed class EpochAssembler
             _carriedDate = _epoch.Date;
             _carriedTime = _epoch.TimeOfDayMs;
         }
-
-        switch (end)
-        {
-            case EpochEnd.NextEpoch:
-                _cycle.End(learn: true);
-                break;
-            case EpochEnd.Silence:
-                // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
-                // second epoch of the same time (it was the last emitted); and a cut cycle teaches
-                // nothing about cycle ends.
-                _flushed = true;
-                break;
-        }
-    }
-
-    /// <summary>Why an epoch is handed out.</summary>
-    private enum EpochEnd
-    {
-        /// <summary>The learned cycle says this sentence was its last.</summary>
-        LastSentence,
-
-        /// <summary>A sentence of a later time came (the fallback).</summary>
-        NextEpoch,
-
-        /// <summary>A silence (idle flush) or the end of the stream.</summary>
-        Silence,
-    }
-
-    /// <summary>What came just before an epoch opened by untimed sentences: whether they may be the tail of the last one.</summary>
-    private enum OpenedAfter
-    {
-        /// <summary>A new time or the first sentence: no tail.</summary>
-        Nothing,
-
-        /// <summary>The last epoch was completed early on the learned cycle (at a known kind).</summary>
-        EarlyCompletion,
-
-        /// <summary>The last epoch was cut by a flush.</summary>
-        Flush,
     }
 }

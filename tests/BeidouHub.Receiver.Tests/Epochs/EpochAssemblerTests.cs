@@ -241,14 +241,14 @@ public class EpochAssemblerTests
     }
 
     [Fact]
-    public void Add_TenHertzZdaOnceWithoutItsSky_LearnsAgainWhatZdaComesWith()
+    public void Add_TenHertzZdaOnceWithoutItsSky_OneLateZdaAndTheNextCyclesStillEndAtGst()
     {
         // ZDA is known to come only in the sky cycles, so the others end at GST. One second the
         // receiver leaves its GSV sets out but still sends ZDA: that ZDA comes after GST already
-        // completed the epoch. What ZDA comes with is then unknown, so the next nine cycles wait
-        // for the next one; the next sky cycle teaches it again, and from then on cycles end at
-        // their own GST once more (they would all wait, forever, if that company had become
-        // known to be empty instead).
+        // completed the epoch (late), and teaches a shape of its own (GST then ZDA, no sky). The
+        // cycles after it must still end at their own GST: ZDA comes on the second, so that shape
+        // is not due at .1-.9 s (before shapes, the next nine cycles waited for the next one), and
+        // no cycle may wait for good (as all did when that ZDA made its company known-empty).
         var sink = new RecordingSink();
         var decoder = new NmeaDecoder("r10", sink);
         var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
@@ -264,8 +264,8 @@ public class EpochAssemblerTests
         }
 
         Assert.Equal(1, decoder.Assembler.LateSentences); // the ZDA of 02:00:03
-        Assert.Contains(31, waited);
-        Assert.DoesNotContain(waited, i => i > 40);
+        Assert.DoesNotContain(waited, i => i >= 30);
+        Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 10 == 0 && i != 30), sink.Epochs.Select((e, i) => (e, i)).Where(p => p.e.HasSky).Select(p => p.i));
     }
 
     [Fact]
@@ -339,6 +339,67 @@ public class EpochAssemblerTests
         Assert.All(sink.Epochs, e => Assert.Equal(9, e.UsedCount));
         Assert.Equal(0, decoder.Assembler.LateSentences);
         Assert.DoesNotContain(waited, i => i >= 3);
+    }
+
+    [Fact]
+    public void Add_TenHertzSkyOncePerSecondLive_FixOnlyEpochsAtGstSkyEpochsAtZda()
+    {
+        // The load harness's receivers (issue 17), decoded live: a 10 Hz receiver whose GSV sets
+        // and ZDA come once a second ends its fix-only cycles at GST and its sky cycles at ZDA,
+        // with a silence after each (the idle flush hands out an epoch whose position is out and
+        // whose end did not come). Joined at .9 s, the first whole cycle it sees is a sky one.
+        // Each epoch must reach the sink at its own last sentence: before, a cycle that the idle
+        // flush ended taught nothing, so this receiver never learned that GST ends the fix-only
+        // cycles and handed every one of them out a quarter cycle late (COMPLETE p99 29 ms).
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, 900, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 50; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            handouts.Add(feed.Feed(CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky), (int)t.TimeOfDay.TotalMilliseconds));
+        }
+
+        // Learning: a shape completes a cycle once seen twice, so the first two fix-only cycles
+        // and the first two sky cycles wait; from cycle 12 (02:00:02.1) on, none does.
+        Assert.All(handouts.Skip(12), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.InRange(handouts.Count(h => h != IdleFlushFeed.Handout.AtLastSentence), 1, 4);
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(0, feed.Decoder.Assembler.LateSentences);
+        Assert.Equal(50, feed.Sink.Epochs.Count);
+        Assert.All(feed.Sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0), e => Assert.Equal(8, e.SatelliteCount));
+    }
+
+    [Fact]
+    public void Add_TenHertzOutageLive_NoFixEpochsAtTheirLastGsaNoFixSkyEpochsAtZda()
+    {
+        // The same receiver with its fix lost for three seconds (seeds/park-vehicle-rtk-10hz.nmea
+        // has two such outages): no GST, so a no-fix cycle ends at its second GSA, and one on the
+        // second at ZDA after its GSV sets. At that GSA both can still follow, and only the time
+        // tells them apart (the GSV sets and ZDA come on the second), so the no-fix cycles between
+        // must not wait for them. Before, every no-fix cycle went out by the idle flush.
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 70; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            bool fix = i is < 20 or >= 50;
+            handouts.Add(feed.Feed(CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky, fix: fix), (int)t.TimeOfDay.TotalMilliseconds));
+        }
+
+        // The outage's first second learns the two no-fix shapes (its sky cycle and its first two
+        // others wait), its second second trusts the no-fix sky shape once seen twice (cycle 30
+        // waits); from then on, and when the fix is back, every cycle ends at its last sentence.
+        Assert.All(handouts.Skip(31), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.All(handouts.Skip(23).Take(7), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(0, feed.Decoder.Assembler.LateSentences);
+        Assert.Equal(70, feed.Sink.Epochs.Count);
+        Assert.All(feed.Sink.Epochs.Skip(20).Take(30), e => Assert.False(e.HasPosition));
+        Assert.All(feed.Sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0), e => Assert.Equal(8, e.SatelliteCount));
     }
 
     [Fact]
