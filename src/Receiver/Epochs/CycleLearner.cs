@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BeidouHub.Receiver.Epochs;
 
@@ -74,8 +75,8 @@ internal sealed class CycleLearner
 
     // What the cycle in progress can still become.
     private uint _possible;
-    private ulong _notDue;
     private bool _positionReported;
+    private bool _changed; // shapes or what is possible changed since the last answer
 
     public CycleLearner()
     {
@@ -100,8 +101,8 @@ internal sealed class CycleLearner
         _previousPending = true;
         _current.Clear();
         _possible = AllShapes;
-        _notDue = 0;
         _positionReported = false;
+        _changed = true;
     }
 
     /// <summary>The cycle in progress has this UTC time of day: the one before is over.</summary>
@@ -114,8 +115,30 @@ internal sealed class CycleLearner
         }
 
         _current.Time = timeOfDayMs;
-        _notDue = NotDue(timeOfDayMs);
         _possible = Possible(_current);
+        ulong pending = 0;
+        uint possible = _possible;
+        while (possible != 0)
+        {
+            int x = BitOperations.TrailingZeroCount(possible);
+            possible &= possible - 1;
+            pending |= _shapeKinds[x];
+        }
+
+        // Shapes with a kind still to come that is not due now are out.
+        ulong notDue = NotDue(pending & ~_current.Seen & _periodKnown, timeOfDayMs);
+        possible = _possible;
+        while (possible != 0 && notDue != 0)
+        {
+            int x = BitOperations.TrailingZeroCount(possible);
+            possible &= possible - 1;
+            if ((_shapeKinds[x] & notDue) != 0)
+            {
+                _possible &= ~(1u << x);
+            }
+        }
+
+        _changed = true;
     }
 
     /// <summary>
@@ -128,6 +151,7 @@ internal sealed class CycleLearner
     public CycleStep Observe(int kind, bool completes = true, bool position = false, bool fix = false)
     {
         Cycle c = _current;
+        uint possible = _possible;
         if (kind < 0)
         {
             // A kind that cannot be told apart fits no shape.
@@ -151,8 +175,17 @@ internal sealed class CycleLearner
         {
             c.Add(FixKind, true);
             RuleOut(FixKind, c.Before[FixKind]);
+            completes = true;
         }
 
+        // Neither answer can change while no kind came in whole and no shape went out (the
+        // sentences of a GSV set before its last).
+        if (!completes && _possible == possible && !_changed)
+        {
+            return CycleStep.None;
+        }
+
+        _changed = false;
         CycleStep step = CycleStep.None;
         if (!_positionReported && PositionIn(c))
         {
@@ -228,14 +261,15 @@ internal sealed class CycleLearner
         }
     }
 
-    // The shapes the cycle can still become, from scratch (when shapes or due kinds changed).
+    // The shapes the cycle can still become by its kinds and their order, from scratch (when
+    // the shapes changed).
     private uint Possible(Cycle c)
     {
         uint possible = 0;
         for (int x = 0; x < _shapes; x++)
         {
             ulong kinds = _shapeKinds[x];
-            if (c.Overflow || (c.Seen & ~kinds) != 0 || (kinds & _notDue & ~c.Seen) != 0)
+            if (c.Overflow || (c.Seen & ~kinds) != 0)
             {
                 continue;
             }
@@ -288,24 +322,17 @@ internal sealed class CycleLearner
     }
 
     // Every shape the cycle can become ends here, and one of them has been seen more than once (a
-    // shape seen once may be a damaged cycle, or a first one that started mid-way).
+    // shape seen once may be a damaged cycle, or a first one that started mid-way). Shapes differ
+    // in their kinds, so "every one ends here" means only one is left, and it has these kinds.
     private bool AllPossibleEndHere(Cycle c)
     {
-        bool confirmed = false;
-        uint possible = _possible;
-        while (possible != 0)
+        if (!BitOperations.IsPow2(_possible))
         {
-            int x = BitOperations.TrailingZeroCount(possible);
-            possible &= possible - 1;
-            if (_shapeKinds[x] != c.Seen || !CountsReached(c, x, c.Seen))
-            {
-                return false;
-            }
-
-            confirmed |= _shapeTimes[x] > 1;
+            return false;
         }
 
-        return confirmed;
+        int x = BitOperations.TrailingZeroCount(_possible);
+        return _shapeKinds[x] == c.Seen && _shapeTimes[x] > 1 && CountsReached(c, x, c.Seen);
     }
 
     private bool CountsReached(Cycle c, int x, ulong kinds)
@@ -325,17 +352,17 @@ internal sealed class CycleLearner
 
     // Kinds that come less often than every cycle (a confirmed period) and are not due at this
     // time: the time since they last came is not a whole number of periods.
-    private ulong NotDue(int time)
+    private ulong NotDue(ulong kinds, int time)
     {
         ulong notDue = 0;
-        ulong known = _periodKnown;
+        ulong known = kinds;
         while (known != 0)
         {
             int j = BitOperations.TrailingZeroCount(known);
             known &= known - 1;
             int since = Since(_lastTime[j], time);
             int period = _period[j];
-            if (since != period && since <= MaxPeriodMs && since % period != 0)
+            if (since != period && since != 0 && since <= MaxPeriodMs && (since < period || since % period != 0))
             {
                 notDue |= 1UL << j;
             }
@@ -344,6 +371,7 @@ internal sealed class CycleLearner
         return notDue;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Since(int last, int time)
     {
         int since = time - last;
@@ -359,43 +387,32 @@ internal sealed class CycleLearner
         }
 
         _cycles++;
-        if (c.Time >= 0)
-        {
-            ulong kinds = c.Complete & ~FixBit;
-            while (kinds != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(kinds);
-                kinds &= kinds - 1;
-                LearnPeriod(j, c.Time);
-            }
-        }
 
         // A kind that came only in part (a GSV set cut short: the receiver's buffer overflowed)
         // is part of the shape: it may come again, so no cycle ends before it has.
-        int x = Array.IndexOf(_shapeKinds, c.Seen, 0, _shapes);
         ulong seen = c.Seen;
-        if (x < 0)
+        int x = _lastShape >= 0 && _shapeKinds[_lastShape] == seen ? _lastShape : Array.IndexOf(_shapeKinds, seen, 0, _shapes);
+        bool isNew = x < 0;
+        if (isNew)
         {
             x = NewShape();
             _shapeKinds[x] = seen;
             _shapeTimes[x] = 0;
-            while (seen != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(seen);
-                seen &= seen - 1;
-                _shapeBefore[(x * Slots) + j] = c.Before[j];
-                _shapeCounts[(x * Slots) + j] = c.Counts[j];
-            }
         }
-        else
+
+        int time = c.Time;
+        while (seen != 0)
         {
+            int j = BitOperations.TrailingZeroCount(seen);
+            seen &= seen - 1;
+
             // The same kinds in another order: only what came first in both still rules out.
-            while (seen != 0)
+            ref ulong before = ref _shapeBefore[(x * Slots) + j];
+            before = isNew ? c.Before[j] : before & c.Before[j];
+            _shapeCounts[(x * Slots) + j] = c.Counts[j];
+            if (time >= 0 && j != FixKind && (c.Complete & (1UL << j)) != 0)
             {
-                int j = BitOperations.TrailingZeroCount(seen);
-                seen &= seen - 1;
-                _shapeBefore[(x * Slots) + j] &= c.Before[j];
-                _shapeCounts[(x * Slots) + j] = c.Counts[j];
+                LearnPeriod(j, time);
             }
         }
 
@@ -429,6 +446,7 @@ internal sealed class CycleLearner
 
     // A kind that came at `time`: its period is confirmed when the time since it last came is
     // the same twice (or a whole number of a confirmed period: a cycle lost on the line).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void LearnPeriod(int kind, int time)
     {
         ulong bit = 1UL << kind;
@@ -483,6 +501,7 @@ internal sealed class CycleLearner
         public bool Ended;
 
         // Returns true for the kind's first sentence in this cycle.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Add(int kind, bool completes)
         {
             ulong bit = 1UL << kind;
@@ -529,14 +548,7 @@ internal sealed class CycleLearner
 
         public void Clear()
         {
-            ulong seen = Seen;
-            while (seen != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(seen);
-                seen &= seen - 1;
-                Counts[j] = 0;
-            }
-
+            Array.Clear(Counts);
             Seen = 0;
             Complete = 0;
             Time = -1;
