@@ -23,12 +23,13 @@ namespace BeidouHub.Receiver.Epochs;
 /// that started mid-way: it holds a cycle back where it disagrees, but ends none alone.
 /// </para>
 /// <para>
-/// A cycle teaches its shape once the next one shows it is over (its first timed sentence has a
-/// later time), with whatever of it came late. A cycle handed out at a silence (idle flush)
-/// teaches too, so a receiver whose cycles a silence ends learns them (before, such cycles taught
-/// nothing, and a 10 Hz receiver that first learned its sky cycle had every fix-only epoch ended
-/// by the idle flush); one that turns out to have been completed before its tail teaches its whole
-/// shape, and <see cref="Resets"/> counts it.
+/// A cycle teaches its shape once the next one shows it is over: the next one's first sentence
+/// has a later time. What of it came late is part of it. A cycle handed out at a silence (idle
+/// flush) teaches too, so a receiver whose cycles a silence ends learns them (before, such cycles
+/// taught nothing, and a 10 Hz receiver that first learned its sky cycle had every fix-only epoch
+/// ended by the idle flush); one that turns out to have been completed before its tail teaches its
+/// whole shape, and <see cref="Resets"/> counts it. A cycle that began with untimed sentences
+/// after one handed out early teaches nothing: they may be that one's tail.
 /// </para>
 /// No allocation once constructed.
 /// </summary>
@@ -92,11 +93,7 @@ internal sealed class CycleLearner
     /// <summary>A new cycle begins. The one before may still turn out to be longer (<see cref="Tail"/>).</summary>
     public void Begin()
     {
-        if (_previousPending)
-        {
-            Teach(_previous);
-        }
-
+        PreviousOver();
         (_previous, _current) = (_current, _previous);
         _previousPending = true;
         _current.Clear();
@@ -108,12 +105,7 @@ internal sealed class CycleLearner
     /// <summary>The cycle in progress has this UTC time of day: the one before is over.</summary>
     public void SetTime(int timeOfDayMs)
     {
-        if (_previousPending)
-        {
-            Teach(_previous);
-            _previousPending = false;
-        }
-
+        PreviousOver();
         _current.Time = timeOfDayMs;
         _possible = Possible(_current);
         ulong pending = 0;
@@ -141,6 +133,26 @@ internal sealed class CycleLearner
         _changed = true;
     }
 
+    // The cycle before the one in progress is over: it teaches its shape. If the one in progress
+    // has had sentences already, they were untimed and came after that one was handed out early
+    // (completed, or cut by a silence): they may be its tail, lost to this cycle because no
+    // sentence of its time followed them. Taught, this cycle would make the next ones end before
+    // their own such sentences (which would then go to the cycle after), so it teaches nothing.
+    private void PreviousOver()
+    {
+        if (!_previousPending)
+        {
+            return;
+        }
+
+        Teach(_previous);
+        _previousPending = false;
+        if (_current.Seen != 0)
+        {
+            _current.Unsure = true;
+        }
+    }
+
     /// <summary>
     /// A sentence of kind <paramref name="kind"/> (-1: one past <see cref="MaxKinds"/>) came in the
     /// cycle in progress. <paramref name="completes"/>: the kind is in (false for a GSV sentence
@@ -155,7 +167,7 @@ internal sealed class CycleLearner
         if (kind < 0)
         {
             // A kind that cannot be told apart fits no shape.
-            c.Overflow = true;
+            c.Unsure = true;
             _possible = 0;
         }
         else
@@ -234,7 +246,7 @@ internal sealed class CycleLearner
 
         if (kind < 0)
         {
-            c.Overflow = true;
+            c.Unsure = true;
             return;
         }
 
@@ -269,7 +281,7 @@ internal sealed class CycleLearner
         for (int x = 0; x < _shapes; x++)
         {
             ulong kinds = _shapeKinds[x];
-            if (c.Overflow || (c.Seen & ~kinds) != 0)
+            if (c.Unsure || (c.Seen & ~kinds) != 0)
             {
                 continue;
             }
@@ -381,7 +393,7 @@ internal sealed class CycleLearner
     // A cycle is over: learn its shape, and when each of its kinds came.
     private void Teach(Cycle c)
     {
-        if (c.Seen == 0 || c.Overflow)
+        if (c.Seen == 0 || c.Unsure)
         {
             return;
         }
@@ -494,8 +506,11 @@ internal sealed class CycleLearner
 
         public int Time = -1;
 
-        /// <summary>Had a kind past <see cref="MaxKinds"/>: fits no shape, teaches none.</summary>
-        public bool Overflow;
+        /// <summary>
+        /// Had a kind past <see cref="MaxKinds"/>, or began with sentences that may be the tail of
+        /// the cycle before: fits no shape, teaches none.
+        /// </summary>
+        public bool Unsure;
 
         /// <summary>This learner said it was complete.</summary>
         public bool Ended;
@@ -543,7 +558,7 @@ internal sealed class CycleLearner
 
             Seen |= tail.Seen;
             Complete |= tail.Complete;
-            Overflow |= tail.Overflow;
+            Unsure |= tail.Unsure;
         }
 
         public void Clear()
@@ -552,7 +567,7 @@ internal sealed class CycleLearner
             Seen = 0;
             Complete = 0;
             Time = -1;
-            Overflow = false;
+            Unsure = false;
             Ended = false;
         }
     }

@@ -211,6 +211,40 @@ public class CycleLearnerTests
     }
 
     [Fact]
+    public void SetTime_CycleThatBeganWithUntimedSentences_TeachesNothing()
+    {
+        // A silence cut a no-fix cycle after its GGA (the assembler handed it out), and its GSAs,
+        // with no sentence of its time after them, began the next cycle: GSA GSA RMC VTG GGA GSA
+        // GSA. That cycle has the no-fix kinds, two GSAs of each; taught, it would be the no-fix
+        // shape, wanting two of each GSA, and the next clean cycle would not end at its second
+        // GSA. Kills: a cycle begun with untimed sentences after a handed-out one taught.
+        var learner = new CycleLearner();
+        for (int i = 1; i <= 3; i++)
+        {
+            Run(learner, i * 100, fix: false, NoFix);
+        }
+
+        learner.Begin();
+        learner.SetTime(400);
+        foreach (int k in NoFix[..3])
+        {
+            learner.Observe(k, position: k is Rmc or Gga);
+        }
+
+        learner.Begin();
+        learner.Observe(Gsa1);
+        learner.Observe(Gsa4);
+        learner.SetTime(500);
+        foreach (int k in NoFix)
+        {
+            Assert.Equal(CycleStep.None, learner.Observe(k, position: k is Rmc or Gga) & CycleStep.Complete);
+        }
+
+        Assert.Equal(NoFix.Length - 1, Run(learner, 600, fix: false, NoFix));
+        Assert.Equal(NoFix.Length - 1, Run(learner, 700, fix: false, NoFix));
+    }
+
+    [Fact]
     public void Observe_NothingLearnedYet_NeverCompletes()
     {
         var learner = new CycleLearner();

@@ -403,6 +403,31 @@ public class EpochAssemblerTests
     }
 
     [Fact]
+    public void Add_SilenceCutsNoFixCyclesBeforeTheirGsas_LaterCyclesStillEndAtTheirLastGsa()
+    {
+        // In an outage (no GST) the line falls silent after a cycle's GGA, three times: the idle
+        // flush hands that epoch out, and its GSAs, untimed and with no sentence of its time after
+        // them, begin the next cycle. That cycle (two GSAs, then RMC VTG GGA GSA GSA) has the
+        // no-fix shape's kinds in another order; learned, it would let every later cycle end at its
+        // GGA and hand its GSAs to the next epoch, for good. It must teach nothing.
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 60; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            List<string> cycle = CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky, fix: false);
+            handouts.Add(feed.Feed(cycle, (int)t.TimeOfDay.TotalMilliseconds, silenceAfter: i is 25 or 35 or 45 ? 3 : -1));
+        }
+
+        Assert.All(handouts.Skip(47), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.All(handouts.Skip(37).Take(8), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(60, feed.Sink.Epochs.Count);
+    }
+
+    [Fact]
     public void Add_TenHertzWithoutFixFromTheStart_SkyEpochsAfterTheFirstKeepTheirSatellites()
     {
         // The same receiver switched on indoors (or joined in an outage): no fix, so no GST, and

@@ -22,17 +22,33 @@ internal sealed class IdleFlushFeed
 
     public NmeaDecoder Decoder { get; }
 
-    /// <summary>Feeds one cycle (its sentences all of one UTC time) and the silence after it.</summary>
-    public Handout Feed(IReadOnlyList<string> cycle, int timeOfDayMs)
+    /// <summary>
+    /// Feeds one cycle (its sentences all of one UTC time) and the silence after it.
+    /// <paramref name="silenceAfter"/>: the line also falls silent after that many of its
+    /// sentences (a stalled sender), long enough for the idle flush.
+    /// </summary>
+    public Handout Feed(IReadOnlyList<string> cycle, int timeOfDayMs, int silenceAfter = -1)
     {
         int at = -1;
+        bool cut = false;
         for (int i = 0; i < cycle.Count; i++)
         {
+            if (i == silenceAfter && at < 0 && PositionOut(timeOfDayMs))
+            {
+                Decoder.Assembler.Flush();
+                cut = true;
+            }
+
             NmeaText.Feed(Decoder, [cycle[i]]);
             if (at < 0 && Sink.Epochs.Count > 0 && Sink.Epochs[^1].TimeOfDayMs == timeOfDayMs)
             {
                 at = i;
             }
+        }
+
+        if (cut)
+        {
+            return Handout.IdleFlush;
         }
 
         if (at == cycle.Count - 1)
@@ -45,7 +61,7 @@ internal sealed class IdleFlushFeed
             return Handout.BeforeLastSentence;
         }
 
-        if (Sink.Positions.Count > 0 && Sink.Positions[^1].TimeOfDayMs == timeOfDayMs)
+        if (PositionOut(timeOfDayMs))
         {
             Decoder.Assembler.Flush();
             return Handout.IdleFlush;
@@ -54,6 +70,8 @@ internal sealed class IdleFlushFeed
         // Nothing to flush yet: the next cycle's first sentence will end it.
         return Handout.NextCycle;
     }
+
+    private bool PositionOut(int timeOfDayMs) => Sink.Positions.Count > 0 && Sink.Positions[^1].TimeOfDayMs == timeOfDayMs;
 
     /// <summary>Where a cycle's epoch was handed out.</summary>
     public enum Handout
