@@ -67,6 +67,8 @@ internal sealed class CycleLearner
     private readonly int[] _lastTime = new int[Slots];
     private readonly int[] _period = new int[Slots];
     private ulong _periodKnown;
+    private ulong _subRate;
+    private bool _subRateKnown;
 
     // The cycle in progress, and the one before it while its tail may still come.
     private Cycle _current = new();
@@ -118,7 +120,7 @@ internal sealed class CycleLearner
         }
 
         // Shapes with a kind still to come that is not due now are out.
-        ulong notDue = NotDue(pending & ~_current.Seen & _periodKnown, timeOfDayMs);
+        ulong notDue = NotDue(pending & ~_current.Seen & SubRate(), timeOfDayMs);
         possible = _possible;
         while (possible != 0 && notDue != 0)
         {
@@ -412,19 +414,29 @@ internal sealed class CycleLearner
             _shapeTimes[x] = 0;
         }
 
-        int time = c.Time;
-        while (seen != 0)
+        // A cycle this learner completed fitted its shape (its order and counts): nothing to merge.
+        if (isNew || !c.Ended)
         {
-            int j = BitOperations.TrailingZeroCount(seen);
-            seen &= seen - 1;
-
-            // The same kinds in another order: only what came first in both still rules out.
-            ref ulong before = ref _shapeBefore[(x * Slots) + j];
-            before = isNew ? c.Before[j] : before & c.Before[j];
-            _shapeCounts[(x * Slots) + j] = c.Counts[j];
-            if (time >= 0 && j != FixKind && (c.Complete & (1UL << j)) != 0)
+            while (seen != 0)
             {
-                LearnPeriod(j, time);
+                int j = BitOperations.TrailingZeroCount(seen);
+                seen &= seen - 1;
+
+                // The same kinds in another order: only what came first in both still rules out.
+                ref ulong before = ref _shapeBefore[(x * Slots) + j];
+                before = isNew ? c.Before[j] : before & c.Before[j];
+                _shapeCounts[(x * Slots) + j] = c.Counts[j];
+            }
+        }
+
+        if (c.Time >= 0)
+        {
+            ulong complete = c.Complete & ~FixBit;
+            while (complete != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(complete);
+                complete &= complete - 1;
+                LearnPeriod(j, c.Time);
             }
         }
 
@@ -476,20 +488,53 @@ internal sealed class CycleLearner
             return;
         }
 
-        if (since > MaxPeriodMs)
+        if (since == period || ((_periodKnown & bit) != 0 && since % period == 0))
         {
-            _period[kind] = 0;
-            _periodKnown &= ~bit;
-        }
-        else if (since == period || ((_periodKnown & bit) != 0 && since % period == 0))
-        {
-            _periodKnown |= bit;
+            if ((_periodKnown & bit) == 0)
+            {
+                _periodKnown |= bit;
+                _subRateKnown = false;
+            }
         }
         else
         {
-            _period[kind] = since;
+            _period[kind] = since > MaxPeriodMs ? 0 : since;
             _periodKnown &= ~bit;
+            _subRateKnown = false;
         }
+    }
+
+    // The kinds with a known period longer than the shortest known (the cycle's own): only they
+    // can be not due at a cycle's time. Kept until a period changes.
+    private ulong SubRate()
+    {
+        if (!_subRateKnown)
+        {
+            int shortest = int.MaxValue;
+            ulong known = _periodKnown;
+            while (known != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(known);
+                known &= known - 1;
+                shortest = Math.Min(shortest, _period[j]);
+            }
+
+            _subRate = 0;
+            known = _periodKnown;
+            while (known != 0)
+            {
+                int j = BitOperations.TrailingZeroCount(known);
+                known &= known - 1;
+                if (_period[j] > shortest)
+                {
+                    _subRate |= 1UL << j;
+                }
+            }
+
+            _subRateKnown = true;
+        }
+
+        return _subRate;
     }
 
     /// <summary>What one cycle has had: its kinds, in what order, how many of each, its time.</summary>

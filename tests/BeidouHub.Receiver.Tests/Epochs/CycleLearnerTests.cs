@@ -62,7 +62,8 @@ public class CycleLearnerTests
         // one (complete), the fix-only one (GST to come) and the no-fix sky one (GSV sets, ZDA to
         // come). The fix-only one is out because the fix came before VTG in it and has not come;
         // the sky one because its GSV sets and ZDA come on the second and this is .3 s. Kills:
-        // no fix kind (the fix-only shape stays possible), and no due time (the sky one does).
+        // no fix kind (the fix-only shape stays possible), no due time and due time inverted (the
+        // sky one does).
         var learner = new CycleLearner();
         Second(learner, 0, fix: true);
         Second(learner, 1000, fix: true);
@@ -76,8 +77,8 @@ public class CycleLearnerTests
     public void Observe_NoFixCycleOnTheSecond_WaitsForItsGsvSetsAndZda()
     {
         // The counterpart: on the second the no-fix sky shape is due, so the no-fix shape's end at
-        // the second GSA is not enough. Kills: due time inverted, and a cycle completed when any
-        // possible shape ends (instead of all of them).
+        // the second GSA is not enough. Kills: a cycle completed when any possible shape ends
+        // (instead of all of them).
         var learner = new CycleLearner();
         Second(learner, 0, fix: true);
         Second(learner, 1000, fix: true);
@@ -242,6 +243,24 @@ public class CycleLearnerTests
 
         Assert.Equal(NoFix.Length - 1, Run(learner, 600, fix: false, NoFix));
         Assert.Equal(NoFix.Length - 1, Run(learner, 700, fix: false, NoFix));
+    }
+
+    [Fact]
+    public void Observe_SameKindsInAnotherOrder_LearnsThatEitherOrderEnds()
+    {
+        // A receiver that sends its two GSAs in either order: the cycle in the other order fits
+        // no shape (a GSA came before the one it followed), ends at the next time, and is merged
+        // into the shape, which from then on keeps only the order both share. Kills: cycles of a
+        // known shape not merged into it.
+        var learner = new CycleLearner();
+        int[] oneOrder = [Rmc, Gga, Gsa1, Gsa4];
+        int[] otherOrder = [Rmc, Gga, Gsa4, Gsa1];
+        Run(learner, 100, fix: true, oneOrder);
+        Run(learner, 200, fix: true, oneOrder);
+
+        Assert.Equal(-1, Run(learner, 300, fix: true, otherOrder));
+        Assert.Equal(3, Run(learner, 400, fix: true, otherOrder));
+        Assert.Equal(3, Run(learner, 500, fix: true, oneOrder));
     }
 
     [Fact]
