@@ -6,7 +6,7 @@ namespace BeidouHub.Receiver.Epochs;
 /// <summary>
 /// The field merge: what each typed sentence puts into its epoch, and what is derived from the
 /// whole epoch once its sentences are in. Knows nothing of cycles or of when an epoch ends (that
-/// is <see cref="EpochAssembler"/>'s). Where two sentences
+/// is <see cref="EpochAssembler"/>'s and <see cref="CycleLearner"/>'s). Where two sentences
 /// carry the same field, the rules below say which wins: GGA's position and quality over RMC's,
 /// GNS's and GLL's only where GGA gave none, GSA's DOPs over GGA's HDOP.
 /// </summary>
