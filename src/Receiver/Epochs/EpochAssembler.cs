@@ -1,64 +1,35 @@
-using System.Runtime.CompilerServices;
-using System.Numerics;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
-using BeidouHub.Receiver.Satellites;
 
 namespace BeidouHub.Receiver.Epochs;
 
 /// <summary>
-/// Groups one receiver's sentences into epochs, one per UTC time, and learns the receiver's
-/// cycle so it can hand out the position as soon as the cycle's position sentences are in and
-/// the complete epoch at the cycle's last sentence, without waiting for the next epoch.
+/// Groups one receiver's sentences into epochs, one per UTC time, and hands out the position as
+/// soon as the cycle's position sentences are in and the complete epoch at the cycle's last
+/// sentence, without waiting for the next epoch.
 /// <para>
-/// Learning, like gpsd's cycle ender but per sentence kind (formatter + talker + GSV signal or
-/// GSA system id): a kind that ended a complete cycle ends this one unless a kind that has
-/// followed it may still come. Sky reports slower than fixes make the last kind vary; a kind
-/// that only ever comes together with others (ZDA with the 1 Hz GSV sets of a 10 Hz receiver)
-/// is not awaited in cycles that lack those. Where that cannot be told, the epoch is completed
-/// when the time changes (the fallback) or on <see cref="Flush"/>. A first cycle that may have
-/// started mid-way teaches nothing about ends.
+/// The router: reads each sentence, finds its epoch (the open one; the next when the time moves
+/// on; none when it belongs to one already handed out, which makes it late), has
+/// <see cref="EpochMerge"/> put its fields in, and tells the <see cref="CycleLearner"/> its kind;
+/// the learner says when the position and the whole cycle are in. Where the learner cannot tell,
+/// the epoch is completed when the time changes or on <see cref="Flush"/>.
 /// </para>
 /// No allocation per sentence or per epoch once constructed.
 /// </summary>
 public sealed class EpochAssembler
 {
-    private const int MaxKinds = 64;
     private const int HalfDayMs = 12 * 3600 * 1000;
-
-    private const int PositionTypes = (1 << (int)SentenceType.Gga) | (1 << (int)SentenceType.Rmc)
-        | (1 << (int)SentenceType.Gns) | (1 << (int)SentenceType.Gll);
 
     private readonly IEpochSink _sink;
     private readonly Epoch _epoch;
-
-    // Cycle learning, per sentence kind.
-    private readonly int[] _kinds = new int[MaxKinds];
-    private readonly byte[] _kindSlots = new byte[KindTypes * KindTalkers * KindVariants];
-    private const int KindTypes = 16;
-    private const int KindTalkers = 16;
-    private const int KindVariants = 17;
-    private readonly ulong[] _successors = new ulong[MaxKinds];
-    private readonly ulong[] _predecessors = new ulong[MaxKinds]; // j in _predecessors[k] <=> k in _successors[j]
-    private readonly ulong[] _companions = new ulong[MaxKinds];
-    private readonly ulong[] _everBefore = new ulong[MaxKinds];
-    private ulong _companionsKnown;
-    private readonly byte[] _expectedCount = new byte[MaxKinds];
-    private readonly byte[] _countThisEpoch = new byte[MaxKinds];
-    private ulong _endKinds;
-    private ulong _positionKinds;
-    private int _kindCount;
-    private int _lastKind = -1;
-    private ulong _seenThisEpoch;
-    private int _closedEpochs;
+    private readonly SentenceKinds _kinds = new();
+    private readonly CycleLearner _cycle = new();
 
     private bool _open;
     private bool _completed;
     private bool _positionSignalled;
     private int? _lastEmittedTime;
-    private bool _flushed;
-    private OpenedAfter _openedAfter;
-    private int _completedAtKind = -1; // with OpenedAfter.EarlyCompletion: the kind the last epoch was completed at
+    private bool _mayBeTail;
     private NmeaDate? _carriedDate;
     private int? _carriedTime;
     private long _sequence;
@@ -79,7 +50,7 @@ public sealed class EpochAssembler
     public long LateSentences { get; private set; }
 
     /// <summary>Times the learned cycle was found not to fit (an epoch completed before its tail) and learned again.</summary>
-    public long CycleResets { get; private set; }
+    public long CycleResets => _cycle.Resets;
 
     /// <summary>Sentences whose fields were malformed or out of range (the sentence is ignored).</summary>
     public long BadSentences { get; private set; }
@@ -88,7 +59,7 @@ public sealed class EpochAssembler
     internal Epoch Current => _epoch;
 
     /// <summary>True once a cycle end has been learned (early completion active).</summary>
-    public bool CycleLearned => _endKinds != 0;
+    public bool CycleLearned => _cycle.Learned;
 
     /// <summary>
     /// Adds one parsed sentence. Returns false when a typed reader rejected its fields (counted in
@@ -96,151 +67,146 @@ public sealed class EpochAssembler
     /// </summary>
     public bool Add(in NmeaSentence sentence)
     {
-        if (!Apply(sentence, out bool applied))
-        {
-            BadSentences++;
-            return false;
-        }
-
-        if (applied)
-        {
-            AfterApply();
-        }
-
-        return true;
-    }
-
-    // Reads the sentence and applies it to its epoch. False: malformed. applied: it went into
-    // the open epoch (not dropped as late, not ignored as unknown).
-    private bool Apply(in NmeaSentence sentence, out bool applied)
-    {
-        applied = false;
+        int kind;
         switch (sentence.Type)
         {
             case SentenceType.Gga:
                 if (!Gga.TryRead(sentence, out Gga gga))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gga.TimeOfDayMs, null))
+                if (Route(sentence, gga.TimeOfDayMs, null, null, true, out kind))
                 {
-                    ApplyGga(gga);
+                    EpochMerge.Apply(_epoch, gga);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Rmc:
                 if (!Rmc.TryRead(sentence, out Rmc rmc))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, rmc.TimeOfDayMs, rmc.Date))
+                if (Route(sentence, rmc.TimeOfDayMs, rmc.Date, null, true, out kind))
                 {
-                    ApplyRmc(rmc);
+                    EpochMerge.Apply(_epoch, rmc);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gns:
                 if (!Gns.TryRead(sentence, out Gns gns))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gns.TimeOfDayMs, null))
+                if (Route(sentence, gns.TimeOfDayMs, null, null, true, out kind))
                 {
-                    ApplyGns(gns);
+                    EpochMerge.Apply(_epoch, gns);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gll:
                 if (!Gll.TryRead(sentence, out Gll gll))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if ((applied = Begin(sentence, gll.TimeOfDayMs, null)) && gll.Status == (byte)'A' && gll.Latitude.HasValue && !_epoch.HasPosition)
+                if (Route(sentence, gll.TimeOfDayMs, null, null, true, out kind))
                 {
-                    _epoch.Latitude = gll.Latitude;
-                    _epoch.Longitude = gll.Longitude;
-                    _epoch.ModeIndicator ??= gll.Mode;
+                    EpochMerge.Apply(_epoch, gll);
+                    Learn(kind, true, true);
                 }
 
                 break;
             case SentenceType.Gsa:
                 if (!Gsa.TryRead(sentence, out Gsa gsa))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsa.SystemId), true))
+                if (Route(sentence, null, null, gsa.SystemId, true, out kind))
                 {
-                    ApplyGsa(gsa);
+                    EpochMerge.Apply(_epoch, gsa);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Gsv:
                 if (!Gsv.TryRead(sentence, out Gsv gsv))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null, Kind(sentence.Type, sentence.Talker, gsv.SignalId), gsv.IsLastOfSet))
+                if (Route(sentence, null, null, gsv.SignalId, gsv.IsLastOfSet, out kind))
                 {
-                    _epoch.HasSky = true;
-                    for (int i = 0; i < gsv.Count; i++)
-                    {
-                        GsvSatellite s = gsv[i];
-                        if (s.Id.IsKnown)
-                        {
-                            _epoch.AddSatellite(s.Id, gsv.SignalId, s.Elevation, s.Azimuth, s.Cn0);
-                        }
-                    }
+                    EpochMerge.Apply(_epoch, gsv);
+                    Learn(kind, gsv.IsLastOfSet, false);
                 }
 
                 break;
             case SentenceType.Vtg:
                 if (!Vtg.TryRead(sentence, out Vtg vtg))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, null, null))
+                if (Route(sentence, null, null, null, true, out kind))
                 {
-                    _epoch.SpeedMps ??= vtg.SpeedMps;
-                    _epoch.CourseDeg ??= vtg.CourseTrueDeg;
+                    EpochMerge.Apply(_epoch, vtg);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Gst:
                 if (!Gst.TryRead(sentence, out Gst gst))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                if (applied = Begin(sentence, gst.TimeOfDayMs, null))
+                if (Route(sentence, gst.TimeOfDayMs, null, null, true, out kind))
                 {
-                    _epoch.SigmaLatitude = gst.SigmaLatitude;
-                    _epoch.SigmaLongitude = gst.SigmaLongitude;
-                    _epoch.SigmaAltitude = gst.SigmaAltitude;
+                    EpochMerge.Apply(_epoch, gst);
+                    Learn(kind, true, false);
                 }
 
                 break;
             case SentenceType.Zda:
                 if (!Zda.TryRead(sentence, out Zda zda))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                applied = Begin(sentence, zda.TimeOfDayMs, zda.Date);
+                if (Route(sentence, zda.TimeOfDayMs, zda.Date, null, true, out kind))
+                {
+                    Learn(kind, true, false);
+                }
+
                 break;
             case SentenceType.Gbs:
                 if (!Gbs.TryRead(sentence, out Gbs gbs))
                 {
+                    BadSentences++;
                     return false;
                 }
 
-                applied = Begin(sentence, gbs.TimeOfDayMs, null);
+                if (Route(sentence, gbs.TimeOfDayMs, null, null, true, out kind))
+                {
+                    Learn(kind, true, false);
+                }
+
                 break;
             default:
                 // TXT, proprietary and unknown sentences carry nothing for the epoch and do not
@@ -256,34 +222,22 @@ public sealed class EpochAssembler
     {
         if (_open && !_completed)
         {
-            Close(learn: false);
-
-            // Whatever of this epoch still comes (a silence cut it: idle flush) is late, not a
-            // second epoch of the same time (it was the last emitted); and a cut cycle teaches
-            // nothing about cycle ends.
-            _flushed = true;
+            Close();
         }
     }
 
-    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date) =>
-        Begin(s, time, date, Kind(s.Type, s.Talker, null), true);
-
-    // Routes a sentence to the right epoch and updates cycle learning. Returns false when the
-    // sentence belongs to an epoch already handed out (it is then only learned from).
-    private bool Begin(in NmeaSentence s, int? time, NmeaDate? date, int kind, bool completesKind)
+    // Finds the sentence's epoch: closes the open one when the time moves on, opens the next.
+    // False: the sentence belongs to an epoch already handed out (late). kind: the sentence's
+    // kind for the cycle learner (variant: GSA system id or GSV signal id; completes: false for
+    // a GSV sentence that is not the last of its set).
+    private bool Route(in NmeaSentence s, int? time, NmeaDate? date, byte? variant, bool completes, out int kind)
     {
-        int k = KindIndex(kind);
+        kind = _kinds.IndexOf(s.Type, s.Talker, variant);
         if (_open && time.HasValue && _epoch.TimeOfDayMs.HasValue && time != _epoch.TimeOfDayMs)
         {
             if (!_completed)
             {
-                Close(learn: true);
-            }
-            else
-            {
-                // The time moved on after an early completion: the learned cycle held (unless a
-                // flush cut it, which says nothing about the cycle).
-                EndCycle(learn: !_flushed);
+                Close();
             }
 
             _open = false;
@@ -292,25 +246,17 @@ public sealed class EpochAssembler
         {
             if (time.HasValue && time == _lastEmittedTime)
             {
-                // A sentence of the epoch already handed out: the kind we completed at is not
-                // the cycle's last after all. Learn that and drop the sentence.
+                // A sentence of the epoch already handed out (completed too early, or cut by a
+                // silence): drop it; the learner learns the longer cycle from it.
                 LateSentences++;
-                if (!_flushed && k >= 0)
-                {
-                    LearnFollows(_lastKind, 1UL << k);
-                }
-
+                _cycle.Late(kind, completes);
                 return false;
             }
 
-            // Anything else after a completed epoch opens the next one (untimed sentences such as
-            // GSA/GSV that some receivers send before GGA).
-            OpenedAfter after = _flushed ? OpenedAfter.Flush : _lastKind >= 0 ? OpenedAfter.EarlyCompletion : OpenedAfter.Nothing;
-            int completedAt = _lastKind;
-            EndCycle(learn: !_flushed);
+            // Anything else after a handed-out epoch opens the next one (untimed sentences such as
+            // GSA/GSV that some receivers send before GGA), or is its tail (below).
             Open();
-            _openedAfter = after;
-            _completedAtKind = completedAt;
+            _mayBeTail = true;
         }
 
         if (!_open)
@@ -320,40 +266,23 @@ public sealed class EpochAssembler
 
         if (time.HasValue && !_epoch.TimeOfDayMs.HasValue)
         {
-            if (_openedAfter != OpenedAfter.Nothing && time == _lastEmittedTime && _epoch.SentenceCount > 0)
+            if (_mayBeTail && time == _lastEmittedTime && _epoch.SentenceCount > 0)
             {
                 // The untimed sentences that opened this epoch were the tail of the one already
                 // handed out with this time: it was completed too early, or cut by a silence
                 // (idle flush). The tail is late, with this sentence; later sentences of that time
-                // are late too. A cycle completed too early this way means what was learned does
-                // not fit this receiver (it changed its output, or another one is on the line):
-                // forget it and learn again, as for a new receiver.
-                if (_openedAfter == OpenedAfter.EarlyCompletion)
-                {
-                    ForgetCycle();
-
-                    // Except what the tail itself has just shown: its kinds follow the kind the
-                    // epoch was completed at, so that kind ends no cycle while one of them may
-                    // still come. Forgetting this too would complete the next such cycle at the
-                    // same place again: a 10 Hz receiver without a fix (no GST), whose GSV sets
-                    // and ZDA follow the last GSA once a second, would lose every sky.
-                    LearnFollows(_completedAtKind, _seenThisEpoch | (k >= 0 ? 1UL << k : 0));
-                }
-
+                // are late too (not a second epoch of the same time).
+                _cycle.Tail(kind, completes);
                 LateSentences += _epoch.SentenceCount + 1;
                 _sequence--;
                 _epoch.Clear();
-                SetTime(time.Value);
+                SetEpochTime(time.Value);
                 _completed = true;
-                _lastKind = -1;
-
-                // The epoch's own record of this cycle is gone with the tail: do not learn cycle
-                // ends from what is left of it.
-                _flushed = true;
                 return false;
             }
 
-            SetTime(time.Value);
+            SetEpochTime(time.Value);
+            _cycle.SetTime(time.Value);
         }
 
         if (date.HasValue)
@@ -365,138 +294,25 @@ public sealed class EpochAssembler
 
         _epoch.SentenceTypes |= 1 << (int)s.Type;
         _epoch.SentenceCount++;
-
-        if (k >= 0)
-        {
-            // Every kind seen earlier in this cycle is followed by this one (once learned, nothing to do).
-            ulong seen = _seenThisEpoch & ~(1UL << k) & ~_predecessors[k];
-            _predecessors[k] |= seen;
-            while (seen != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(seen);
-                _successors[j] |= 1UL << k;
-                seen &= seen - 1;
-            }
-
-            // Every kind seen before this one in some cycle.
-            _everBefore[k] |= _seenThisEpoch & ~(1UL << k);
-
-            if (completesKind)
-            {
-                _seenThisEpoch |= 1UL << k;
-                if (_countThisEpoch[k] < byte.MaxValue)
-                {
-                    _countThisEpoch[k]++;
-                }
-            }
-
-            _lastKind = k;
-        }
-
         return true;
     }
 
-    // After the sentence has been applied: signal the position or complete the epoch when the
-    // learned cycle says so.
-    private void AfterApply()
+    // After the sentence's fields are in: tells the learner, and hands out the position or the
+    // complete epoch when it says so.
+    private void Learn(int kind, bool completesKind, bool position)
     {
-        if (!_open || _completed)
-        {
-            return;
-        }
-
-        if (!_positionSignalled && _positionKinds != 0 && (_seenThisEpoch & _positionKinds) == _positionKinds && CountsReached(_positionKinds))
+        CycleStep step = _cycle.Observe(kind, completesKind, position, _epoch.HasPosition);
+        if (!_positionSignalled && (step & CycleStep.PositionIn) != 0)
         {
             _positionSignalled = true;
-            Finish();
+            EpochMerge.Derive(_epoch);
             _sink.OnPosition(_epoch);
         }
 
-        int k = _lastKind;
-        if (k >= 0 && (_endKinds & (1UL << k)) != 0 && !AnySuccessorMayCome(k)
-            && (_seenThisEpoch & (1UL << k)) != 0 && _countThisEpoch[k] >= _expectedCount[k])
+        if ((step & CycleStep.Complete) != 0)
         {
-            Complete();
+            Close();
         }
-    }
-
-    // Whether a kind that has followed k in some cycle may still come in this one. A successor
-    // that only ever came in cycles holding some kind P that comes before k and never after it
-    // will not come when P is missing now: a 10 Hz receiver with GSV and ZDA once a second ends
-    // its other cycles at GST, and its sky cycles at ZDA.
-    private bool AnySuccessorMayCome(int k)
-    {
-        ulong successors = _successors[k] & ~(1UL << k);
-        while (successors != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(successors);
-            successors &= successors - 1;
-            if ((_companionsKnown & (1UL << j)) == 0)
-            {
-                return true;
-            }
-
-            ulong required = _companions[j] & _everBefore[k] & ~_successors[k] & ~(1UL << j);
-            if (required == 0 || (required & ~_seenThisEpoch) == 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Kinds that came after `before` in a cycle: successors of it, their companions unknown again
-    // (until a cycle that holds them is learned, they may always come).
-    private void LearnFollows(int before, ulong after)
-    {
-        if (before < 0)
-        {
-            return;
-        }
-
-        after &= ~(1UL << before);
-        _successors[before] |= after;
-        _companionsKnown &= ~after;
-        while (after != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(after);
-            _predecessors[j] |= 1UL << before;
-            _companions[j] = 0;
-            after &= after - 1;
-        }
-    }
-
-    // Drops everything learned about the cycle (the kinds stay known): completion falls back to
-    // the time change until cycles are learned again.
-    private void ForgetCycle()
-    {
-        Array.Clear(_successors);
-        Array.Clear(_predecessors);
-        Array.Clear(_companions);
-        Array.Clear(_everBefore);
-        Array.Clear(_expectedCount);
-        _companionsKnown = 0;
-        _endKinds = 0;
-        _positionKinds = 0;
-        _closedEpochs = 0;
-        CycleResets++;
-    }
-
-    private bool CountsReached(ulong kinds)
-    {
-        while (kinds != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(kinds);
-            if (_countThisEpoch[j] < _expectedCount[j])
-            {
-                return false;
-            }
-
-            kinds &= kinds - 1;
-        }
-
-        return true;
     }
 
     private void Open()
@@ -506,14 +322,11 @@ public sealed class EpochAssembler
         _open = true;
         _completed = false;
         _positionSignalled = false;
-        _flushed = false;
-        _openedAfter = OpenedAfter.Nothing;
-        _seenThisEpoch = 0;
-        _lastKind = -1;
-        Array.Clear(_countThisEpoch);
+        _mayBeTail = false;
+        _cycle.Begin();
     }
 
-    private void SetTime(int time)
+    private void SetEpochTime(int time)
     {
         _epoch.TimeOfDayMs = time;
         if (_carriedDate is { } d)
@@ -524,15 +337,11 @@ public sealed class EpochAssembler
         }
     }
 
-    private void Close(bool learn)
+    // Hands the open epoch out: its position first if that has not gone yet, then the epoch.
+    // Whatever of its time still comes is late (its cycle learns from it).
+    private void Close()
     {
-        Complete();
-        EndCycle(learn);
-    }
-
-    private void Complete()
-    {
-        Finish();
+        EpochMerge.Derive(_epoch);
         if (!_positionSignalled)
         {
             _positionSignalled = true;
@@ -543,258 +352,10 @@ public sealed class EpochAssembler
         _lastEmittedTime = _epoch.TimeOfDayMs;
         Emitted++;
         _sink.OnEpoch(_epoch);
-    }
-
-    private void EndCycle(bool learn)
-    {
-        if (learn)
-        {
-            // The first cycle may have started mid-way: it says nothing about where cycles end.
-            if (_closedEpochs > 0 && _lastKind >= 0)
-            {
-                _endKinds |= 1UL << _lastKind;
-                ulong seen = _seenThisEpoch;
-                while (seen != 0)
-                {
-                    int j = BitOperations.TrailingZeroCount(seen);
-                    _expectedCount[j] = _countThisEpoch[j];
-                    _companions[j] = (_companionsKnown & (1UL << j)) != 0 ? _companions[j] & _seenThisEpoch : _seenThisEpoch;
-                    _companionsKnown |= 1UL << j;
-                    seen &= seen - 1;
-                }
-
-                _positionKinds = PositionKindsOf(_seenThisEpoch);
-            }
-
-            _closedEpochs++;
-        }
-
         if (_epoch.Date.HasValue && _epoch.TimeOfDayMs.HasValue)
         {
             _carriedDate = _epoch.Date;
             _carriedTime = _epoch.TimeOfDayMs;
         }
-    }
-
-    private ulong PositionKindsOf(ulong seen)
-    {
-        ulong result = 0;
-        while (seen != 0)
-        {
-            int j = BitOperations.TrailingZeroCount(seen);
-            if ((PositionTypes & (1 << (_kinds[j] & 0xFF))) != 0)
-            {
-                result |= 1UL << j;
-            }
-
-            seen &= seen - 1;
-        }
-
-        return result;
-    }
-
-    // Derives what is computed from the whole epoch: mode, RTK state, used flags. Idempotent.
-    private void Finish()
-    {
-        Epoch e = _epoch;
-        if (!e.HasPosition)
-        {
-            e.Mode = e.Mode == FixMode.Unknown && e.SentenceCount > 0 ? FixMode.NoFix : e.Mode;
-            if (e.Mode > FixMode.NoFix)
-            {
-                e.Mode = FixMode.NoFix;
-            }
-        }
-        else if (e.Mode is FixMode.Unknown or FixMode.NoFix)
-        {
-            // No GSA (or one that lags the position sentences): 3D when an altitude came, as gpsd does.
-            e.Mode = e.AltitudeMsl.HasValue ? FixMode.ThreeD : FixMode.TwoD;
-        }
-
-        e.Rtk = e.Quality switch
-        {
-            GgaQuality.RtkFixed => RtkState.Fixed,
-            GgaQuality.RtkFloat => RtkState.Float,
-            null => e.ModeIndicator switch
-            {
-                (byte)'R' => RtkState.Fixed,
-                (byte)'F' => RtkState.Float,
-                _ => RtkState.None,
-            },
-            _ => RtkState.None,
-        };
-
-        e.ResolveUsedFlags();
-    }
-
-    private void ApplyGga(in Gga gga)
-    {
-        Epoch e = _epoch;
-        e.Quality = gga.Quality ?? e.Quality;
-        if (gga.Quality is > GgaQuality.NoFix && gga.Latitude.HasValue)
-        {
-            e.Latitude = gga.Latitude;
-            e.Longitude = gga.Longitude;
-            e.AltitudeMsl = gga.AltitudeMsl ?? e.AltitudeMsl;
-            e.GeoidSeparation = gga.GeoidSeparation ?? e.GeoidSeparation;
-        }
-
-        e.SatellitesUsedReported = gga.SatellitesUsed ?? e.SatellitesUsedReported;
-        e.Hdop ??= gga.Hdop;
-        e.DiffAge = gga.DifferentialAge ?? e.DiffAge;
-        e.DiffStation = gga.DifferentialStation ?? e.DiffStation;
-    }
-
-    private void ApplyRmc(in Rmc rmc)
-    {
-        Epoch e = _epoch;
-        e.RmcStatus = rmc.Status;
-        e.ModeIndicator = rmc.Mode ?? e.ModeIndicator;
-        e.NavStatus = rmc.NavStatus ?? e.NavStatus;
-        if (rmc.IsValid && rmc.Latitude.HasValue)
-        {
-            // GGA's position wins when both came: it carries the quality (Trimble RMC says D while GGA says RTK fixed).
-            if (!e.HasPosition)
-            {
-                e.Latitude = rmc.Latitude;
-                e.Longitude = rmc.Longitude;
-            }
-
-            e.SpeedMps = rmc.SpeedMps ?? e.SpeedMps;
-            e.CourseDeg = rmc.CourseDeg ?? e.CourseDeg;
-        }
-
-    }
-
-    private void ApplyGns(in Gns gns)
-    {
-        Epoch e = _epoch;
-        if (gns.HasFix && gns.Latitude.HasValue && !(e.Quality is > GgaQuality.NoFix))
-        {
-            e.Latitude = gns.Latitude;
-            e.Longitude = gns.Longitude;
-            e.AltitudeMsl = gns.AltitudeMsl ?? e.AltitudeMsl;
-            e.GeoidSeparation = gns.GeoidSeparation ?? e.GeoidSeparation;
-        }
-
-        if (e.Quality is null)
-        {
-            e.Quality = QualityFromModes(gns);
-        }
-
-        e.SatellitesUsedReported ??= gns.SatellitesUsed;
-        e.Hdop ??= gns.Hdop;
-        e.DiffAge ??= gns.DifferentialAge;
-        e.DiffStation ??= gns.DifferentialStation;
-        e.NavStatus = gns.NavStatus ?? e.NavStatus;
-    }
-
-    private void ApplyGsa(in Gsa gsa)
-    {
-        Epoch e = _epoch;
-        e.HasUsedList = true;
-        if (gsa.FixType is { } ft && (FixMode)ft > e.Mode)
-        {
-            e.Mode = (FixMode)ft;
-        }
-
-        e.Pdop = gsa.Pdop ?? e.Pdop;
-        e.Hdop = gsa.Hdop ?? e.Hdop;
-        e.Vdop = gsa.Vdop ?? e.Vdop;
-        for (int i = 0; i < gsa.Count; i++)
-        {
-            SatelliteId id = gsa.Satellite(i);
-            if (id.IsKnown)
-            {
-                e.AddUsed(id);
-            }
-        }
-
-    }
-
-    // GNS mode letters, best first: R RTK fixed, F float, D/P differential/precise, A autonomous, E estimated.
-    private static GgaQuality QualityFromModes(in Gns gns)
-    {
-        GgaQuality best = GgaQuality.NoFix;
-        for (int i = 0; i < gns.ModeLength; i++)
-        {
-            GgaQuality q = gns.Mode(i) switch
-            {
-                (byte)'R' => GgaQuality.RtkFixed,
-                (byte)'F' => GgaQuality.RtkFloat,
-                (byte)'D' or (byte)'P' => GgaQuality.Differential,
-                (byte)'A' => GgaQuality.Autonomous,
-                (byte)'E' => GgaQuality.Estimated,
-                _ => GgaQuality.NoFix,
-            };
-            if (Rank(q) > Rank(best))
-            {
-                best = q;
-            }
-        }
-
-        return best;
-
-        static int Rank(GgaQuality q) => q switch
-        {
-            GgaQuality.RtkFixed => 5,
-            GgaQuality.RtkFloat => 4,
-            GgaQuality.Differential => 3,
-            GgaQuality.Autonomous => 2,
-            GgaQuality.Estimated => 1,
-            _ => 0,
-        };
-    }
-
-    private static int Kind(SentenceType type, Talker talker, byte? variant) =>
-        (int)type | ((int)talker << 8) | ((variant.HasValue ? variant.Value + 1 : 0) << 16);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int KindIndex(int kind)
-    {
-        // Direct-mapped: formatter x talker x (variant + 1). Index + 1 is stored; 0 = not seen yet.
-        int type = kind & 0xFF;
-        int talker = (kind >> 8) & 0xFF;
-        int variant = kind >> 16;
-        if (type < KindTypes && talker < KindTalkers && variant < KindVariants)
-        {
-            ref byte slot = ref _kindSlots[(((type * KindTalkers) + talker) * KindVariants) + variant];
-            if (slot == 0 && _kindCount < MaxKinds)
-            {
-                _kinds[_kindCount] = kind;
-                slot = (byte)++_kindCount;
-            }
-
-            return slot - 1;
-        }
-
-        for (int i = 0; i < _kindCount; i++)
-        {
-            if (_kinds[i] == kind)
-            {
-                return i;
-            }
-        }
-
-        if (_kindCount == MaxKinds)
-        {
-            return -1;
-        }
-
-        _kinds[_kindCount] = kind;
-        return _kindCount++;
-    }
-
-    /// <summary>What came just before an epoch opened by untimed sentences: whether they may be the tail of the last one.</summary>
-    private enum OpenedAfter
-    {
-        /// <summary>A new time or the first sentence: no tail.</summary>
-        Nothing,
-
-        /// <summary>The last epoch was completed early on the learned cycle (at a known kind).</summary>
-        EarlyCompletion,
-
-        /// <summary>The last epoch was cut by a flush.</summary>
-        Flush,
     }
 }

@@ -225,7 +225,7 @@ public class EpochAssemblerTests
         for (int i = 0; i < 50; i++)
         {
             bool sky = i % 10 == 0;
-            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: sky, zda: sky));
+            NmeaText.Feed(decoder, CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: sky, zda: sky));
             if (sink.Epochs.Count != i + 1)
             {
                 late++;
@@ -241,14 +241,14 @@ public class EpochAssemblerTests
     }
 
     [Fact]
-    public void Add_TenHertzZdaOnceWithoutItsSky_LearnsAgainWhatZdaComesWith()
+    public void Add_TenHertzZdaOnceWithoutItsSky_OneLateZdaAndTheNextCyclesStillEndAtGst()
     {
         // ZDA is known to come only in the sky cycles, so the others end at GST. One second the
         // receiver leaves its GSV sets out but still sends ZDA: that ZDA comes after GST already
-        // completed the epoch. What ZDA comes with is then unknown, so the next nine cycles wait
-        // for the next one; the next sky cycle teaches it again, and from then on cycles end at
-        // their own GST once more (they would all wait, forever, if that company had become
-        // known to be empty instead).
+        // completed the epoch (late), and teaches a shape of its own (GST then ZDA, no sky). The
+        // cycles after it must still end at their own GST: ZDA comes on the second, so that shape
+        // is not due at .1-.9 s (before shapes, the next nine cycles waited for the next one), and
+        // no cycle may wait for good (as all did when that ZDA made its company known-empty).
         var sink = new RecordingSink();
         var decoder = new NmeaDecoder("r10", sink);
         var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
@@ -256,7 +256,7 @@ public class EpochAssemblerTests
         for (int i = 0; i < 60; i++)
         {
             bool second = i % 10 == 0;
-            NmeaText.Feed(decoder, TenHertzCycle(start.AddMilliseconds(i * 100), gsv: second && i != 30, zda: second));
+            NmeaText.Feed(decoder, CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: second && i != 30, zda: second));
             if (sink.Epochs.Count != i + 1)
             {
                 waited.Add(i);
@@ -264,8 +264,8 @@ public class EpochAssemblerTests
         }
 
         Assert.Equal(1, decoder.Assembler.LateSentences); // the ZDA of 02:00:03
-        Assert.Contains(31, waited);
-        Assert.DoesNotContain(waited, i => i > 40);
+        Assert.DoesNotContain(waited, i => i >= 30);
+        Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 10 == 0 && i != 30), sink.Epochs.Select((e, i) => (e, i)).Where(p => p.e.HasSky).Select(p => p.i));
     }
 
     [Fact]
@@ -280,7 +280,7 @@ public class EpochAssemblerTests
         var waited = new List<int>();
         for (int i = 0; i < 50; i++)
         {
-            List<string> cycle = TenHertzCycle(start.AddMilliseconds(i * 100), gsv: i % 10 == 0, zda: i % 10 == 0);
+            List<string> cycle = CycleBuilder.TenHertzCycle(start.AddMilliseconds(i * 100), gsv: i % 10 == 0, zda: i % 10 == 0);
             if (i is 25 or 35)
             {
                 NmeaText.Feed(decoder, cycle.Take(4)); // RMC VTG GGA and the first GSA, then silence
@@ -341,31 +341,90 @@ public class EpochAssemblerTests
         Assert.DoesNotContain(waited, i => i >= 3);
     }
 
-    // One cycle of the u-blox/Unicore 10 Hz pattern: RMC VTG GGA GSA GSA [GSV sets] GST [ZDA].
-    private static List<string> TenHertzCycle(DateTime t, bool gsv, bool zda)
+    [Fact]
+    public void Add_TenHertzSkyOncePerSecondLive_FixOnlyEpochsAtGstSkyEpochsAtZda()
     {
-        string hms = t.ToString("HHmmss.ff", System.Globalization.CultureInfo.InvariantCulture);
-        var cycle = new List<string>
+        // The load harness's receivers (issue 17), decoded live: a 10 Hz receiver whose GSV sets
+        // and ZDA come once a second ends its fix-only cycles at GST and its sky cycles at ZDA,
+        // with a silence after each (the idle flush hands out an epoch whose position is out and
+        // whose end did not come). Joined at .9 s, the first whole cycle it sees is a sky one.
+        // Each epoch must reach the sink at its own last sentence: before, a cycle that the idle
+        // flush ended taught nothing, so this receiver never learned that GST ends the fix-only
+        // cycles and handed every one of them out a quarter cycle late (COMPLETE p99 29 ms).
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, 900, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 50; i++)
         {
-            NmeaText.Line($"GNRMC,{hms},A,2749.6800,N,11308.0400,E,3.1,87.5,{t:ddMMyy},,,R,V"),
-            NmeaText.Line("GNVTG,87.5,T,,M,3.1,N,5.7,K,R"),
-            NmeaText.Line($"GNGGA,{hms},2749.6800,N,11308.0400,E,4,18,0.62,58.3,M,-21.4,M,1.0,0042"),
-            NmeaText.Line("GNGSA,A,3,05,13,15,18,23,,,,,,,,1.10,0.62,0.91,1"),
-            NmeaText.Line("GNGSA,A,3,19,20,21,22,35,38,40,59,,,,,1.10,0.62,0.91,4"),
-        };
-        if (gsv)
-        {
-            cycle.Add(NmeaText.Line("GBGSV,2,1,08,19,55,180,45,20,40,090,43,21,38,260,42,22,70,010,47,1"));
-            cycle.Add(NmeaText.Line("GBGSV,2,2,08,35,25,140,39,38,48,200,44,40,30,100,41,59,52,190,46,1"));
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            handouts.Add(feed.Feed(CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky), (int)t.TimeOfDay.TotalMilliseconds));
         }
 
-        cycle.Add(NmeaText.Line($"GNGST,{hms},0.8,0.012,0.009,35.0,0.011,0.010,0.020"));
-        if (zda)
+        // Learning: a shape completes a cycle once seen twice, so the first two fix-only cycles
+        // and the first two sky cycles wait; from cycle 12 (02:00:02.1) on, none does.
+        Assert.All(handouts.Skip(12), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.InRange(handouts.Count(h => h != IdleFlushFeed.Handout.AtLastSentence), 1, 4);
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(0, feed.Decoder.Assembler.LateSentences);
+        Assert.Equal(50, feed.Sink.Epochs.Count);
+        Assert.All(feed.Sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0), e => Assert.Equal(8, e.SatelliteCount));
+    }
+
+    [Fact]
+    public void Add_TenHertzOutageLive_NoFixEpochsAtTheirLastGsaNoFixSkyEpochsAtZda()
+    {
+        // The same receiver with its fix lost for three seconds (seeds/park-vehicle-rtk-10hz.nmea
+        // has two such outages): no GST, so a no-fix cycle ends at its second GSA, and one on the
+        // second at ZDA after its GSV sets. At that GSA both can still follow, and only the time
+        // tells them apart (the GSV sets and ZDA come on the second), so the no-fix cycles between
+        // must not wait for them. Before, every no-fix cycle went out by the idle flush.
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 70; i++)
         {
-            cycle.Add(NmeaText.Line($"GNZDA,{hms},{t:dd},{t:MM},{t:yyyy},00,00"));
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            bool fix = i is < 20 or >= 50;
+            handouts.Add(feed.Feed(CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky, fix: fix), (int)t.TimeOfDay.TotalMilliseconds));
         }
 
-        return cycle;
+        // The outage's first second learns the two no-fix shapes (its sky cycle and its first two
+        // others wait), its second second trusts the no-fix sky shape once seen twice (cycle 30
+        // waits); from then on, and when the fix is back, every cycle ends at its last sentence.
+        Assert.All(handouts.Skip(31), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.All(handouts.Skip(23).Take(7), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(0, feed.Decoder.Assembler.LateSentences);
+        Assert.Equal(70, feed.Sink.Epochs.Count);
+        Assert.All(feed.Sink.Epochs.Skip(20).Take(30), e => Assert.False(e.HasPosition));
+        Assert.All(feed.Sink.Epochs.Where(e => e.TimeOfDayMs % 1000 == 0), e => Assert.Equal(8, e.SatelliteCount));
+    }
+
+    [Fact]
+    public void Add_SilenceCutsNoFixCyclesBeforeTheirGsas_LaterCyclesStillEndAtTheirLastGsa()
+    {
+        // In an outage (no GST) the line falls silent after a cycle's GGA, three times: the idle
+        // flush hands that epoch out, and its GSAs, untimed and with no sentence of its time after
+        // them, begin the next cycle. That cycle (two GSAs, then RMC VTG GGA GSA GSA) has the
+        // no-fix shape's kinds in another order; learned, it would let every later cycle end at its
+        // GGA and hand its GSAs to the next epoch, for good. It must teach nothing.
+        var feed = new IdleFlushFeed();
+        var start = new DateTime(2026, 11, 27, 2, 0, 0, DateTimeKind.Utc);
+        var handouts = new List<IdleFlushFeed.Handout>();
+        for (int i = 0; i < 60; i++)
+        {
+            DateTime t = start.AddMilliseconds(i * 100);
+            bool sky = t.Millisecond == 0;
+            List<string> cycle = CycleBuilder.TenHertzCycle(t, gsv: sky, zda: sky, fix: false);
+            handouts.Add(feed.Feed(cycle, (int)t.TimeOfDay.TotalMilliseconds, silenceAfter: i is 25 or 35 or 45 ? 3 : -1));
+        }
+
+        Assert.All(handouts.Skip(47), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.All(handouts.Skip(37).Take(8), h => Assert.Equal(IdleFlushFeed.Handout.AtLastSentence, h));
+        Assert.DoesNotContain(IdleFlushFeed.Handout.BeforeLastSentence, handouts);
+        Assert.Equal(60, feed.Sink.Epochs.Count);
     }
 
     [Fact]
