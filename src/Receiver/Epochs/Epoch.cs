@@ -70,8 +70,15 @@ public sealed class Epoch
     /// <summary>The GGA quality code, or one derived from GNS/RMC mode letters when no GGA came.</summary>
     public GgaQuality? Quality { get; internal set; }
 
-    /// <summary>No fix / 2D / 3D.</summary>
+    /// <summary>
+    /// No fix / 2D / 3D: the receiver's own GSA fix type where it gave one, otherwise 3D when a
+    /// position came with an altitude and 2D without.
+    /// </summary>
     public FixMode Mode { get; internal set; }
+
+    // The best fix type this epoch's GSAs reported (Unknown before any): kept apart from Mode so
+    // that deriving a mode at position-in (before the cycle's GSAs) cannot outvote them later.
+    internal FixMode ReportedMode { get; set; }
 
     /// <summary>RTK state.</summary>
     public RtkState Rtk { get; internal set; }
@@ -161,6 +168,7 @@ public sealed class Epoch
         target.GeoidSeparation = GeoidSeparation;
         target.Quality = Quality;
         target.Mode = Mode;
+        target.ReportedMode = ReportedMode;
         target.Rtk = Rtk;
         target.SpeedMps = SpeedMps;
         target.CourseDeg = CourseDeg;
@@ -203,7 +211,7 @@ public sealed class Epoch
         TimeOfDayMs = null;
         Latitude = Longitude = AltitudeMsl = GeoidSeparation = null;
         Quality = null;
-        Mode = FixMode.Unknown;
+        Mode = ReportedMode = FixMode.Unknown;
         Rtk = RtkState.None;
         SpeedMps = CourseDeg = Hdop = Vdop = Pdop = null;
         SigmaLatitude = SigmaLongitude = SigmaAltitude = null;

@@ -83,9 +83,10 @@ internal static class EpochMerge
     public static void Apply(Epoch e, in Gsa gsa)
     {
         e.HasUsedList = true;
-        if (gsa.FixType is { } ft && (FixMode)ft > e.Mode)
+        if (gsa.FixType is { } ft && (FixMode)ft > e.ReportedMode)
         {
-            e.Mode = (FixMode)ft;
+            // One GSA per constellation (NMEA 4.10+): the best of them is the receiver's fix type.
+            e.ReportedMode = (FixMode)ft;
         }
 
         e.Pdop = gsa.Pdop ?? e.Pdop;
@@ -135,15 +136,17 @@ internal static class EpochMerge
     {
         if (!e.HasPosition)
         {
-            e.Mode = e.Mode == FixMode.Unknown && e.SentenceCount > 0 ? FixMode.NoFix : e.Mode;
-            if (e.Mode > FixMode.NoFix)
-            {
-                e.Mode = FixMode.NoFix;
-            }
+            e.Mode = e.ReportedMode == FixMode.Unknown && e.SentenceCount == 0 ? FixMode.Unknown : FixMode.NoFix;
         }
-        else if (e.Mode is FixMode.Unknown or FixMode.NoFix)
+        else if (e.ReportedMode is FixMode.TwoD or FixMode.ThreeD)
         {
-            // No GSA (or one that lags the position sentences): 3D when an altitude came, as gpsd does.
+            // The receiver's word, even against an altitude in its GGA: a 2D fix's altitude is held, not measured.
+            e.Mode = e.ReportedMode;
+        }
+        else
+        {
+            // No GSA yet (position-in comes before the cycle's GSAs) or one that lags the position
+            // sentences: 3D when an altitude came, as gpsd does.
             e.Mode = e.AltitudeMsl.HasValue ? FixMode.ThreeD : FixMode.TwoD;
         }
 

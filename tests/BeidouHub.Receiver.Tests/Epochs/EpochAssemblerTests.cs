@@ -173,6 +173,31 @@ public class EpochAssemblerTests
     }
 
     [Fact]
+    public void Add_GsaSays2dAfterGgaWithAltitude_EveryCompleteEpochIs2dOnceTheCycleIsLearned()
+    {
+        // The Telit PLS83-W's shape (gpsd's telit-pls83-w.log): GGA with an altitude, RMC, then GSA
+        // fix type 2. Once the cycle is learned the position goes out at RMC, before the GSA, as 3D;
+        // the complete epoch must still take the receiver's 2D, not keep what was derived early.
+        var lines = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            string t = $"12000{i}.00";
+            lines.Add(NmeaText.Line($"GPGGA,{t},2749.6800,N,11308.0400,E,1,05,1.3,250.8,M,-21.0,M,,"));
+            lines.Add(NmeaText.Line($"GPRMC,{t},A,2749.6800,N,11308.0400,E,0.0,,041226,,,A"));
+            lines.Add(NmeaText.Line("GNGSA,A,2,02,08,10,23,27,,,,,,,,1.6,1.3,0.9,1"));
+        }
+
+        var sink = new RecordingSink();
+        var decoder = new NmeaDecoder("r1", sink);
+        NmeaText.Feed(decoder, lines);
+        decoder.Assembler.Flush();
+
+        Assert.Equal(4, sink.Epochs.Count);
+        Assert.All(sink.Epochs, e => Assert.Equal(FixMode.TwoD, e.Mode));
+        Assert.Contains(sink.Positions, p => p.Mode == FixMode.ThreeD); // proves the early path ran before the GSA
+    }
+
+    [Fact]
     public void Add_GgaQualityZero_NoPositionAndNoFix()
     {
         Epoch e = Assert.Single(NmeaText.DecodeAll([NmeaText.Line("GPGGA,120002.00,2749.6800,N,11308.0400,E,0,00,,,M,,M,,")]));
