@@ -251,6 +251,9 @@ internal sealed class AccessControl : IDisposable
 /// </summary>
 internal sealed class StreamLease : IDisposable
 {
+    /// <summary>The longest expiry timer: a step of a later expiry.</summary>
+    internal static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+
     private readonly AccessControl _owner;
     private readonly CancellationTokenSource _ended = new();
     private readonly Lock _lock = new();
@@ -346,6 +349,14 @@ internal sealed class StreamLease : IDisposable
             }
 
             TimeSpan due = when - time.GetUtcNow();
+            if (due > MaxTimer)
+            {
+                // A timer takes at most 2^32-2 ms (49.7 days): a later expiry (a certificate valid
+                // for a year, an application's Expires) is reached in steps.
+                _expiry = time.CreateTimer(_ => Rearm(when, time), null, MaxTimer, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
             if (due > TimeSpan.Zero)
             {
                 _expiry = time.CreateTimer(_ => End(AccessControl.Expired(when)), null, due, Timeout.InfiniteTimeSpan);
@@ -354,5 +365,20 @@ internal sealed class StreamLease : IDisposable
         }
 
         End(AccessControl.Expired(at.Value));
+    }
+
+    private void Rearm(DateTimeOffset at, TimeProvider time)
+    {
+        lock (_lock)
+        {
+            if (_expiresAt != at)
+            {
+                return; // a reload moved it meanwhile
+            }
+
+            _expiresAt = null;
+        }
+
+        ExpireAt(at, time);
     }
 }

@@ -103,6 +103,33 @@ public class AccessControlTests
     }
 
     [Fact]
+    public void Open_ApplicationExpiresInAYearOnTheSystemClock_StreamRunsOn()
+    {
+        SecurityState state = State(App("a", [_a.Hash], expires: DateTimeOffset.UtcNow.AddDays(365)));
+        using var access = new AccessControl(state, configuration: null, exposed: false, TimeProvider.System, NullLoggerFactory.Instance);
+
+        using StreamLease a = access.Open(GrantOf(state, _a.Key), "/m", "peer");
+
+        Assert.Null(a.EndStatus);
+    }
+
+    [Fact]
+    public void Open_ExpiryBeyondTheLongestTimer_StreamEndsAtThatInstant()
+    {
+        DateTimeOffset expires = _time.GetUtcNow().AddDays(100);
+        SecurityState state = State(App("a", [_a.Hash], expires: expires));
+        using AccessControl access = Access(state);
+        using StreamLease a = access.Open(GrantOf(state, _a.Key), "/m", "peer");
+
+        _time.Advance(TimeSpan.FromDays(100) - TimeSpan.FromMilliseconds(1));
+        Assert.Null(a.EndStatus);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(StatusCode.Unauthenticated, a.EndStatus!.Value.StatusCode);
+        Assert.Contains("expired at 2027-03-07T03:00:00Z", a.EndStatus.Value.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Apply_ExpiryMovedLater_StreamEndsAtTheNewInstant()
     {
         SecurityState state = State(App("a", [_a.Hash], expires: _time.GetUtcNow().AddMinutes(1)));
