@@ -24,11 +24,21 @@ internal sealed class TlsTestFiles : IDisposable
     public static TlsTestFiles Create(params string[] hosts) =>
         Create(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), hosts);
 
-    public static TlsTestFiles Create(DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] hosts)
+    public static TlsTestFiles Create(DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] hosts) =>
+        Create(notBefore, notAfter, hosts, []);
+
+    /// <summary>Valid now, for localhost and 127.0.0.1, with a further client certificate per name (CN=name) from the same CA.</summary>
+    public static TlsTestFiles WithClients(params string[] clients) =>
+        Create(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), [], clients);
+
+    public static TlsTestFiles Create(DateTimeOffset notBefore, DateTimeOffset notAfter, string[] hosts, string[] clients)
     {
         string dir = System.IO.Directory.CreateTempSubdirectory("beidouhub-tls-").FullName;
-        return new TlsTestFiles(dir, TlsDevCertificates.Write(dir, hosts.Length > 0 ? hosts : ["localhost", "127.0.0.1"], notBefore, notAfter));
+        return new TlsTestFiles(dir, TlsDevCertificates.Write(dir, hosts.Length > 0 ? hosts : ["localhost", "127.0.0.1"], notBefore, notAfter, clients));
     }
+
+    /// <summary>The further client certificate of that name.</summary>
+    public TlsDevClient Client(string name) => Files.Clients.Single(c => c.Name == name);
 
     /// <summary>The service's arguments for TLS on a free loopback port with these files.</summary>
     public string[] ServeArguments(params string[] more) =>
