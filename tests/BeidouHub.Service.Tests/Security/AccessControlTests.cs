@@ -38,7 +38,7 @@ public class AccessControlTests
         return new Grant(k.Application.Scope, CredentialKind.ApiKey, keyId, k.Hash.Text);
     }
 
-    private AccessControl Access(SecurityState state) => new(state, configuration: null, exposed: false, _time, NullLoggerFactory.Instance);
+    private AccessControl Access(SecurityState state) => new(state, configuration: null, exposed: false, clientCertificates: false, _time, NullLoggerFactory.Instance);
 
     [Fact]
     public void Apply_KeyRemoved_ItsStreamEndsUnauthenticatedOthersGoOn()
@@ -106,7 +106,7 @@ public class AccessControlTests
     public void Open_ApplicationExpiresInAYearOnTheSystemClock_StreamRunsOn()
     {
         SecurityState state = State(App("a", [_a.Hash], expires: DateTimeOffset.UtcNow.AddDays(365)));
-        using var access = new AccessControl(state, configuration: null, exposed: false, TimeProvider.System, NullLoggerFactory.Instance);
+        using var access = new AccessControl(state, configuration: null, exposed: false, clientCertificates: false, TimeProvider.System, NullLoggerFactory.Instance);
 
         using StreamLease a = access.Open(GrantOf(state, _a.Key), "/m", "peer");
 
@@ -207,7 +207,7 @@ public class AccessControlTests
         var provider = new ReloadableProvider(source);
         IConfigurationRoot configuration = new ConfigurationBuilder().Add(new ReloadableSource(provider)).Build();
         SecurityState initial = State(App("a", [_a.Hash]));
-        using var access = new AccessControl(initial, configuration, exposed: true, _time, NullLoggerFactory.Instance);
+        using var access = new AccessControl(initial, configuration, exposed: true, clientCertificates: false, _time, NullLoggerFactory.Instance);
         using StreamLease a = access.Open(GrantOf(initial, _a.Key), "/m", "peer");
 
         provider.Set("BeidouHub:Applications:0:Keys:1", _a2.Hash);
@@ -232,7 +232,7 @@ public class AccessControlTests
         var provider = new ReloadableProvider(new Dictionary<string, string?>());
         IConfigurationRoot configuration = new ConfigurationBuilder().Add(new ReloadableSource(provider)).Build();
         SecurityState initial = State(App("a", [_a.Hash]));
-        using var access = new AccessControl(initial, configuration, exposed, _time, NullLoggerFactory.Instance);
+        using var access = new AccessControl(initial, configuration, exposed, clientCertificates: false, _time, NullLoggerFactory.Instance);
         using StreamLease a = access.Open(GrantOf(initial, _a.Key), "/m", "peer");
 
         provider.Set("Other:Setting", "1"); // an empty (or half-written) file: no applications

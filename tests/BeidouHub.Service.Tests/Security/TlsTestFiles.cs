@@ -40,6 +40,17 @@ internal sealed class TlsTestFiles : IDisposable
     /// <summary>The further client certificate of that name.</summary>
     public TlsDevClient Client(string name) => Files.Clients.Single(c => c.Name == name);
 
+    /// <summary>The SHA-256 thumbprint of a certificate file, computed here (not by the code under test), lower-case hex.</summary>
+    public static string Thumbprint(string certificateFile)
+    {
+        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));
+        return certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant();
+    }
+
+    /// <summary>The service's arguments for mTLS: <paramref name="mode"/> (Allow or Require) against this CA.</summary>
+    public string[] MtlsArguments(string mode, params string[] more) =>
+        ServeArguments([$"--BeidouHub:Tls:ClientCertificates={mode}", $"--BeidouHub:Tls:ClientCaFile={Ca}", .. more]);
+
     /// <summary>The service's arguments for TLS on a free loopback port with these files.</summary>
     public string[] ServeArguments(params string[] more) =>
     [
@@ -60,8 +71,11 @@ internal sealed class TlsTestFiles : IDisposable
         return path;
     }
 
-    /// <summary>A Grpc.Net.Client channel that trusts this CA only, as a C# park application would.</summary>
-    public GrpcChannel Channel(Uri address)
+    /// <summary>A Grpc.Net.Client channel that trusts this CA only, as a C# park application would; with a client certificate (mTLS) when given.</summary>
+    public GrpcChannel Channel(Uri address, TlsDevClient? client = null) =>
+        client is null ? Channel(address, null, null) : Channel(address, client.Certificate, client.Key);
+
+    public GrpcChannel Channel(Uri address, string? certificateFile, string? keyFile)
     {
         X509Certificate2Collection roots = [];
         roots.ImportFromPemFile(Ca);
@@ -69,6 +83,7 @@ internal sealed class TlsTestFiles : IDisposable
         {
             SslOptions = new SslClientAuthenticationOptions
             {
+                ClientCertificates = certificateFile is null ? null : [X509Certificate2.CreateFromPemFile(certificateFile, keyFile)],
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 {
                     if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)
