@@ -101,6 +101,8 @@ internal static class TlsDevVerb
         stdout.WriteLine($"  --BeidouHub:Tls:ClientCertificates=Require --BeidouHub:Tls:ClientCaFile={files.Ca}");
         stdout.WriteLine("# and to watch");
         stdout.WriteLine($"  --cert {files.Client} --key {files.ClientKey}");
+        stdout.WriteLine("# a machine client identified by its certificate alone: the application entry to add");
+        stdout.WriteLine($"beidouhub key cert {files.Client} APP");
         return 0;
     }
 }

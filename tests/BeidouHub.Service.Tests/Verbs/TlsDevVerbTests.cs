@@ -76,6 +76,7 @@ public class TlsDevVerbTests
 
             Assert.True(File.Exists(Path.Combine(dir, "client.pem")));
             Assert.Contains("client-yard.pem and client-yard-key.pem (CN=yard), client-gate-office.pem and client-gate-office-key.pem (CN=gate-office)", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"beidouhub key cert {Path.Combine(dir, "client.pem")} APP", stdout.ToString(), StringComparison.Ordinal);
         }
         finally
         {
