@@ -145,7 +145,7 @@ internal static partial class ServiceApp
         if (clientCa is not null)
         {
             builder.Services.AddSingleton<IConfigureOptions<CertificateAuthenticationOptions>>(sp => new ClientCertificateSetup(sp.GetRequiredService<AccessControl>(), clientCa));
-            authentication.AddCertificate(ClientCertificateSetup.Scheme, _ => { });
+            authentication.AddCertificate(ClientCertificateSetup.Scheme, _ => { }).AddCertificateCache();
         }
 
         // Metadata beyond these is refused by Kestrel before anything reads it (a JWT with its

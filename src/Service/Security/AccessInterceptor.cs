@@ -142,12 +142,25 @@ internal sealed class AccessInterceptor : Interceptor
         }
 
         AuthenticateResult result = await http.AuthenticateAsync(PolicyScheme).ConfigureAwait(false);
+        Grant? certificateGrant = null;
+        if (result.Succeeded && result.Ticket.AuthenticationScheme == ClientCertificateSetup.Scheme)
+        {
+            // The scheme (and its cache) vouches for the chain; which application the certificate
+            // is, is looked up now, in the configuration in force.
+            certificateGrant = ClientCertificateSetup.Authenticate(http.Connection.ClientCertificate!, state, _access.Time, out string? refused);
+            if (certificateGrant is null)
+            {
+                result = AuthenticateResult.Fail(new ClientCertificateException(refused!));
+            }
+        }
+
         string reason;
         if (result.Succeeded)
         {
-            Grant? grant = result.Properties.Parameters.TryGetValue(ApiKeyAuthenticationHandler.GrantParameter, out object? g) ? (Grant?)g
+            Grant? grant = certificateGrant
+                ?? (result.Properties.Parameters.TryGetValue(ApiKeyAuthenticationHandler.GrantParameter, out object? g) ? (Grant?)g
                 : state.Jwt is { } jwt ? JwtBearerSetup.FromClaims(result.Principal, jwt, out string? error) is { } fromClaims ? fromClaims : Fail(error!)
-                : Fail("JWT is not configured");
+                : Fail("JWT is not configured"));
             ApiParts required = Required(context.Method);
             if ((grant!.Scope.Apis & required) != required)
             {

@@ -172,15 +172,19 @@ public class ClientCertificateSetupTests
             int gateCount = gateStream.Count;
             await Repo.Eventually(() => gateStream.Count > gateCount + 20, "the other application streaming on");
             StatusCode removedNow = await FirstPosition(yardPositions, new StreamPositionsRequest());
+            StatusCode removedUnary = await Credentials.StatusOf(() => yardPositions.GetLatestPositionsAsync(new GetLatestPositionsRequest()).ResponseAsync);
             WriteAppSettings(root, ("yard", [yard]), ("gate-office", [gate]));
             await Repo.Eventually(() => access.Current.Certificates.Count == 2, "the thumbprint added back");
             StatusCode addedBack = await FirstPosition(yardPositions, new StreamPositionsRequest());
+            StatusCode addedBackUnary = await Credentials.StatusOf(() => yardPositions.GetLatestPositionsAsync(new GetLatestPositionsRequest()).ResponseAsync);
 
             Assert.Equal(StatusCode.Unauthenticated, yardStream.Ended);
             Assert.Equal($"certificate {yard[..16]}... (CN=yard, O=BeidouHub tls-dev) was revoked (no longer in application 'yard''s Certificates)", yardStream.EndDetail);
             Assert.Null(gateStream.Ended);
             Assert.Equal(StatusCode.Unauthenticated, removedNow);
+            Assert.Equal(StatusCode.Unauthenticated, removedUnary);
             Assert.Equal(StatusCode.OK, addedBack);
+            Assert.Equal(StatusCode.OK, addedBackUnary);
             Assert.Contains(logs.Lines, l => l.Category == "BeidouHub.Audit"
                 && l.Message.StartsWith("stream ended: /beidouhub.v1.Positions/StreamPositions by yard from ipv4:127.0.0.1:", StringComparison.Ordinal)
                 && l.Message.EndsWith($": certificate {yard[..16]}... (CN=yard, O=BeidouHub tls-dev) was revoked (no longer in application 'yard''s Certificates)", StringComparison.Ordinal));
