@@ -17,6 +17,7 @@ const string Usage = """
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
       key new APP       a new API key for a park application, and its configuration line (only the key's hash)
+      key cert FILE APP the configuration line that makes a client certificate (mTLS) a park application
       tls-dev           a CA and certificates to try TLS and mTLS with (--out DIR)
     run 'beidouhub <verb> --help' for a verb's options
     """;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Service.Api;
 using BeidouHub.Service.Configuration;
@@ -6,6 +7,7 @@ using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
@@ -55,7 +57,8 @@ internal static partial class ServiceApp
 
         var validator = new BeidouHubOptionsValidator(builder.Configuration);
         bool built = ServiceSetup.TryBuild(options, validator, sourceTime ?? TimeProvider.System, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
-        errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, out SecurityState? security));
+        bool clientCertificates = ClientCertificateSetup.Asked(options, builder.Configuration);
+        errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, clientCertificates, out SecurityState? security));
         if (!built || security is null)
         {
             return false;
@@ -86,7 +89,7 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
-        AddAccessControl(builder, security, exposed, clock);
+        AddAccessControl(builder, security, exposed, clientCertificates ? endpoint!.ClientCa : null, clock);
         services?.Invoke(builder.Services);
         builder.Services.AddGrpc(o =>
         {
@@ -129,18 +132,24 @@ internal static partial class ServiceApp
         return true;
     }
 
-    // Applications with API keys, JWT bearer tokens, the scope per call (AccessInterceptor), and
-    // the access configuration reloaded when it changes.
-    private static void AddAccessControl(WebApplicationBuilder builder, SecurityState security, bool exposed, TimeProvider time)
+    // Applications with API keys, JWT bearer tokens or client certificates (clientCa: the CA the
+    // endpoint checks them against, when it asks for them), the scope per call
+    // (AccessInterceptor), and the access configuration reloaded when it changes.
+    private static void AddAccessControl(WebApplicationBuilder builder, SecurityState security, bool exposed, X509Certificate2Collection? clientCa, TimeProvider time)
     {
-        builder.Services.AddSingleton(sp => new AccessControl(security, sp.GetRequiredService<IConfiguration>(), exposed, time, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new AccessControl(security, sp.GetRequiredService<IConfiguration>(), exposed, clientCa is not null, time, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(new FailureLimiter(time));
         builder.Services.AddSingleton<AccessInterceptor>();
         builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
-        builder.Services.AddAuthentication(AccessInterceptor.PolicyScheme)
-            .AddPolicyScheme(AccessInterceptor.PolicyScheme, "BeidouHub API key or JWT", o => o.ForwardDefaultSelector = SchemeFor)
+        AuthenticationBuilder authentication = builder.Services.AddAuthentication(AccessInterceptor.PolicyScheme)
+            .AddPolicyScheme(AccessInterceptor.PolicyScheme, "BeidouHub API key, JWT or client certificate", o => o.ForwardDefaultSelector = SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(JwtBearerSetup.Scheme, _ => { });
+        if (clientCa is not null)
+        {
+            builder.Services.AddSingleton<IConfigureOptions<CertificateAuthenticationOptions>>(sp => new ClientCertificateSetup(sp.GetRequiredService<AccessControl>(), clientCa));
+            authentication.AddCertificate(ClientCertificateSetup.Scheme, _ => { }).AddCertificateCache();
+        }
 
         // Metadata beyond these is refused by Kestrel before anything reads it (a JWT with its
         // claims is a few kB).
@@ -150,11 +159,17 @@ internal static partial class ServiceApp
             k.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
         });
 
-        static string SchemeFor(HttpContext context) =>
-            ApiKeyAuthenticationHandler.TryBearer(context.Request, out string? token) && !ApiKey.LooksLikeKey(token)
-            && context.RequestServices.GetRequiredService<AccessControl>().Current.Jwt is not null
-                ? JwtBearerSetup.Scheme
-                : ApiKeyAuthenticationHandler.SchemeName;
+        // A bearer decides when there is one (also beside a client certificate: the call names the
+        // application it acts for); else a client certificate from the handshake, when the
+        // endpoint asks for them; else the API-key scheme, which finds no credential.
+        string SchemeFor(HttpContext context) =>
+            ApiKeyAuthenticationHandler.TryBearer(context.Request, out string? token)
+                ? !ApiKey.LooksLikeKey(token) && context.RequestServices.GetRequiredService<AccessControl>().Current.Jwt is not null
+                    ? JwtBearerSetup.Scheme
+                    : ApiKeyAuthenticationHandler.SchemeName
+                : clientCa is not null && context.Connection.ClientCertificate is not null
+                    ? ClientCertificateSetup.Scheme
+                    : ApiKeyAuthenticationHandler.SchemeName;
     }
 
     /// <summary>

@@ -59,8 +59,9 @@ internal sealed class BeidouHubOptions
 }
 
 /// <summary>
-/// One park application: its API keys (hashes only) and what it may see. Nothing is granted by
-/// default: a scope list that is left out grants nothing, <c>"*"</c> grants all.
+/// One park application: its credentials (API key hashes, client certificate thumbprints) and what
+/// it may see. Nothing is granted by default: a scope list that is left out grants nothing,
+/// <c>"*"</c> grants all.
 /// </summary>
 internal sealed class ApplicationConfig
 {
@@ -69,6 +70,14 @@ internal sealed class ApplicationConfig
 
     /// <summary>Key hashes as <c>beidouhub key new</c> prints them: <c>sha256:&lt;key id&gt;:&lt;salt&gt;:&lt;hash&gt;</c>. Several for rotation.</summary>
     public List<string> Keys { get; set; } = [];
+
+    /// <summary>
+    /// SHA-256 thumbprints of the client certificates (mTLS) that are this application, as
+    /// <c>beidouhub key cert FILE APP</c> prints them: 64 hex digits (openssl's colon-separated
+    /// form is taken too). Pinned one by one, so removing a line revokes that certificate alone.
+    /// Needs <c>Tls:ClientCertificates</c> Allow or Require.
+    /// </summary>
+    public List<string> Certificates { get; set; } = [];
 
     /// <summary>Receiver ids and patterns (<c>truck-*</c>, <c>gate-?</c>), or <c>"*"</c>. Required.</summary>
     public List<string> Receivers { get; set; } = [];

@@ -12,16 +12,29 @@ internal enum CredentialKind
     Open,
     ApiKey,
     Jwt,
+
+    /// <summary>A client certificate (mTLS) whose thumbprint an application lists.</summary>
+    Certificate,
 }
 
 /// <summary>
 /// The outcome of authenticating one call: its scope, and what to check the credential against
-/// when the configuration changes (<see cref="Version"/>: the key's configured hash, or the JWT
-/// settings' fingerprint).
+/// when the configuration changes (<see cref="Version"/>: the key's configured hash, the JWT
+/// settings' fingerprint, or the certificate's thumbprint; <see cref="Certificate"/> for a client
+/// certificate, whose own NotAfter ends the grant too).
 /// </summary>
-internal sealed record Grant(ApplicationScope Scope, CredentialKind Kind, string? KeyId, string Version)
+internal sealed record Grant(ApplicationScope Scope, CredentialKind Kind, string? KeyId, string Version, ClientCertificate? Certificate = null)
 {
     public static Grant Open { get; } = new(ApplicationScope.Open, CredentialKind.Open, null, "");
+
+    /// <summary>The credential as audit lines name it: a key's public id, a certificate's thumbprint prefix and subject; never a secret.</summary>
+    public string Credential => Kind switch
+    {
+        CredentialKind.ApiKey => "key " + KeyId,
+        CredentialKind.Jwt => "JWT",
+        CredentialKind.Certificate => Certificate!.Description,
+        _ => "no credential",
+    };
 }
 
 /// <summary>
@@ -38,6 +51,7 @@ internal sealed class AccessControl : IDisposable
 {
     private readonly IConfiguration? _configuration;
     private readonly bool _exposed;
+    private readonly bool _clientCertificates;
     private readonly TimeProvider _time;
     private readonly ILogger _audit;
     private readonly HashSet<StreamLease> _leases = [];
@@ -46,11 +60,13 @@ internal sealed class AccessControl : IDisposable
 
     /// <param name="configuration">Watched for changes; null: the state never changes (tests).</param>
     /// <param name="exposed">The service listens on a non-loopback address: a reload that would leave it without credentials (and without AllowAnonymous) is refused.</param>
-    public AccessControl(SecurityState initial, IConfiguration? configuration, bool exposed, TimeProvider time, ILoggerFactory logs)
+    /// <param name="clientCertificates">The endpoint asks clients for certificates (fixed at start): a reload that pins certificates without it is refused.</param>
+    public AccessControl(SecurityState initial, IConfiguration? configuration, bool exposed, bool clientCertificates, TimeProvider time, ILoggerFactory logs)
     {
         _current = initial;
         _configuration = configuration;
         _exposed = exposed;
+        _clientCertificates = clientCertificates;
         _time = time;
         _audit = logs.CreateLogger("BeidouHub.Audit");
         if (configuration is not null)
@@ -99,7 +115,7 @@ internal sealed class AccessControl : IDisposable
             List<ApplicationConfig> applications = section.GetSection(nameof(BeidouHubOptions.Applications)).Get<List<ApplicationConfig>>() ?? [];
             JwtConfig? jwt = section.GetSection(nameof(BeidouHubOptions.Jwt)).Get<JwtConfig>();
             bool allowAnonymous = section.GetValue<bool>(nameof(BeidouHubOptions.AllowAnonymous));
-            errors = SecurityConfig.Build(applications, jwt, allowAnonymous, out next);
+            errors = SecurityConfig.Build(applications, jwt, allowAnonymous, _clientCertificates, out next);
         }
         catch (InvalidOperationException e)
         {
@@ -164,8 +180,7 @@ internal sealed class AccessControl : IDisposable
             _leases.Add(lease);
         }
 
-        string credential = grant.KeyId is { } keyId ? "key " + keyId : Describe(grant.Kind);
-        SecurityLog.StreamOpened(_audit, method, grant.Scope.ApplicationId, credential, peer);
+        SecurityLog.StreamOpened(_audit, method, grant.Scope.ApplicationId, grant.Credential, peer);
 
         // A reload between the authentication and here is caught now.
         Recheck(lease, _current);
@@ -214,6 +229,22 @@ internal sealed class AccessControl : IDisposable
                 }
 
                 break;
+            case CredentialKind.Certificate:
+                if (!state.Certificates.TryGetValue(grant.Version, out ConfiguredCertificate? pinned) || pinned.Application.Id != grant.Scope.ApplicationId)
+                {
+                    return new Status(StatusCode.Unauthenticated, $"{grant.Credential} was revoked (no longer in application '{grant.Scope.ApplicationId}''s Certificates)");
+                }
+
+                if (pinned.Application.Scope.Fingerprint != grant.Scope.Fingerprint)
+                {
+                    return new Status(StatusCode.Unavailable, $"the scope of application '{grant.Scope.ApplicationId}' changed; reconnect to stream with the new scope");
+                }
+
+                // The certificate's own end of validity, or the application's Expires, whichever is first.
+                expiresAt = pinned.Application.Scope.ExpiresAt is { } applicationExpires && applicationExpires < grant.Certificate!.NotAfter
+                    ? applicationExpires
+                    : grant.Certificate!.NotAfter;
+                break;
         }
 
         return expiresAt is { } at && _time.GetUtcNow() >= at ? Expired(at) : null;
@@ -221,13 +252,6 @@ internal sealed class AccessControl : IDisposable
 
     internal static Status Expired(DateTimeOffset at) =>
         new(StatusCode.Unauthenticated, string.Create(CultureInfo.InvariantCulture, $"credential expired at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"));
-
-    private static string Describe(CredentialKind kind) => kind switch
-    {
-        CredentialKind.Open => "no credential",
-        CredentialKind.Jwt => "JWT",
-        _ => "API key",
-    };
 
     private void Recheck(StreamLease lease, SecurityState state)
     {
@@ -251,6 +275,9 @@ internal sealed class AccessControl : IDisposable
 /// </summary>
 internal sealed class StreamLease : IDisposable
 {
+    /// <summary>The longest expiry timer: a step of a later expiry.</summary>
+    internal static readonly TimeSpan MaxTimer = TimeSpan.FromDays(30);
+
     private readonly AccessControl _owner;
     private readonly CancellationTokenSource _ended = new();
     private readonly Lock _lock = new();
@@ -346,6 +373,14 @@ internal sealed class StreamLease : IDisposable
             }
 
             TimeSpan due = when - time.GetUtcNow();
+            if (due > MaxTimer)
+            {
+                // A timer takes at most 2^32-2 ms (49.7 days): a later expiry (a certificate valid
+                // for a year, an application's Expires) is reached in steps.
+                _expiry = time.CreateTimer(_ => Rearm(when, time), null, MaxTimer, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
             if (due > TimeSpan.Zero)
             {
                 _expiry = time.CreateTimer(_ => End(AccessControl.Expired(when)), null, due, Timeout.InfiniteTimeSpan);
@@ -354,5 +389,20 @@ internal sealed class StreamLease : IDisposable
         }
 
         End(AccessControl.Expired(at.Value));
+    }
+
+    private void Rearm(DateTimeOffset at, TimeProvider time)
+    {
+        lock (_lock)
+        {
+            if (_expiresAt != at)
+            {
+                return; // a reload moved it meanwhile
+            }
+
+            _expiresAt = null;
+        }
+
+        ExpireAt(at, time);
     }
 }

@@ -8,8 +8,8 @@ namespace BeidouHub.Service.Security;
 
 /// <summary>
 /// Every gRPC call but health passes here first: with no applications and no JWT configured the
-/// call gets the open scope; otherwise the caller is authenticated (API key or JWT, through the
-/// <c>BeidouHub</c> authentication scheme), its application must be allowed the RPC, and the
+/// call gets the open scope; otherwise the caller is authenticated (API key, JWT or client
+/// certificate, through the <c>BeidouHub</c> authentication scheme), its application must be allowed the RPC, and the
 /// call carries its <see cref="CallAccess"/> for the service to intersect the request with.
 /// Streams hold a <see cref="StreamLease"/> for their life, so a revoked or expired credential
 /// ends them with UNAUTHENTICATED. A peer with too many bad credentials in a minute is refused
@@ -142,12 +142,25 @@ internal sealed class AccessInterceptor : Interceptor
         }
 
         AuthenticateResult result = await http.AuthenticateAsync(PolicyScheme).ConfigureAwait(false);
+        Grant? certificateGrant = null;
+        if (result.Succeeded && result.Ticket.AuthenticationScheme == ClientCertificateSetup.Scheme)
+        {
+            // The scheme (and its cache) vouches for the chain; which application the certificate
+            // is, is looked up now, in the configuration in force.
+            certificateGrant = ClientCertificateSetup.Authenticate(http.Connection.ClientCertificate!, state, _access.Time, out string? refused);
+            if (certificateGrant is null)
+            {
+                result = AuthenticateResult.Fail(new ClientCertificateException(refused!));
+            }
+        }
+
         string reason;
         if (result.Succeeded)
         {
-            Grant? grant = result.Properties.Parameters.TryGetValue(ApiKeyAuthenticationHandler.GrantParameter, out object? g) ? (Grant?)g
+            Grant? grant = certificateGrant
+                ?? (result.Properties.Parameters.TryGetValue(ApiKeyAuthenticationHandler.GrantParameter, out object? g) ? (Grant?)g
                 : state.Jwt is { } jwt ? JwtBearerSetup.FromClaims(result.Principal, jwt, out string? error) is { } fromClaims ? fromClaims : Fail(error!)
-                : Fail("JWT is not configured");
+                : Fail("JWT is not configured"));
             ApiParts required = Required(context.Method);
             if ((grant!.Scope.Apis & required) != required)
             {
@@ -160,7 +173,9 @@ internal sealed class AccessInterceptor : Interceptor
         }
 
         reason = result.None ? "no credential" : Reason(result.Failure);
-        FailureLimiter.Logging logging = _limiter.RecordFailure(peer, countsTowardLimit: !result.None);
+
+        // A refused client certificate passed the handshake's CA check: nobody guesses one.
+        FailureLimiter.Logging logging = _limiter.RecordFailure(peer, countsTowardLimit: !result.None && result.Failure is not ClientCertificateException);
         if (logging == FailureLimiter.Logging.Log)
         {
             SecurityLog.AuthenticationFailed(_audit, context.Method, context.Peer, reason);
@@ -176,7 +191,7 @@ internal sealed class AccessInterceptor : Interceptor
         }
 
         throw new RpcException(new Status(StatusCode.Unauthenticated, result.None
-            ? "no credential: send the metadata 'authorization: Bearer <API key or JWT>'"
+            ? "no credential: send the metadata 'authorization: Bearer <API key or JWT>'" + (state.Certificates.Count > 0 ? " or a client certificate an application lists" : "")
             : reason));
 
         Grant Fail(string why) => throw new RpcException(new Status(StatusCode.Unauthenticated, why));

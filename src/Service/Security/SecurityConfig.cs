@@ -7,11 +7,20 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace BeidouHub.Service.Security;
 
-/// <summary>One configured application: its scope and key hashes.</summary>
-internal sealed record ConfiguredApplication(string Id, ApplicationScope Scope, IReadOnlyList<KeyHash> Keys);
+/// <summary>One configured application: its scope, key hashes and client certificate thumbprints.</summary>
+internal sealed record ConfiguredApplication(string Id, ApplicationScope Scope, IReadOnlyList<KeyHash> Keys, IReadOnlyList<string> Certificates)
+{
+    public ConfiguredApplication(string id, ApplicationScope scope, IReadOnlyList<KeyHash> keys)
+        : this(id, scope, keys, [])
+    {
+    }
+}
 
 /// <summary>A configured key and the application it belongs to.</summary>
 internal sealed record ConfiguredKey(KeyHash Hash, ConfiguredApplication Application);
+
+/// <summary>A configured client certificate thumbprint (SHA-256, lower-case hex) and the application it belongs to.</summary>
+internal sealed record ConfiguredCertificate(string Thumbprint, ConfiguredApplication Application);
 
 /// <summary>The JWT settings as validation uses them, keys loaded.</summary>
 internal sealed record JwtSettings(string Issuer, string Audience, IReadOnlyList<SecurityKey> SigningKeys, string? Authority, TimeSpan ClockSkew, string Fingerprint);
@@ -27,10 +36,11 @@ internal sealed class SecurityState
     {
         Applications = applications.ToFrozenDictionary(a => a.Id, StringComparer.Ordinal);
         Keys = applications.SelectMany(a => a.Keys.Select(k => new ConfiguredKey(k, a))).ToFrozenDictionary(k => k.Hash.KeyId, StringComparer.Ordinal);
+        Certificates = applications.SelectMany(a => a.Certificates.Select(t => new ConfiguredCertificate(t, a))).ToFrozenDictionary(c => c.Thumbprint, StringComparer.Ordinal);
         Jwt = jwt;
         AllowAnonymous = allowAnonymous;
         Fingerprint = string.Join("\n", applications.OrderBy(a => a.Id, StringComparer.Ordinal)
-                .Select(a => $"{a.Scope.Fingerprint}|exp={a.Scope.ExpiresAt:O}|keys={string.Join(",", a.Keys.Select(k => k.Text))}"))
+                .Select(a => $"{a.Scope.Fingerprint}|exp={a.Scope.ExpiresAt:O}|keys={string.Join(",", a.Keys.Select(k => k.Text))}|certificates={string.Join(",", a.Certificates)}"))
             + $"\njwt={jwt?.Fingerprint}\nanonymous={allowAnonymous}";
     }
 
@@ -40,6 +50,9 @@ internal sealed class SecurityState
 
     /// <summary>Keys by key id (the public part of a presented key): one lookup per call.</summary>
     public FrozenDictionary<string, ConfiguredKey> Keys { get; }
+
+    /// <summary>Client certificates by SHA-256 thumbprint: one lookup per call.</summary>
+    public FrozenDictionary<string, ConfiguredCertificate> Certificates { get; }
 
     public JwtSettings? Jwt { get; }
 
@@ -54,7 +67,7 @@ internal sealed class SecurityState
     /// <summary>For the start-up and reload log lines.</summary>
     public string Summary => IsOpen
         ? "no applications configured: every client sees everything" + (AllowAnonymous ? " (AllowAnonymous)" : " (loopback only)")
-        : $"{Applications.Count} application(s) with {Keys.Count} key(s){(Jwt is null ? "" : $", JWT from issuer {Jwt.Issuer} for audience {Jwt.Audience}")}; calls without a valid credential are refused (health stays open)";
+        : $"{Applications.Count} application(s) with {Keys.Count} key(s){(Certificates.Count == 0 ? "" : $" and {Certificates.Count} client certificate(s)")}{(Jwt is null ? "" : $", JWT from issuer {Jwt.Issuer} for audience {Jwt.Audience}")}; calls without a valid credential are refused (health stays open)";
 }
 
 /// <summary>Reads and checks the access configuration: one line per bad value, as start-up errors are reported.</summary>
@@ -63,15 +76,26 @@ internal static class SecurityConfig
     public const string Section = "BeidouHub";
 
     /// <summary>The start-up check of the access sections: one line per bad value, none when all is well.</summary>
-    public static List<string> Errors(BeidouHubOptions options) => Build(options.Applications, options.Jwt, options.AllowAnonymous, out _);
+    public static List<string> Errors(BeidouHubOptions options) =>
+        Build(options.Applications, options.Jwt, options.AllowAnonymous, options.Tls.ClientCertificates != TlsClientCertificates.None, out _);
 
-    /// <summary>Builds the enforced form, or the lines that say what is wrong (then <paramref name="state"/> is null).</summary>
-    public static List<string> Build(IReadOnlyList<ApplicationConfig> applications, JwtConfig? jwt, bool allowAnonymous, out SecurityState? state)
+    /// <summary>Builds the enforced form for a service that asks no client for a certificate.</summary>
+    public static List<string> Build(IReadOnlyList<ApplicationConfig> applications, JwtConfig? jwt, bool allowAnonymous, out SecurityState? state) =>
+        Build(applications, jwt, allowAnonymous, clientCertificates: false, out state);
+
+    /// <summary>
+    /// Builds the enforced form, or the lines that say what is wrong (then <paramref name="state"/> is null).
+    /// <paramref name="clientCertificates"/>: the service's endpoint asks clients for certificates
+    /// (<c>Tls:ClientCertificates</c> Allow or Require); without it an application's
+    /// <c>Certificates</c> could never match and are refused.
+    /// </summary>
+    public static List<string> Build(IReadOnlyList<ApplicationConfig> applications, JwtConfig? jwt, bool allowAnonymous, bool clientCertificates, out SecurityState? state)
     {
         var errors = new List<string>();
         var built = new List<ConfiguredApplication>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var keyIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var thumbprints = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < applications.Count; i++)
         {
             ApplicationConfig a = applications[i];
@@ -111,6 +135,7 @@ internal static class SecurityConfig
                 }
             }
 
+            List<string> certificates = Certificates(a, where, clientCertificates, thumbprints, errors);
             int before = errors.Count;
             IdScope receivers = Ids(a.Receivers, $"{where}:Receivers", errors);
             if (receivers.IsEmpty && errors.Count == before)
@@ -136,7 +161,7 @@ internal static class SecurityConfig
                 errors.Add($"{where}:MaxRateHz: {a.MaxRateHz}; 0 (no cap) or a positive rate");
             }
 
-            built.Add(new ConfiguredApplication(a.Id, new ApplicationScope(a.Id, receivers, zones, apis, coordinates, a.MaxRateHz, a.Expires), keys));
+            built.Add(new ConfiguredApplication(a.Id, new ApplicationScope(a.Id, receivers, zones, apis, coordinates, a.MaxRateHz, a.Expires), keys, certificates));
         }
 
         JwtSettings? jwtSettings = jwt is null ? null : Jwt(jwt, errors);
@@ -187,6 +212,37 @@ internal static class SecurityConfig
         }
 
         return (T)Enum.ToObject(typeof(T), parts);
+    }
+
+    // The thumbprints pinned to an application, each configured once in the whole section.
+    private static List<string> Certificates(ApplicationConfig a, string where, bool clientCertificates, Dictionary<string, string> owners, List<string> errors)
+    {
+        var certificates = new List<string>();
+        if (a.Certificates.Count > 0 && !clientCertificates)
+        {
+            errors.Add($"{where}:Certificates: the service asks no client for a certificate; set {TlsConfig.Section}:ClientCertificates to Allow or Require, with ClientCaFile (on BeidouHub:Listen: Kestrel:Endpoints does not take client certificates here)");
+            return certificates;
+        }
+
+        for (int c = 0; c < a.Certificates.Count; c++)
+        {
+            string line = a.Certificates[c];
+            if (!ClientCertificate.TryParseThumbprint(line, out string? thumbprint, out string? problem))
+            {
+                errors.Add($"{where}:Certificates:{c}: {problem} ('beidouhub key cert FILE {a.Id}' prints it)");
+            }
+            else if (owners.TryGetValue(thumbprint, out string? owner))
+            {
+                errors.Add($"{where}:Certificates:{c}: certificate {thumbprint[..ClientCertificate.PrefixLength]}... is already {owner}'s; one certificate is one application");
+            }
+            else
+            {
+                owners[thumbprint] = $"{where}:Certificates:{c}";
+                certificates.Add(thumbprint);
+            }
+        }
+
+        return certificates;
     }
 
     private static IdScope Ids(List<string> entries, string where, List<string> errors)

@@ -10,11 +10,13 @@ namespace BeidouHub.Service.Verbs;
 internal static class TlsDevVerb
 {
     public const string Usage = """
-        usage: beidouhub tls-dev --out DIR [--host NAME]... [--days N]
+        usage: beidouhub tls-dev --out DIR [--host NAME]... [--client NAME]... [--days N]
           --out DIR     where to write ca.pem, server.pem + server-key.pem, client.pem + client-key.pem
                         (keys readable by their owner only; the CA's key is not kept)
           --host NAME   a name or address the server is reached by, besides localhost, 127.0.0.1, ::1
                         and this machine's name (repeat for more)
+          --client NAME a further client certificate, CN=NAME, in client-NAME.pem + client-NAME-key.pem
+                        (letters, digits, '.', '-', '_'; repeat for more machine clients)
           --days N      validity in days, 1-825 (default 365)
         """;
 
@@ -23,6 +25,7 @@ internal static class TlsDevVerb
         ArgumentNullException.ThrowIfNull(stdout);
         string? directory = null;
         var extra = new List<string>();
+        var clients = new List<string>();
         long days = 365;
         var cli = new ArgumentReader("tls-dev", args);
         while (cli.Read())
@@ -36,6 +39,20 @@ internal static class TlsDevVerb
                     if (cli.TryValue(out string host))
                     {
                         extra.Add(host);
+                    }
+
+                    break;
+                case "--client":
+                    if (cli.TryValue(out string client))
+                    {
+                        if (TlsDevCertificates.IsClientName(client))
+                        {
+                            clients.Add(client);
+                        }
+                        else
+                        {
+                            cli.Invalid($"a client name (letters, digits, '.', '-', '_'; at most {TlsDevCertificates.MaxClientNameLength})");
+                        }
                     }
 
                     break;
@@ -64,7 +81,7 @@ internal static class TlsDevVerb
         try
         {
             // Five minutes back: a client whose clock is a little behind still takes it.
-            files = TlsDevCertificates.Write(Path.GetFullPath(directory!), hosts, now.AddMinutes(-5), now.AddDays(days));
+            files = TlsDevCertificates.Write(Path.GetFullPath(directory!), hosts, now.AddMinutes(-5), now.AddDays(days), clients);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -73,7 +90,8 @@ internal static class TlsDevVerb
         }
 
         string dir = Path.GetFullPath(directory!);
-        stdout.WriteLine($"tls-dev: wrote {files.Ca}, server.pem and server-key.pem (for {string.Join(", ", hosts)}), client.pem and client-key.pem (CN={TlsDevCertificates.ClientName}) into {dir}; valid {days} days");
+        string named = string.Concat(files.Clients.Select(c => $", client-{c.Name}.pem and client-{c.Name}-key.pem (CN={c.Name})"));
+        stdout.WriteLine($"tls-dev: wrote {files.Ca}, server.pem and server-key.pem (for {string.Join(", ", hosts)}), client.pem and client-key.pem (CN={TlsDevCertificates.ClientName}){named} into {dir}; valid {days} days");
         stdout.WriteLine();
         stdout.WriteLine("# serve over TLS (on every address: TLS is what allows leaving loopback)");
         stdout.WriteLine($"beidouhub serve --BeidouHub:Listen=https://0.0.0.0:50051 --BeidouHub:Tls:CertificateFile={files.Server} --BeidouHub:Tls:KeyFile={files.ServerKey}");
@@ -83,6 +101,8 @@ internal static class TlsDevVerb
         stdout.WriteLine($"  --BeidouHub:Tls:ClientCertificates=Require --BeidouHub:Tls:ClientCaFile={files.Ca}");
         stdout.WriteLine("# and to watch");
         stdout.WriteLine($"  --cert {files.Client} --key {files.ClientKey}");
+        stdout.WriteLine("# a machine client identified by its certificate alone: the application entry to add");
+        stdout.WriteLine($"beidouhub key cert {files.Client} APP");
         return 0;
     }
 }

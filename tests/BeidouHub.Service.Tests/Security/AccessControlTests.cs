@@ -38,7 +38,7 @@ public class AccessControlTests
         return new Grant(k.Application.Scope, CredentialKind.ApiKey, keyId, k.Hash.Text);
     }
 
-    private AccessControl Access(SecurityState state) => new(state, configuration: null, exposed: false, _time, NullLoggerFactory.Instance);
+    private AccessControl Access(SecurityState state) => new(state, configuration: null, exposed: false, clientCertificates: false, _time, NullLoggerFactory.Instance);
 
     [Fact]
     public void Apply_KeyRemoved_ItsStreamEndsUnauthenticatedOthersGoOn()
@@ -100,6 +100,33 @@ public class AccessControlTests
 
         Assert.Equal(StatusCode.Unauthenticated, a.EndStatus!.Value.StatusCode);
         Assert.Contains("expired at 2026-11-27T03:10:00Z", a.EndStatus.Value.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_ApplicationExpiresInAYearOnTheSystemClock_StreamRunsOn()
+    {
+        SecurityState state = State(App("a", [_a.Hash], expires: DateTimeOffset.UtcNow.AddDays(365)));
+        using var access = new AccessControl(state, configuration: null, exposed: false, clientCertificates: false, TimeProvider.System, NullLoggerFactory.Instance);
+
+        using StreamLease a = access.Open(GrantOf(state, _a.Key), "/m", "peer");
+
+        Assert.Null(a.EndStatus);
+    }
+
+    [Fact]
+    public void Open_ExpiryBeyondTheLongestTimer_StreamEndsAtThatInstant()
+    {
+        DateTimeOffset expires = _time.GetUtcNow().AddDays(100);
+        SecurityState state = State(App("a", [_a.Hash], expires: expires));
+        using AccessControl access = Access(state);
+        using StreamLease a = access.Open(GrantOf(state, _a.Key), "/m", "peer");
+
+        _time.Advance(TimeSpan.FromDays(100) - TimeSpan.FromMilliseconds(1));
+        Assert.Null(a.EndStatus);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(StatusCode.Unauthenticated, a.EndStatus!.Value.StatusCode);
+        Assert.Contains("expired at 2027-03-07T03:00:00Z", a.EndStatus.Value.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,7 +207,7 @@ public class AccessControlTests
         var provider = new ReloadableProvider(source);
         IConfigurationRoot configuration = new ConfigurationBuilder().Add(new ReloadableSource(provider)).Build();
         SecurityState initial = State(App("a", [_a.Hash]));
-        using var access = new AccessControl(initial, configuration, exposed: true, _time, NullLoggerFactory.Instance);
+        using var access = new AccessControl(initial, configuration, exposed: true, clientCertificates: false, _time, NullLoggerFactory.Instance);
         using StreamLease a = access.Open(GrantOf(initial, _a.Key), "/m", "peer");
 
         provider.Set("BeidouHub:Applications:0:Keys:1", _a2.Hash);
@@ -205,7 +232,7 @@ public class AccessControlTests
         var provider = new ReloadableProvider(new Dictionary<string, string?>());
         IConfigurationRoot configuration = new ConfigurationBuilder().Add(new ReloadableSource(provider)).Build();
         SecurityState initial = State(App("a", [_a.Hash]));
-        using var access = new AccessControl(initial, configuration, exposed, _time, NullLoggerFactory.Instance);
+        using var access = new AccessControl(initial, configuration, exposed, clientCertificates: false, _time, NullLoggerFactory.Instance);
         using StreamLease a = access.Open(GrantOf(initial, _a.Key), "/m", "peer");
 
         provider.Set("Other:Setting", "1"); // an empty (or half-written) file: no applications

@@ -105,6 +105,62 @@ public class SecurityConfigTests
     }
 
     [Fact]
+    public void Build_CertificateThumbprints_OpensslAndPlainFormsTakenOtherFormsOneLineEach()
+    {
+        string a = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        string b = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        string opensslForm = string.Join(':', Enumerable.Range(0, 32).Select(i => b.Substring(2 * i, 2)));
+        ApplicationConfig yard = App("yard");
+        yard.Certificates = [a, opensslForm];
+        ApplicationConfig bad = App("bad", ApiKey.Generate().Hash);
+        bad.Certificates = [new string('c', 40), "sha256:" + a[..10], a.ToUpperInvariant(), a + "00"];
+
+        List<string> good = SecurityConfig.Build([yard], null, false, clientCertificates: true, out SecurityState? state);
+        List<string> errors = SecurityConfig.Build([yard, bad], null, false, clientCertificates: true, out SecurityState? none);
+
+        Assert.Empty(good);
+        Assert.Equal([a, b.ToLowerInvariant()], state!.Applications["yard"].Certificates);
+        Assert.Same(state.Applications["yard"], state.Certificates[b.ToLowerInvariant()].Application);
+        Assert.Contains("1 application(s) with 1 key(s) and 2 client certificate(s)", state.Summary, StringComparison.Ordinal);
+        Assert.Null(none);
+        Assert.Equal(
+            [
+                "BeidouHub:Applications:1:Certificates:0: a SHA-1 thumbprint; give the certificate's SHA-256 one ('beidouhub key cert FILE bad' prints it)",
+                "BeidouHub:Applications:1:Certificates:1: not a SHA-256 thumbprint (64 hex digits) ('beidouhub key cert FILE bad' prints it)",
+                $"BeidouHub:Applications:1:Certificates:2: certificate {a[..16]}... is already BeidouHub:Applications:0:Certificates:0's; one certificate is one application",
+                "BeidouHub:Applications:1:Certificates:3: not a SHA-256 thumbprint (64 hex digits) ('beidouhub key cert FILE bad' prints it)",
+            ],
+            errors);
+    }
+
+    [Fact]
+    public void Build_CertificatesWhileNoClientIsAskedForOne_OneLine()
+    {
+        ApplicationConfig yard = App("yard");
+        yard.Certificates = [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), "not even a thumbprint"];
+
+        List<string> errors = SecurityConfig.Build([yard], null, false, out SecurityState? state);
+        var options = new BeidouHubOptions { Applications = [yard] };
+        options.Tls.ClientCertificates = TlsClientCertificates.Allow;
+
+        Assert.Null(state);
+        Assert.Equal(["BeidouHub:Applications:0:Certificates: the service asks no client for a certificate; set BeidouHub:Tls:ClientCertificates to Allow or Require, with ClientCaFile (on BeidouHub:Listen: Kestrel:Endpoints does not take client certificates here)"], errors);
+        Assert.Equal(["BeidouHub:Applications:0:Certificates:1: not a SHA-256 thumbprint (64 hex digits) ('beidouhub key cert FILE yard' prints it)"], SecurityConfig.Errors(options));
+    }
+
+    [Fact]
+    public void Fingerprint_ThumbprintAdded_Changes()
+    {
+        ApplicationConfig yard = App("yard");
+        SecurityConfig.Build([yard], null, false, clientCertificates: true, out SecurityState? before);
+        yard.Certificates = [Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))];
+        SecurityConfig.Build([yard], null, false, clientCertificates: true, out SecurityState? after);
+
+        Assert.NotEqual(before!.Fingerprint, after!.Fingerprint);
+        Assert.Equal(before.Applications["yard"].Scope.Fingerprint, after.Applications["yard"].Scope.Fingerprint);
+    }
+
+    [Fact]
     public void Build_PositionsWithoutCoordinates_Error()
     {
         ApplicationConfig a = App();

@@ -50,6 +50,44 @@ public class TlsDevVerbTests
     }
 
     [Fact]
+    public void Run_Clients_OneCertificatePerNameFromTheSameCaWithOwnerOnlyKeys()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"beidouhub-tls-dev-{Guid.NewGuid():N}");
+        try
+        {
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+
+            int exit = TlsDevVerb.Run(["--out", dir, "--client", "yard", "--client", "gate-office"], stdout, stderr);
+
+            Assert.True(exit == 0, stderr.ToString());
+            X509Certificate2Collection ca = [];
+            ca.ImportFromPemFile(Path.Combine(dir, "ca.pem"));
+            foreach (string name in new[] { "yard", "gate-office" })
+            {
+                using X509Certificate2 client = X509Certificate2.CreateFromPemFile(Path.Combine(dir, $"client-{name}.pem"), Path.Combine(dir, $"client-{name}-key.pem"));
+                Assert.Equal($"CN={name}, O=BeidouHub tls-dev", client.Subject);
+                Assert.True(TlsCertificates.ChainsTo(client, ca, null, TlsCertificates.ClientAuthentication, out string problem), problem);
+                if (!OperatingSystem.IsWindows())
+                {
+                    Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, $"client-{name}-key.pem")));
+                }
+            }
+
+            Assert.True(File.Exists(Path.Combine(dir, "client.pem")));
+            Assert.Contains("client-yard.pem and client-yard-key.pem (CN=yard), client-gate-office.pem and client-gate-office-key.pem (CN=gate-office)", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"beidouhub key cert {Path.Combine(dir, "client.pem")} APP", stdout.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void Run_AgainIntoTheSameFolder_NewCaAndKeysStillOwnerOnly()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"beidouhub-tls-dev-{Guid.NewGuid():N}");
@@ -84,6 +122,7 @@ public class TlsDevVerbTests
     [InlineData("--out|x|--days|0", "tls-dev: --days '0': expected a whole number from 1 to 825")]
     [InlineData("--out|x|--host", "tls-dev: option '--host' needs a value")]
     [InlineData("--out|x|--ca|y", "tls-dev: unknown option '--ca' (see beidouhub tls-dev --help)")]
+    [InlineData("--out|x|--client|../yard", "tls-dev: --client '../yard': expected a client name (letters, digits, '.', '-', '_'; at most 64)")]
     public void Run_UsageError_ExitsTwoWithOneLine(string args, string line)
     {
         var stderr = new StringWriter();
