@@ -17,7 +17,7 @@ internal static class Corpus
 
     // One epoch, in the order a u-blox F9P / Unicore UM982 sends it (RMC first, ZDA last).
     // Bodies only: '$' and '*hh' are added by Sentence() so the checksum is right by construction.
-    private static readonly string[] s_epochTemplate =
+    private static readonly string[] EpochTemplate =
     [
         "GNRMC,020000.00,A,2751.4802273,N,11310.0797189,E,19.531,90.00,271126,,,R,V",
         "GNVTG,90.00,T,,M,19.531,N,36.171,K,R",
@@ -36,13 +36,13 @@ internal static class Corpus
     ];
 
     /// <summary>Sentences in one epoch of <see cref="EpochLines"/>.</summary>
-    public static int SentencesPerEpoch => s_epochTemplate.Length;
+    public static int SentencesPerEpoch => EpochTemplate.Length;
 
     /// <summary>The epoch's sentences one by one (no line end), at 02:00:00 + <paramref name="second"/> s.</summary>
     public static byte[][] EpochLines(int second = 0)
     {
         string time = FormatTime(second);
-        return [.. s_epochTemplate.Select(body => Encoding.ASCII.GetBytes(Sentence(body.Replace(TimeToken, time, StringComparison.Ordinal))))];
+        return [.. EpochTemplate.Select(body => Encoding.ASCII.GetBytes(Sentence(body.Replace(TimeToken, time, StringComparison.Ordinal))))];
     }
 
     /// <summary>One line of the epoch by its formatter (GGA, RMC, ...), without line end.</summary>

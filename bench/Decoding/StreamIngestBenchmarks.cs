@@ -87,8 +87,8 @@ public class StreamIngestBenchmarks
 /// <summary>The captures of <see cref="StreamIngestBenchmarks"/>, by name; shared with the throughput columns.</summary>
 internal static class CaptureData
 {
-    private static readonly Dictionary<string, byte[]> s_cache = [];
-    private static readonly Dictionary<string, long> s_sentences = [];
+    private static readonly Dictionary<string, byte[]> Cache = [];
+    private static readonly Dictionary<string, long> SentenceCounts = [];
 
     public static IEnumerable<string> Available
     {
@@ -126,9 +126,9 @@ internal static class CaptureData
 
     public static byte[] Bytes(string name)
     {
-        lock (s_cache)
+        lock (Cache)
         {
-            if (!s_cache.TryGetValue(name, out byte[]? data))
+            if (!Cache.TryGetValue(name, out byte[]? data))
             {
                 data = name switch
                 {
@@ -140,7 +140,7 @@ internal static class CaptureData
                     "GpsdNmeaLines" => Corpus.Repeat(DollarLines(), 6_000_000),
                     _ => throw new ArgumentException($"Unknown capture '{name}'.", nameof(name)),
                 };
-                s_cache[name] = data;
+                Cache[name] = data;
             }
 
             return data;
@@ -174,15 +174,15 @@ internal static class CaptureData
     /// <summary>Sentences the parser accepts in the capture (what "per sentence" divides by).</summary>
     public static long Sentences(string name)
     {
-        lock (s_sentences)
+        lock (SentenceCounts)
         {
-            if (!s_sentences.TryGetValue(name, out long n))
+            if (!SentenceCounts.TryGetValue(name, out long n))
             {
                 var decoder = new NmeaDecoder("count", new NullEpochSink());
                 var buffer = new ReadOnlySequence<byte>(Bytes(name));
                 decoder.Decode(ref buffer, isFinalBlock: true);
                 n = decoder.Statistics.Sentences;
-                s_sentences[name] = n;
+                SentenceCounts[name] = n;
             }
 
             return n;

@@ -16,7 +16,7 @@ internal sealed class LatencyHistogram
     private const int CoarseBuckets = 59_800;
 
     private readonly long[] _counts = new long[FineBuckets + CoarseBuckets + 1];
-    private static readonly double s_ticksPerUs = Stopwatch.Frequency / 1e6;
+    private static readonly double TicksPerUs = Stopwatch.Frequency / 1e6;
 
     public long Count { get; private set; }
 
@@ -34,7 +34,7 @@ internal sealed class LatencyHistogram
             ticks = 0;
         }
 
-        long us = (long)(ticks / s_ticksPerUs);
+        long us = (long)(ticks / TicksPerUs);
         long bucket = us < FineWidthUs * FineBuckets
             ? us / FineWidthUs
             : FineBuckets + Math.Min(CoarseBuckets, (us - (FineWidthUs * FineBuckets)) / CoarseWidthUs);
@@ -81,5 +81,5 @@ internal sealed class LatencyHistogram
         return MaxMs;
     }
 
-    public double MaxMs => MaxTicks / s_ticksPerUs / 1e3;
+    public double MaxMs => MaxTicks / TicksPerUs / 1e3;
 }

@@ -23,17 +23,17 @@ public sealed class NmeaFramer
     /// </summary>
     public const int DefaultMaxSentenceLength = 256;
 
-    private static readonly SearchValues<byte> s_huntStops = SearchValues.Create("$!#\r\n"u8);
-    private static readonly SearchValues<byte> s_discardStops = SearchValues.Create("$!\r\n"u8);
+    private static readonly SearchValues<byte> HuntStops = SearchValues.Create("$!#\r\n"u8);
+    private static readonly SearchValues<byte> DiscardStops = SearchValues.Create("$!\r\n"u8);
 
     // Bytes a comment line may hold: printable ASCII and tab. Anything else ends the comment, as
     // in gpsd's packet lexer (a '#' after a line feed inside a UBX payload is not a comment).
-    private static readonly SearchValues<byte> s_commentBytes = SearchValues.Create(
+    private static readonly SearchValues<byte> CommentBytes = SearchValues.Create(
         "\t !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     // Bytes allowed inside a sentence: printable ASCII except the start characters, which
     // NMEA 0183 reserves (a '$' inside a line means a new sentence began).
-    private static readonly SearchValues<byte> s_sentenceBytes = SearchValues.Create(
+    private static readonly SearchValues<byte> SentenceBytes = SearchValues.Create(
         " \"#%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
 
     private readonly byte[] _scratch;
@@ -203,7 +203,7 @@ public sealed class NmeaFramer
         {
             if (_discarding)
             {
-                int stop = data[i..].IndexOfAny(s_discardStops);
+                int stop = data[i..].IndexOfAny(DiscardStops);
                 if (stop < 0)
                 {
                     consumed = data.Length;
@@ -217,7 +217,7 @@ public sealed class NmeaFramer
 
             if (_inComment)
             {
-                int stop = data[i..].IndexOfAnyExcept(s_commentBytes);
+                int stop = data[i..].IndexOfAnyExcept(CommentBytes);
                 if (stop < 0)
                 {
                     _commentLength += data.Length - i;
@@ -242,7 +242,7 @@ public sealed class NmeaFramer
             }
 
             ReadOnlySpan<byte> hunt = data[i..];
-            int at = hunt.IndexOfAny(s_huntStops);
+            int at = hunt.IndexOfAny(HuntStops);
             int skipped = at < 0 ? hunt.Length : at;
             if (skipped > 0)
             {
@@ -283,7 +283,7 @@ public sealed class NmeaFramer
 
             // A start character: the candidate runs to the first byte that cannot be inside a sentence.
             ReadOnlySpan<byte> body = data[(i + 1)..];
-            int end = body.IndexOfAnyExcept(s_sentenceBytes);
+            int end = body.IndexOfAnyExcept(SentenceBytes);
             int bodyLength = end < 0 ? body.Length : end;
             if (1 + bodyLength > _maxLength)
             {

@@ -35,10 +35,10 @@ public readonly record struct SatelliteId(Constellation Constellation, byte Svid
         // one table look-up either way.
         if ((uint)(systemId - 1) < SystemCount)
         {
-            return s_bySystem[((systemId - 1) * (MaxNumber + 1)) + number];
+            return BySystem[((systemId - 1) * (MaxNumber + 1)) + number];
         }
 
-        return (uint)talker < TalkerCount ? s_byTalker[((int)talker * (MaxNumber + 1)) + number] : FromTalker(talker, number);
+        return (uint)talker < TalkerCount ? ByTalker[((int)talker * (MaxNumber + 1)) + number] : FromTalker(talker, number);
     }
 
     private const int MaxNumber = 999;
@@ -46,8 +46,8 @@ public readonly record struct SatelliteId(Constellation Constellation, byte Svid
     private const int SystemCount = 6;
 
     // FromTalker for every talker and FromSystem for every system id 1-6, numbers 0-999 (36 KB), filled once.
-    private static readonly SatelliteId[] s_byTalker = BuildTable(TalkerCount, static (t, n) => FromTalker((Talker)t, n));
-    private static readonly SatelliteId[] s_bySystem = BuildTable(SystemCount, static (i, n) => FromSystem(i + 1, n));
+    private static readonly SatelliteId[] ByTalker = BuildTable(TalkerCount, static (t, n) => FromTalker((Talker)t, n));
+    private static readonly SatelliteId[] BySystem = BuildTable(SystemCount, static (i, n) => FromSystem(i + 1, n));
 
     private static SatelliteId[] BuildTable(int rows, Func<int, int, SatelliteId> map)
     {

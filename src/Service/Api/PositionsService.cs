@@ -106,7 +106,7 @@ internal sealed partial class PositionsService : Positions.PositionsBase
                 while (reader.TryRead(out TUpdate? update))
                 {
                     cancel.ThrowIfCancellationRequested();
-                    stream.WriteOptions = reader.Count > 0 ? s_buffered : null;
+                    stream.WriteOptions = reader.Count > 0 ? Buffered : null;
                     await stream.WriteAsync(map(update), writes.Token).ConfigureAwait(false);
                 }
             }
@@ -127,7 +127,7 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         }
     }
 
-    private static readonly WriteOptions s_buffered = new(WriteFlags.BufferHint);
+    private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
 
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "Ended slow subscriber {Peer}: {Reason}")]
     private static partial void LogSlow(ILogger logger, string peer, string reason);

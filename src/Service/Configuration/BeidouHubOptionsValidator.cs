@@ -19,11 +19,11 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
     public const int MaxSubscriberQueue = 1 << 20;
 
     // A period below a second turns the summary and the slow-subscriber rule into busy work; 0 was a busy loop.
-    private static readonly TimeSpan s_second = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
     // Backoff starts at 250 ms; a cap below 100 ms would hammer a converter with connects. Stale
     // detection looks every StaleAfter/4 (at least 20 ms): below 100 ms a 10 Hz receiver flaps.
-    private static readonly TimeSpan s_receiverMin = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ReceiverMin = TimeSpan.FromMilliseconds(100);
 
     private readonly bool _checkListen;
 
@@ -61,8 +61,8 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         }
 
         Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
-        Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, s_second, TimeSpan.FromHours(1));
-        Range(errors, $"{S}:SummaryInterval", options.SummaryInterval, s_second, TimeSpan.FromDays(1));
+        Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, Second, TimeSpan.FromHours(1));
+        Range(errors, $"{S}:SummaryInterval", options.SummaryInterval, Second, TimeSpan.FromDays(1));
         if (string.IsNullOrWhiteSpace(options.RecordingsDirectory))
         {
             errors.Add($"{S}:RecordingsDirectory: must name a folder (was '{options.RecordingsDirectory}')");
@@ -74,12 +74,12 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             string key = $"{S}:Receivers:{i}";
             if (r.BackoffCap is { } cap)
             {
-                Range(errors, $"{key}:BackoffCap", cap, s_receiverMin, TimeSpan.FromHours(1));
+                Range(errors, $"{key}:BackoffCap", cap, ReceiverMin, TimeSpan.FromHours(1));
             }
 
             if (r.StaleAfter is { } stale)
             {
-                Range(errors, $"{key}:StaleAfter", stale, s_receiverMin, TimeSpan.FromHours(1));
+                Range(errors, $"{key}:StaleAfter", stale, ReceiverMin, TimeSpan.FromHours(1));
             }
 
             if (r.MaxSentenceLength is { } max)

@@ -12,11 +12,11 @@ public class NmeaFramerTests
 {
     // UBX-ACK-ACK acknowledging UBX-CFG-MSG (class 06 id 01): B5 62, class 05 id 01, length 2,
     // payload 06 01, Fletcher checksum 0F 38 (u-blox interface description, UBX checksum).
-    private static readonly byte[] s_ubxAckAck = [0xB5, 0x62, 0x05, 0x01, 0x02, 0x00, 0x06, 0x01, 0x0F, 0x38];
+    private static readonly byte[] UbxAckAck = [0xB5, 0x62, 0x05, 0x01, 0x02, 0x00, 0x06, 0x01, 0x0F, 0x38];
 
     // RTCM3 message 1005 (reference station ARP), from the pyrtcm README example; CRC-24Q D7 F7 5A
     // checked by hand against the polynomial 0x1864CFB.
-    private static readonly byte[] s_rtcm1005 =
+    private static readonly byte[] Rtcm1005 =
     [
         0xD3, 0x00, 0x13, 0x3E, 0xD0, 0x00, 0x03, 0x8A, 0x58, 0xD9, 0x49, 0x3C, 0x87, 0x2F,
         0x34, 0x10, 0x9D, 0x07, 0xD6, 0xAF, 0x48, 0x20, 0x5A, 0xD7, 0xF7,
@@ -77,11 +77,11 @@ public class NmeaFramerTests
         byte[] data =
         [
             .. TestNmea.Bytes(ExampleLines.F9rRmc + "\r\n"),
-            .. s_ubxAckAck,
-            .. s_rtcm1005,
+            .. UbxAckAck,
+            .. Rtcm1005,
             0, 0, 0,
             .. TestNmea.Bytes(ExampleLines.F9rGga + "\r\n"),
-            .. s_rtcm1005,
+            .. Rtcm1005,
             .. TestNmea.Bytes(ExampleLines.F9rGsa + "\r\n"),
         ];
         var framer = new NmeaFramer();
@@ -89,7 +89,7 @@ public class NmeaFramerTests
         List<string> got = TestNmea.ReadAll(framer, data);
 
         Assert.Equal([ExampleLines.F9rRmc, ExampleLines.F9rGga, ExampleLines.F9rGsa], got);
-        Assert.Equal(s_ubxAckAck.Length + (2 * s_rtcm1005.Length) + 3, framer.Counters.GarbageBytes);
+        Assert.Equal(UbxAckAck.Length + (2 * Rtcm1005.Length) + 3, framer.Counters.GarbageBytes);
         Assert.Equal(0, framer.Counters.DroppedSentences);
     }
 
@@ -457,12 +457,12 @@ public class NmeaFramerTests
                 bytes.AddRange(TestNmea.Bytes(line + (i % 3 == 0 ? "\n" : "\r\n")));
                 if (i == 2)
                 {
-                    bytes.AddRange(s_ubxAckAck);
+                    bytes.AddRange(UbxAckAck);
                 }
 
                 if (i == 5 && rep % 4 == 0)
                 {
-                    bytes.AddRange(s_rtcm1005);
+                    bytes.AddRange(Rtcm1005);
                     bytes.AddRange(new byte[] { 0, 0, 0xFF, 0x7F });
                 }
             }

@@ -11,7 +11,7 @@ namespace BeidouHub.Receiver.Tests.Nmea;
 /// </summary>
 public class NmeaSentenceScanTests
 {
-    private static readonly byte[] s_alphabet = Encoding.ASCII.GetBytes("GPGSA,,,,,,,,0123456789.-ABCDEFNSWE*** $!\u007f\t");
+    private static readonly byte[] Alphabet = Encoding.ASCII.GetBytes("GPGSA,,,,,,,,0123456789.-ABCDEFNSWE*** $!\u007f\t");
 
     [Fact]
     public void TryParse_RandomLinesOfEveryLength_AgreesWithByteByByteScan()
@@ -85,7 +85,7 @@ public class NmeaSentenceScanTests
         byte[] body = new byte[length];
         for (int k = 0; k < length; k++)
         {
-            body[k] = random.Next(40) == 0 ? (byte)random.Next(256) : s_alphabet[random.Next(s_alphabet.Length)];
+            body[k] = random.Next(40) == 0 ? (byte)random.Next(256) : Alphabet[random.Next(Alphabet.Length)];
         }
 
         // Mostly well-formed bodies (address, no stray '*', '$' or control bytes) so that many are accepted.

@@ -14,7 +14,7 @@ public class FuzzTests
 {
     private const int Inputs = 1_000_000;
 
-    private static readonly byte[][] s_fieldValues =
+    private static readonly byte[][] FieldValues =
     [
         .. new[]
         {
@@ -232,7 +232,7 @@ public class FuzzTests
 
     private static byte[] RandomValue(Random random) => random.Next(3) switch
     {
-        0 => s_fieldValues[random.Next(s_fieldValues.Length)],
+        0 => FieldValues[random.Next(FieldValues.Length)],
         1 => Encoding.ASCII.GetBytes(((random.NextDouble() - 0.3) * Math.Pow(10, random.Next(0, 12))).ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
         _ => Encoding.ASCII.GetBytes(random.Next(-1000, 100_000).ToString(System.Globalization.CultureInfo.InvariantCulture)),
     };

@@ -3,9 +3,9 @@ namespace BeidouHub.Receiver.Tests.Support;
 /// <summary>Finds the shared reference corpus (../shared/corpus beside the repository) and the project's seeds/.</summary>
 internal static class Corpus
 {
-    private static readonly Lazy<string?> s_root = new(FindRepositoryRoot);
+    private static readonly Lazy<string?> Root = new(FindRepositoryRoot);
 
-    public static string? RepositoryRoot => s_root.Value;
+    public static string? RepositoryRoot => Root.Value;
 
     /// <summary>../shared/corpus/gpsd, or null when the checkout has no shared folder beside it.</summary>
     public static string? GpsdDirectory

@@ -36,14 +36,14 @@ internal sealed class GpsdVerdict
     };
 
     // One replay per capture for the whole run: a dozen tests read each, none changes it.
-    private static readonly ConcurrentDictionary<string, Lazy<GpsdVerdict>> s_replays = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<GpsdVerdict>> Replays = new(StringComparer.Ordinal);
 
     /// <summary>Replays NAME.log.chk (once per test run); skips the test when the corpus is absent.</summary>
     public static GpsdVerdict Replay(string capture)
     {
         string? dir = Corpus.GpsdDirectory;
         Skip.If(dir is null, Corpus.Absent);
-        return s_replays.GetOrAdd(capture, c => new Lazy<GpsdVerdict>(() => Load(Path.Combine(dir!, c + ".log")))).Value;
+        return Replays.GetOrAdd(capture, c => new Lazy<GpsdVerdict>(() => Load(Path.Combine(dir!, c + ".log")))).Value;
     }
 
     private static GpsdVerdict Load(string log)

@@ -15,26 +15,26 @@ namespace BeidouHub.Service.Tests.Api;
 /// </summary>
 public class ProtoMappingTests
 {
-    private static readonly PositionShape s_plain = new(Grid: true, Park: false, Gcj02: false, Bd09: false, Satellites: false);
-    private static readonly PositionShape s_withGcj = new(Grid: true, Park: false, Gcj02: true, Bd09: false, Satellites: false);
-    private static readonly PositionShape s_everything = new(Grid: true, Park: true, Gcj02: true, Bd09: true, Satellites: true);
+    private static readonly PositionShape Plain = new(Grid: true, Park: false, Gcj02: false, Bd09: false, Satellites: false);
+    private static readonly PositionShape WithGcj = new(Grid: true, Park: false, Gcj02: true, Bd09: false, Satellites: false);
+    private static readonly PositionShape Everything = new(Grid: true, Park: true, Gcj02: true, Bd09: true, Satellites: true);
 
     [Fact]
     public void ToSharedProto_SameShapeNoDrops_OneMessageForAll()
     {
         PositionUpdate u = Update();
-        Position first = ProtoMapping.ToSharedProto(u, s_plain, dropped: 0);
-        Position second = ProtoMapping.ToSharedProto(u, s_plain, dropped: 0);
+        Position first = ProtoMapping.ToSharedProto(u, Plain, dropped: 0);
+        Position second = ProtoMapping.ToSharedProto(u, Plain, dropped: 0);
 
         Assert.Same(first, second);
-        Assert.Equal(ProtoMapping.ToProto(u, s_plain, dropped: 0), first);
+        Assert.Equal(ProtoMapping.ToProto(u, Plain, dropped: 0), first);
     }
 
     [Fact]
     public void ToProto_PublishedAt_OnTheWire()
     {
         PositionUpdate u = Update();
-        Position p = ProtoMapping.ToProto(u, s_plain, dropped: 0);
+        Position p = ProtoMapping.ToProto(u, Plain, dropped: 0);
 
         Assert.Equal(u.PublishedAt, p.PublishedAt.ToDateTimeOffset());
     }
@@ -43,13 +43,13 @@ public class ProtoMappingTests
     public void ToSharedProto_WithDrops_OwnCopyAndTheSharedOneUntouched()
     {
         PositionUpdate u = Update();
-        Position shared = ProtoMapping.ToSharedProto(u, s_plain, dropped: 0);
-        Position slow = ProtoMapping.ToSharedProto(u, s_plain, dropped: 7);
+        Position shared = ProtoMapping.ToSharedProto(u, Plain, dropped: 0);
+        Position slow = ProtoMapping.ToSharedProto(u, Plain, dropped: 7);
 
         Assert.NotSame(shared, slow);
         Assert.Equal(7UL, slow.Dropped);
         Assert.Equal(0UL, shared.Dropped);
-        Assert.Equal(0UL, ProtoMapping.ToSharedProto(u, s_plain, dropped: 0).Dropped);
+        Assert.Equal(0UL, ProtoMapping.ToSharedProto(u, Plain, dropped: 0).Dropped);
         slow.Dropped = 0;
         Assert.Equal(shared, slow);
     }
@@ -58,15 +58,15 @@ public class ProtoMappingTests
     public void ToSharedProto_AnotherShape_BuiltForThatShape()
     {
         PositionUpdate u = Update();
-        Position plain = ProtoMapping.ToSharedProto(u, s_plain, dropped: 0);
-        Position gcj = ProtoMapping.ToSharedProto(u, s_withGcj, dropped: 0);
+        Position plain = ProtoMapping.ToSharedProto(u, Plain, dropped: 0);
+        Position gcj = ProtoMapping.ToSharedProto(u, WithGcj, dropped: 0);
 
         Assert.Null(plain.Gcj02);
         Assert.NotNull(gcj.Gcj02);
         Assert.Equal(u.Gcj02!.Value.Latitude, gcj.Gcj02.Latitude);
 
         // Back to the first shape: the right content again, whichever message is cached.
-        Assert.Null(ProtoMapping.ToSharedProto(u, s_plain, dropped: 0).Gcj02);
+        Assert.Null(ProtoMapping.ToSharedProto(u, Plain, dropped: 0).Gcj02);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public class ProtoMappingTests
             Zones = ["main-gate", "yard"],
         };
 
-        Position p = ProtoMapping.ToProto(u, s_everything, dropped: 3);
+        Position p = ProtoMapping.ToProto(u, Everything, dropped: 3);
 
         Assert.Equal("truck-1", p.ReceiverId);
         Assert.Equal(42UL, p.Sequence);
@@ -142,7 +142,7 @@ public class ProtoMappingTests
     {
         PositionUpdate u = Update() with { GridEpsg = 0, GridName = "Zhuzhou city grid", Grid = new BeidouHub.Geo.GridPoint(79_410.04, 50_886.67) };
 
-        Position p = ProtoMapping.ToProto(u, s_plain, dropped: 0);
+        Position p = ProtoMapping.ToProto(u, Plain, dropped: 0);
 
         Assert.Equal((0, "Zhuzhou city grid", 79_410.04, 50_886.67), (p.Grid.Epsg, p.Grid.Name, p.Grid.Northing, p.Grid.Easting));
     }
@@ -152,7 +152,7 @@ public class ProtoMappingTests
     {
         PositionUpdate u = Update() with { Complete = false, Latitude = null, Longitude = null, Grid = null, Gcj02 = null };
 
-        Position p = ProtoMapping.ToProto(u, s_everything, dropped: 0);
+        Position p = ProtoMapping.ToProto(u, Everything, dropped: 0);
 
         Assert.False(p.Complete);
         Assert.Null(p.Time);
@@ -181,14 +181,14 @@ public class ProtoMappingTests
     [InlineData(Receiver.Epochs.FixMode.ThreeD, Protocol.V1.FixMode._3D)]
     [InlineData(Receiver.Epochs.FixMode.Unknown, Protocol.V1.FixMode.Unspecified)]
     public void ToProto_FixMode_TheProtoMode(Receiver.Epochs.FixMode mode, Protocol.V1.FixMode expected) =>
-        Assert.Equal(expected, ProtoMapping.ToProto(Update() with { Mode = mode }, s_plain, 0).Mode);
+        Assert.Equal(expected, ProtoMapping.ToProto(Update() with { Mode = mode }, Plain, 0).Mode);
 
     [Theory]
     [InlineData(Receiver.Epochs.RtkState.None, Protocol.V1.RtkState.None)]
     [InlineData(Receiver.Epochs.RtkState.Float, Protocol.V1.RtkState.Float)]
     [InlineData(Receiver.Epochs.RtkState.Fixed, Protocol.V1.RtkState.Fixed)]
     public void ToProto_RtkState_TheProtoState(Receiver.Epochs.RtkState rtk, Protocol.V1.RtkState expected) =>
-        Assert.Equal(expected, ProtoMapping.ToProto(Update() with { Rtk = rtk }, s_plain, 0).Rtk);
+        Assert.Equal(expected, ProtoMapping.ToProto(Update() with { Rtk = rtk }, Plain, 0).Rtk);
 
     [Fact]
     public void ToProto_SkyUpdate_DropsTimeAndSatellites()

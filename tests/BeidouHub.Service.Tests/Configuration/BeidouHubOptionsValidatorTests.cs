@@ -13,7 +13,7 @@ namespace BeidouHub.Service.Tests.Configuration;
 /// </summary>
 public class BeidouHubOptionsValidatorTests
 {
-    private static readonly string[] s_receiver = ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"];
+    private static readonly string[] OneSimReceiver = ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"];
 
     public static TheoryData<string, string> BadValues => new()
     {
@@ -51,7 +51,7 @@ public class BeidouHubOptionsValidatorTests
     {
         var stderr = new StringWriter();
 
-        int exit = await ServeVerb.RunAsync([.. s_receiver, .. Args(values)], stderr);
+        int exit = await ServeVerb.RunAsync([.. OneSimReceiver, .. Args(values)], stderr);
 
         Assert.Equal(1, exit);
         Assert.Equal([$"beidouhub: {expected}"], Lines(stderr));
@@ -83,7 +83,7 @@ public class BeidouHubOptionsValidatorTests
     {
         string[] args =
         [
-            .. s_receiver,
+            .. OneSimReceiver,
             .. Args("Listen=http://127.0.0.1:0|SummaryInterval=00:00:01|SlowSubscriberTimeout=01:00:00|SubscriberQueue=16|RecordingsDirectory=rec"
                 + "|Receivers:0:BackoffCap=00:00:00.100|Receivers:0:StaleAfter=01:00:00|Receivers:0:MaxSentenceLength=60000"
                 + "|Geo:ZoneMarginMetres=0|Geo:ZoneConfirmEpochs=1|Geo:ZoneDwellSeconds=0"
@@ -103,7 +103,7 @@ public class BeidouHubOptionsValidatorTests
     [Fact]
     public async Task TryCreate_KestrelEndpointsConfigured_ListenNotChecked()
     {
-        string[] args = [.. s_receiver, "--BeidouHub:Listen=not a url", "--Kestrel:Endpoints:h2:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:h2:Protocols=Http2"];
+        string[] args = [.. OneSimReceiver, "--BeidouHub:Listen=not a url", "--Kestrel:Endpoints:h2:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:h2:Protocols=Http2"];
 
         Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
         await app!.DisposeAsync();
@@ -113,7 +113,7 @@ public class BeidouHubOptionsValidatorTests
     public async Task OptionsFactory_ValueChangedAfterStart_SameRuleRejectsIt()
     {
         // What a reload meets: the options the service resolves are checked by the same validator.
-        Assert.True(ServiceApp.TryCreate([.. s_receiver, "--BeidouHub:Listen=http://127.0.0.1:0"], out WebApplication? created, out List<string> errors), string.Join("\n", errors));
+        Assert.True(ServiceApp.TryCreate([.. OneSimReceiver, "--BeidouHub:Listen=http://127.0.0.1:0"], out WebApplication? created, out List<string> errors), string.Join("\n", errors));
         await using WebApplication app = created!;
         {
             Assert.Equal(TimeSpan.FromSeconds(60), app.Services.GetRequiredService<IOptions<BeidouHubOptions>>().Value.SummaryInterval);

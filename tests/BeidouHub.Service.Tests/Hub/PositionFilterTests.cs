@@ -6,7 +6,7 @@ namespace BeidouHub.Service.Tests.Hub;
 /// <summary>StreamPositionsRequest's server-side filters, as beidouhub.proto describes them.</summary>
 public class PositionFilterTests
 {
-    private static readonly DateTime s_noon = new(2026, 11, 27, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Noon = new(2026, 11, 27, 12, 0, 0, DateTimeKind.Utc);
 
     [Fact]
     public void Accepts_EarlyDelivery_OnlyEarlyUpdates()
@@ -43,7 +43,7 @@ public class PositionFilterTests
 
         for (int i = 0; i < 5; i++)
         {
-            Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", i + 1, true, time: s_noon.AddSeconds(i))));
+            Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", i + 1, true, time: Noon.AddSeconds(i))));
         }
     }
 
@@ -53,7 +53,7 @@ public class PositionFilterTests
         var filter = new PositionFilter([], [], 0, maxRateHz: 1, early: false);
 
         List<bool> passed = Enumerable.Range(0, 9)
-            .Select(i => filter.Accepts(PositionHubTests.Update("truck-a", i + 1, true, time: s_noon.AddMilliseconds(250 * i))))
+            .Select(i => filter.Accepts(PositionHubTests.Update("truck-a", i + 1, true, time: Noon.AddMilliseconds(250 * i))))
             .ToList();
 
         Assert.Equal([true, false, false, false, true, false, false, false, true], passed);
@@ -63,9 +63,9 @@ public class PositionFilterTests
     public void Accepts_ReplayLoopsBackInTime_NotHeldBack()
     {
         var filter = new PositionFilter([], [], 0, maxRateHz: 1, early: false);
-        Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", 1, true, time: s_noon.AddMinutes(30))));
+        Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", 1, true, time: Noon.AddMinutes(30))));
 
         // A looping replay starts again at the recording's first epoch.
-        Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", 2, true, time: s_noon)));
+        Assert.True(filter.Accepts(PositionHubTests.Update("truck-a", 2, true, time: Noon)));
     }
 }

@@ -13,7 +13,7 @@ namespace BeidouHub.Service.Tests.Hub;
 /// </summary>
 public class PositionHubTests
 {
-    private static readonly PositionFilter s_complete = new([], [], minRank: 0, maxRateHz: 0, early: false);
+    private static readonly PositionFilter CompleteOnly = new([], [], minRank: 0, maxRateHz: 0, early: false);
 
     private readonly PositionHub _hub = new(capacity: 8, TimeSpan.FromSeconds(60), new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero)));
 
@@ -53,7 +53,7 @@ public class PositionHubTests
     public void WantsEarly_EarlySubscriberComesAndGoes_TrueOnlyWhileSubscribed()
     {
         Assert.False(_hub.WantsEarly);
-        using Subscription<PositionUpdate> complete = _hub.SubscribePositions(s_complete);
+        using Subscription<PositionUpdate> complete = _hub.SubscribePositions(CompleteOnly);
         Assert.False(_hub.WantsEarly);
 
         Subscription<PositionUpdate> early = _hub.SubscribePositions(new PositionFilter([], [], 0, 0, early: true));
@@ -78,7 +78,7 @@ public class PositionHubTests
     [Fact]
     public void WantsEarly_CompleteSubscriberLeaves_StaysFalse()
     {
-        Subscription<PositionUpdate> complete = _hub.SubscribePositions(s_complete);
+        Subscription<PositionUpdate> complete = _hub.SubscribePositions(CompleteOnly);
 
         complete.Dispose();
 
@@ -88,7 +88,7 @@ public class PositionHubTests
     [Fact]
     public void SubscriberCount_EachKindSubscribesThenLeaves_CountsThemAll()
     {
-        Subscription<PositionUpdate> positions = _hub.SubscribePositions(s_complete);
+        Subscription<PositionUpdate> positions = _hub.SubscribePositions(CompleteOnly);
         Subscription<SkyUpdate> sky = _hub.SubscribeSky(_ => true);
         Subscription<ZoneUpdate> zones = _hub.SubscribeZones(_ => true);
         Assert.Equal(3, _hub.SubscriberCount);
@@ -104,7 +104,7 @@ public class PositionHubTests
     public void CompleteAll_OneSubscriberOfEachKind_EveryStreamEndsWithTheReason()
     {
         _hub.Running = true;
-        using Subscription<PositionUpdate> positions = _hub.SubscribePositions(s_complete);
+        using Subscription<PositionUpdate> positions = _hub.SubscribePositions(CompleteOnly);
         using Subscription<SkyUpdate> sky = _hub.SubscribeSky(_ => true);
         using Subscription<ZoneUpdate> zones = _hub.SubscribeZones(_ => true);
         var reason = new OperationCanceledException("shutting down");

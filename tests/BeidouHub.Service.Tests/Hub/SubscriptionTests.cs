@@ -11,7 +11,7 @@ namespace BeidouHub.Service.Tests.Hub;
 /// </summary>
 public class SubscriptionTests
 {
-    private static readonly TimeSpan s_hopelessAfter = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan HopelessAfter = TimeSpan.FromSeconds(60);
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 27, 2, 0, 0, TimeSpan.Zero));
     private int _removed;
@@ -82,7 +82,7 @@ public class SubscriptionTests
         using Subscription<string> sub = Create(capacity: 1);
         sub.Offer("a");
         sub.Offer("b");
-        _clock.Advance(s_hopelessAfter + TimeSpan.FromSeconds(1));
+        _clock.Advance(HopelessAfter + TimeSpan.FromSeconds(1));
 
         sub.Offer("c");
 
@@ -97,7 +97,7 @@ public class SubscriptionTests
     {
         using Subscription<string> sub = Create(capacity: 4);
         sub.Offer("a");
-        _clock.Advance(s_hopelessAfter * 10);
+        _clock.Advance(HopelessAfter * 10);
 
         sub.Offer("b");
 
@@ -166,7 +166,7 @@ public class SubscriptionTests
 
         sub.End(new SlowSubscriberException("slow"));
         Assert.False(sub.Ended.IsCancellationRequested); // a client that reads again gets what was buffered first
-        _clock.Advance(s_hopelessAfter - TimeSpan.FromSeconds(1));
+        _clock.Advance(HopelessAfter - TimeSpan.FromSeconds(1));
         Assert.False(sub.Ended.IsCancellationRequested);
         _clock.Advance(TimeSpan.FromSeconds(1));
 
@@ -185,5 +185,5 @@ public class SubscriptionTests
     }
 
     private Subscription<string> Create(int capacity, Func<string, bool>? accepts = null) =>
-        new(capacity, accepts ?? (_ => true), _ => _removed++, _clock, s_hopelessAfter);
+        new(capacity, accepts ?? (_ => true), _ => _removed++, _clock, HopelessAfter);
 }

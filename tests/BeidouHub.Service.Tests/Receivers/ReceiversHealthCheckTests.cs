@@ -14,13 +14,13 @@ namespace BeidouHub.Service.Tests.Receivers;
 /// </summary>
 public class ReceiversHealthCheckTests
 {
-    private static readonly byte[] s_track = PositionsServiceTests.Track(27.8280);
+    private static readonly byte[] Track = PositionsServiceTests.Track(27.8280);
 
     [Fact]
     public async Task Check_NoReceiverFaulted_Healthy()
     {
         using ReceiverHost host = ReceiverHostTests.Host(new FakeTimeProvider(), new ListLoggerProvider(), out PositionHub hub,
-            ("a", new ScriptedSource("a", (s_track, null))), ("b", new ScriptedSource("b", (s_track[..100], new IOException("unplugged (test)")))));
+            ("a", new ScriptedSource("a", (Track, null))), ("b", new ScriptedSource("b", (Track[..100], new IOException("unplugged (test)")))));
         var check = new ReceiversHealthCheck(host, hub);
         Assert.Equal(HealthStatus.Unhealthy, check.Check().Status); // not started yet
 
@@ -43,7 +43,7 @@ public class ReceiversHealthCheckTests
     public async Task Check_OneOfTwoFaulted_DegradedNamingIt()
     {
         using ReceiverHost host = ReceiverHostTests.Host(new FakeTimeProvider(), new ListLoggerProvider(), out PositionHub hub,
-            ("a", new ScriptedSource("a", (s_track, null))), ("b", new ScriptedSource("b", (s_track[..100], new InvalidOperationException("bug (test)")))));
+            ("a", new ScriptedSource("a", (Track, null))), ("b", new ScriptedSource("b", (Track[..100], new InvalidOperationException("bug (test)")))));
         var check = new ReceiversHealthCheck(host, hub);
         await host.StartAsync(CancellationToken.None);
         try

@@ -12,7 +12,7 @@ namespace BeidouHub.Service.Tests.Security;
 /// <summary>Start-up checks of BeidouHub:Listen and BeidouHub:Tls, each refusal one line naming the setting or file, exit 1.</summary>
 public class TlsEndpointTests
 {
-    private static readonly string[] Receiver = ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"];
+    private static readonly string[] OneSimReceiver = ["--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"];
 
     [Theory]
     [InlineData("http://0.0.0.0:0")]
@@ -28,7 +28,7 @@ public class TlsEndpointTests
     [Fact]
     public async Task Serve_PlainOnAllAddressesWithAllowInsecure_StartsAndServes()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. Receiver, "--BeidouHub:Listen=http://0.0.0.0:0", "--BeidouHub:Tls:AllowInsecure=true", "--BeidouHub:AllowAnonymous=true"]);
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. OneSimReceiver, "--BeidouHub:Listen=http://0.0.0.0:0", "--BeidouHub:Tls:AllowInsecure=true", "--BeidouHub:AllowAnonymous=true"]);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{service.Address.Port}");
 
         HealthCheckResponse health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
@@ -211,7 +211,7 @@ public class TlsEndpointTests
     {
         using TlsTestFiles tls = TlsTestFiles.Create();
         string pfx = tls.WritePfx("s3cret");
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. Receiver, "--BeidouHub:Listen=https://127.0.0.1:0", $"--BeidouHub:Tls:PfxFile={pfx}", "--BeidouHub:Tls:PfxPassword=s3cret"]);
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. OneSimReceiver, "--BeidouHub:Listen=https://127.0.0.1:0", $"--BeidouHub:Tls:PfxFile={pfx}", "--BeidouHub:Tls:PfxPassword=s3cret"]);
         using GrpcChannel channel = tls.Channel(service.Address);
 
         HealthCheckResponse health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
@@ -225,7 +225,7 @@ public class TlsEndpointTests
         var stderr = new StringWriter();
 
         // A check that let the configuration through would run the service: bounded, and on port 0.
-        int exit = await ServeVerb.RunAsync([.. Receiver, .. configuration], new StringWriter(), stderr).WaitAsync(TimeSpan.FromSeconds(60));
+        int exit = await ServeVerb.RunAsync([.. OneSimReceiver, .. configuration], new StringWriter(), stderr).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exit);
         return Assert.Single(stderr.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));

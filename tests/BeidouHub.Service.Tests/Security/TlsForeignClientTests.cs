@@ -15,7 +15,7 @@ namespace BeidouHub.Service.Tests.Security;
 public class TlsForeignClientTests
 {
     private const string Token = "foreign-client-token";
-    private static readonly (string Key, string Hash) s_key = BeidouHub.Service.Security.ApiKey.Generate();
+    private static readonly (string Key, string Hash) FleetKey = BeidouHub.Service.Security.ApiKey.Generate();
 
     private static readonly string ClientDirectory = Path.Combine(Repo.Root, "tests", "foreign-client");
 
@@ -129,7 +129,7 @@ public class TlsForeignClientTests
         using TlsTestFiles tls = TlsTestFiles.Create();
         await using var feed = new ReceiverFeed();
         await using ServiceFixture service = await StartWithApplicationAsync(tls, feed);
-        using var client = new ClientProcess(command(service.Address.Port, tls.Ca), s_key.Key);
+        using var client = new ClientProcess(command(service.Address.Port, tls.Ca), FleetKey.Key);
         await Repo.Eventually(() => service.Hub.SubscriberCount == 1 || client.Process.HasExited, "the client subscribes over TLS");
         Assert.False(client.Process.HasExited, client.Error);
         await feed.AcceptAsync();
@@ -141,11 +141,11 @@ public class TlsForeignClientTests
         return client.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 
-    // The service over TLS with one application, which holds s_key and may see the truck's positions in every coordinate system.
+    // The service over TLS with one application, which holds FleetKey and may see the truck's positions in every coordinate system.
     private static Task<ServiceFixture> StartWithApplicationAsync(TlsTestFiles tls, ReceiverFeed feed) =>
         ServiceFixture.StartAsync([
             .. tls.ServeArguments("--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source={feed.Uri}"),
-            .. Credentials.Application(0, "fleet-app", [s_key.Hash], ["truck"], ["positions"], ["*"])]);
+            .. Credentials.Application(0, "fleet-app", [FleetKey.Hash], ["truck"], ["positions"], ["*"])]);
 
     // A client holding a key the service does not know: refused before anything streams.
     private static async Task<(int Exit, string Error)> RefusedOverTls(Func<int, string, string> command)
