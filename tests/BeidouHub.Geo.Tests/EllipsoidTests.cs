@@ -20,19 +20,17 @@ public class EllipsoidTests
         Assert.InRange(poleNorth, 111_693, 111_695);
     }
 
+    // Expected: PROJ's geod (GeographicLib's algorithm) over 0.001 deg centred on the latitude, times
+    // 1000 (the curvature terms are below 1e-9 m), on the CGCS2000 ellipsoid:
+    //   echo "LAT-0.0005 113.134 LAT+0.0005 113.134" | geod -I +a=6378137 +rf=298.257222101 -F %.9f   (north)
+    //   echo "LAT 113.1335 LAT 113.1345" | geod -I +a=6378137 +rf=298.257222101 -F %.9f              (east)
     [Theory]
-    [InlineData(-33.9)]
-    [InlineData(0.5)]
-    [InlineData(27.828)]
-    [InlineData(53.5)]
-    public void MetresPerDegree_Cgcs2000_GeodesicLengthOfAThousandthOfADegree(double latitude)
+    [InlineData(-33.9, 110_920.581054, 92_492.902667)]
+    [InlineData(0.5, 110_574.360373, 111_315.280463)]
+    [InlineData(27.828, 110_816.682797, 98_517.606945)]
+    [InlineData(53.5, 111_295.660701, 66_359.053740)]
+    public void MetresPerDegree_Cgcs2000_GeodesicLengthOfAThousandthOfADegree(double latitude, double north, double east)
     {
-        // Vincenty over 0.001 deg centred on the latitude (the curvature terms are below 1e-9 m).
-        const double Half = 0.0005;
-        var centre = new GeodeticPoint(latitude, 113.134);
-        double north = Geodesic.Inverse(centre with { Latitude = latitude - Half }, centre with { Latitude = latitude + Half }).DistanceMetres / (2 * Half);
-        double east = Geodesic.Inverse(centre with { Longitude = 113.134 - Half }, centre with { Longitude = 113.134 + Half }).DistanceMetres / (2 * Half);
-
         (double n, double e) = Ellipsoid.Cgcs2000.MetresPerDegree(latitude);
 
         Assert.Equal(north, n, 1e-3);
