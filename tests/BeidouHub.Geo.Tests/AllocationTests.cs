@@ -1,5 +1,4 @@
 using BeidouHub.Geo.Zones;
-using BeidouHub.Tests.Support;
 
 namespace BeidouHub.Geo.Tests;
 

@@ -24,11 +24,11 @@ public class ServiceAppTests
         await using WebApplication app = created!;
         await app.StartAsync();
         ReceiverWorker walker = app.Services.GetRequiredService<ReceiverHost>().Workers.Single();
-        await Repo.Eventually(() => walker.Snapshot().Sentences > 0, "the first epoch's sentences, released at start");
+        await Eventually.True(() => walker.Snapshot().Sentences > 0, "the first epoch's sentences, released at start");
 
         world.Advance(TimeSpan.FromMinutes(10));
 
-        await Repo.Eventually(() => walker.State == ReceiverState.Stopped, "the whole replay once its clock has moved ten minutes");
+        await Eventually.True(() => walker.State == ReceiverState.Stopped, "the whole replay once its clock has moved ten minutes");
         Assert.Equal(600, walker.Snapshot().Epochs);
         await app.StopAsync();
     }

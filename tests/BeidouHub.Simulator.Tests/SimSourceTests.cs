@@ -1,6 +1,5 @@
 using System.Buffers;
 using BeidouHub.Receiver.Sources;
-using BeidouHub.Receiver.Tests.Support;
 using BeidouHub.Receiver.Workers;
 using Microsoft.Extensions.Time.Testing;
 

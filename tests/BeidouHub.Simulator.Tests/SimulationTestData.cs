@@ -3,7 +3,6 @@ using System.Globalization;
 using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Satellites;
-using BeidouHub.Receiver.Tests.Support;
 
 namespace BeidouHub.Simulator.Tests;
 

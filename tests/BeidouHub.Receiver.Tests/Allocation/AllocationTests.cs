@@ -5,7 +5,6 @@ using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
 using BeidouHub.Receiver.Nmea.Sentences;
 using BeidouHub.Receiver.Tests.Support;
-using BeidouHub.Tests.Support;
 
 namespace BeidouHub.Receiver.Tests.Allocation;
 

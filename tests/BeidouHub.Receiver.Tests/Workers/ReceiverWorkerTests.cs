@@ -24,6 +24,7 @@ public class ReceiverWorkerTests
         byte[] first = NmeaText.Bytes(CycleBuilder.Cycles(3));
         byte[] second = NmeaText.Bytes(CycleBuilder.Cycles(3, startSecond: 100));
         var source = new ScriptedSource(
+            "scripted",
             () => new ScriptedStream(first, new InvalidOperationException("assembler state broken (test)")),
             () => new ScriptedStream(second, end: null));
         var time = new FakeTimeProvider(CycleBuilder.Start);
@@ -63,6 +64,7 @@ public class ReceiverWorkerTests
     {
         byte[] first = NmeaText.Bytes(CycleBuilder.Cycles(3));
         var source = new ScriptedSource(
+            "scripted",
             () => new ScriptedStream(first, new IOException("Input/output error (test)")),
             () => new ScriptedStream([], end: null));
         var time = new FakeTimeProvider(CycleBuilder.Start);
@@ -87,7 +89,7 @@ public class ReceiverWorkerTests
     [Fact]
     public async Task RunAsync_OpenThrowsNonIoException_Faulted()
     {
-        var source = new ScriptedSource(() => throw new ArgumentException("bad port settings object (test)"), () => new ScriptedStream([], end: null));
+        var source = new ScriptedSource("scripted", () => throw new ArgumentException("bad port settings object (test)"), () => new ScriptedStream([], end: null));
         var time = new FakeTimeProvider(CycleBuilder.Start);
         var log = new ListLogger();
         using var worker = Worker(source, new ConcurrentSink(), log, time);
@@ -106,7 +108,7 @@ public class ReceiverWorkerTests
     [Fact]
     public async Task RunAsync_SameFaultAtEveryRestart_StackTraceOnceThenAnErrorLineAMinute()
     {
-        var source = new ScriptedSource(() => new ScriptedStream([], new InvalidOperationException("always (test)")));
+        var source = new ScriptedSource("scripted", () => new ScriptedStream([], new InvalidOperationException("always (test)")));
         var time = new FakeTimeProvider(CycleBuilder.Start);
         var log = new ListLogger();
         using var worker = Worker(source, new ConcurrentSink(), log, time);
@@ -136,79 +138,6 @@ public class ReceiverWorkerTests
         return true;
     }
 
-    private static ReceiverWorker Worker(IByteSource source, ConcurrentSink sink, ListLogger log, TimeProvider time) =>
+    private static ReceiverWorker Worker(ScriptedSource source, ConcurrentSink sink, ListLogger log, TimeProvider time) =>
         new(new ReceiverOptions { Id = "gnss-1", Source = source.Description, BackoffCap = Cap, IdleFlush = false }, source, sink, log, time);
-
-    /// <summary>A source that opens the scripted connections in turn (the last one again when they run out).</summary>
-    private sealed class ScriptedSource(params Func<Stream>[] connections) : IByteSource
-    {
-        private int _opens;
-
-        public int Opens => Volatile.Read(ref _opens);
-
-        public string Description => "test://scripted";
-
-        public bool EndsWhenDrained => false;
-
-        public Task<Stream> OpenAsync(CancellationToken cancellationToken)
-        {
-            int n = Interlocked.Increment(ref _opens);
-            return Task.FromResult(connections[Math.Min(n, connections.Length) - 1]());
-        }
-    }
-
-    /// <summary>Gives its bytes, then throws <c>end</c>, or (null) waits until cancelled like a quiet device.</summary>
-    private sealed class ScriptedStream(byte[] bytes, Exception? end) : Stream
-    {
-        private readonly ConcurrentQueue<byte[]> _chunks = new([bytes]);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_chunks.TryDequeue(out byte[]? chunk) && chunk.Length > 0)
-            {
-                int n = Math.Min(chunk.Length, buffer.Length);
-                chunk.AsSpan(0, n).CopyTo(buffer.Span);
-                if (n < chunk.Length)
-                {
-                    _chunks.Enqueue(chunk[n..]);
-                }
-
-                return n;
-            }
-
-            if (end is not null)
-            {
-                throw end;
-            }
-
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-            return 0;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }

@@ -28,7 +28,7 @@ public class ForeignClientTests
         using Process node = Process.Start(start)!;
         try
         {
-            await Repo.Eventually(() => service.Hub.SubscriberCount == 1 || node.HasExited, "the node client subscribes");
+            await Eventually.True(() => service.Hub.SubscriberCount == 1 || node.HasExited, "the node client subscribes");
             Assert.False(node.HasExited, File.ReadAllText(output + ".err"));
             await feed.AcceptAsync();
 

@@ -14,7 +14,7 @@ public class LifecycleTests
         var client = new Positions.PositionsClient(service.Channel);
         using var collector = new PositionsServiceTests.Collector(client, new StreamPositionsRequest());
 
-        await Repo.Eventually(() => collector.Items.Select(p => p.ReceiverId).Distinct().Count() == 3, "positions of the three default receivers");
+        await Eventually.True(() => collector.Items.Select(p => p.ReceiverId).Distinct().Count() == 3, "positions of the three default receivers");
 
         var receivers = await new Protocol.V1.Receivers.ReceiversClient(service.Channel).ListReceiversAsync(new ListReceiversRequest());
         Assert.Equal(["gate-1", "truck-1", "walker-1"], receivers.Receivers.Select(r => r.Id).Order(StringComparer.Ordinal));

@@ -34,7 +34,7 @@ public class PositionsServiceTests
                 }
             }
         });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "the subscription");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1, "the subscription");
         await feed.AcceptAsync();
 
         await feed.SendAsync(seed);
@@ -78,7 +78,7 @@ public class PositionsServiceTests
             ["coords"] = new(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid, CoordinateSystem.Gcj02 }, IncludeSatellites = true }),
             ["early"] = new(client, new StreamPositionsRequest { Delivery = Delivery.Early }),
         };
-        await Repo.Eventually(() => service.Hub.SubscriberCount == subs.Count, "all subscriptions");
+        await Eventually.True(() => service.Hub.SubscriberCount == subs.Count, "all subscriptions");
         await feedA.AcceptAsync();
         await feedB.AcceptAsync();
 
@@ -86,14 +86,14 @@ public class PositionsServiceTests
         await Task.WhenAll(feedA.SendAsync(Track(27.8280)), feedB.SendAsync(Track(27.8290)));
         feedA.Close();
         feedB.Close();
-        await Repo.Eventually(() => subs["all"].Count == 120, "120 positions");
-        await Repo.Eventually(() => subs["early"].Count == 120, "120 early positions");
+        await Eventually.True(() => subs["all"].Count == 120, "120 positions");
+        await Eventually.True(() => subs["early"].Count == 120, "120 early positions");
         // A marker behind the last update, accepted by every filter (truck-a, RTK fixed, in the yard,
         // a minute later): each subscriber's queue is first in, first out, so once a subscriber has
         // its marker, any update its filter wrongly let through before it has arrived as well.
         service.Hub.Publish(Marker(complete: true));
         service.Hub.Publish(Marker(complete: false));
-        await Repo.Eventually(() => subs.Values.All(c => c.Items.Any(p => p.Sequence == MarkerSequence)), "every subscriber has the marker");
+        await Eventually.True(() => subs.Values.All(c => c.Items.Any(p => p.Sequence == MarkerSequence)), "every subscriber has the marker");
         foreach (Collector c in subs.Values)
         {
             c.Dispose();
@@ -152,12 +152,12 @@ public class PositionsServiceTests
             "--BeidouHub:Zones:0:Polygons:0:0:3:0=113.13430", "--BeidouHub:Zones:0:Polygons:0:0:3:1=27.85");
         var client = new Positions.PositionsClient(service.Channel);
         using var positions = new Collector(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "the subscription");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1, "the subscription");
         await feed.AcceptAsync();
 
         await feed.SendAsync(Track(27.8280));
         feed.Close();
-        await Repo.Eventually(() => positions.Count == 60, "60 positions");
+        await Eventually.True(() => positions.Count == 60, "60 positions");
 
         // The reference: ProjNET itself on the configured WKT, from the WKT's own geographic CRS.
         var system = (ProjNet.CoordinateSystems.ProjectedCoordinateSystem)ProjNet.IO.CoordinateSystems.CoordinateSystemWktReader.Parse(Configuration.GridSetupTests.CityWkt);
@@ -185,7 +185,7 @@ public class PositionsServiceTests
         await feed.SendAsync(Track(27.8280));
         feed.Close();
         var client = new Positions.PositionsClient(service.Channel);
-        await Repo.Eventually(() => service.Hub.TryGetLatest("gate", out var u) && u!.Sequence == 60, "the last epoch");
+        await Eventually.True(() => service.Hub.TryGetLatest("gate", out var u) && u!.Sequence == 60, "the last epoch");
 
         GetLatestPositionsResponse latest = await client.GetLatestPositionsAsync(new GetLatestPositionsRequest { ReceiverIds = { "gate", "nobody" } });
 
@@ -212,7 +212,7 @@ public class PositionsServiceTests
 
         await cancel.CancelAsync();
 
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 0, "the subscription released after cancel");
+        await Eventually.True(() => service.Hub.SubscriberCount == 0, "the subscription released after cancel");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class ServiceOperationsTests
         await using ServiceFixture service = await ServiceFixture.StartAsync("--BeidouHub:Receivers:0:Id=sim", "--BeidouHub:Receivers:0:Source=sim://?rate=1");
         var health = new Health.HealthClient(service.Channel);
 
-        await Repo.Eventually(() => service.Hub.Running, "hub running");
+        await Eventually.True(() => service.Hub.Running, "hub running");
         HealthCheckResponse response = await health.CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
@@ -51,7 +51,7 @@ public class ServiceOperationsTests
         var client = new Protocol.V1.Receivers.ReceiversClient(service.Channel);
 
         ListReceiversResponse list = null!;
-        await Repo.Eventually(() =>
+        await Eventually.True(() =>
         {
             list = client.ListReceivers(new ListReceiversRequest());
             return list.Receivers.Single(r => r.Id == "gate").Epochs >= 59;
@@ -98,7 +98,7 @@ public class ServiceOperationsTests
             "--BeidouHub:Receivers:0:Id=gate", $"--BeidouHub:Receivers:0:Source={feed.Uri}", "--BeidouHub:Receivers:0:StaleAfter=01:00:00");
         await feed.AcceptAsync();
         var client = new Protocol.V1.Receivers.ReceiversClient(service.Channel);
-        await Repo.Eventually(() => client.ListReceivers(new ListReceiversRequest()).Receivers.Single().State == ConnectionState.Connected, "connected");
+        await Eventually.True(() => client.ListReceivers(new ListReceiversRequest()).Receivers.Single().State == ConnectionState.Connected, "connected");
         using var call = client.WatchReceivers(new WatchReceiversRequest());
         Assert.True(await call.ResponseStream.MoveNext()); // every receiver's status first
 
@@ -131,7 +131,7 @@ public class ServiceOperationsTests
         var client = new Positions.PositionsClient(service.Channel);
         using var sky = client.StreamSky(new StreamSkyRequest { ReceiverIds = { "truck" } });
         using var events = client.StreamZoneEvents(new StreamZoneEventsRequest { ZoneIds = { "yard" } });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 2, "subscribed");
+        await Eventually.True(() => service.Hub.SubscriberCount == 2, "subscribed");
         await feed.AcceptAsync();
 
         await feed.SendAsync(PositionsServiceTests.Track(27.8280));
@@ -177,7 +177,7 @@ public class ServiceOperationsTests
         await feed.AcceptAsync();
         var stdout = new StringWriter();
         Task<int> watch = WatchVerb.RunAsync(["--url", service.Address.ToString(), "--min-quality", "fixed", "--count", "3"], stdout, new StringWriter(), CancellationToken.None);
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "watch subscribed");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1, "watch subscribed");
 
         await feed.SendAsync(PositionsServiceTests.Track(27.8280));
 

@@ -27,7 +27,7 @@ public class SlowSubscriberTests
         using var fast1 = new PositionsServiceTests.Collector(client, new StreamPositionsRequest());
         using var fast2 = new PositionsServiceTests.Collector(client, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
         using var slowCall = client.StreamPositions(new StreamPositionsRequest { IncludeSatellites = true });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 3, "three subscribers");
+        await Eventually.True(() => service.Hub.SubscriberCount == 3, "three subscribers");
         await feed.AcceptAsync();
         long memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
 
@@ -36,13 +36,13 @@ public class SlowSubscriberTests
         {
             await feed.SendAsync(PositionsServiceTests.Track(27.8280, Step, first));
             int sent = first + Step;
-            await Repo.Eventually(
+            await Eventually.True(
                 () => service.Hub.Published >= sent - 1 && fast1.Count == service.Hub.Published && fast2.Count == service.Hub.Published,
                 $"the fast subscribers have epoch {sent - 1}");
         }
 
         feed.Close(); // the last epoch is handed out when the receiver goes
-        await Repo.Eventually(() => fast1.Count == Epochs && fast2.Count == Epochs, "every epoch to the fast subscribers");
+        await Eventually.True(() => fast1.Count == Epochs && fast2.Count == Epochs, "every epoch to the fast subscribers");
         long memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
         long droppedByHub = service.Hub.DroppedTotal;
 
@@ -79,7 +79,7 @@ public class SlowSubscriberTests
             "--BeidouHub:SubscriberQueue=16", "--BeidouHub:SlowSubscriberTimeout=01:00:00");
         var client = new Positions.PositionsClient(service.Channel);
         using var call = client.StreamPositions(new StreamPositionsRequest { IncludeSatellites = true });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "subscribed");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1, "subscribed");
         await feed.AcceptAsync();
 
         int first = 0;
@@ -90,7 +90,7 @@ public class SlowSubscriberTests
             Assert.True(first < 20_000, $"still subscribed after {first} epochs, {service.Hub.DroppedTotal} dropped");
             await feed.SendAsync(PositionsServiceTests.Track(27.8280, Step, first));
             first += Step;
-            await Repo.Eventually(() => service.Hub.Published >= first - 1, $"epoch {first - 1} published");
+            await Eventually.True(() => service.Hub.Published >= first - 1, $"epoch {first - 1} published");
             time.Advance(TimeSpan.FromMinutes(20));
         }
 

@@ -35,9 +35,9 @@ public class ReceiverHostTests
             await feed.AcceptAsync();
             await feed.SendAsync(track);
             ReceiverWorker buggyWorker = host.Workers.Single(w => w.Id == "buggy");
-            await Repo.Eventually(() => buggyWorker.State == ReceiverState.Faulted, "the buggy receiver faults");
+            await Eventually.True(() => buggyWorker.State == ReceiverState.Faulted, "the buggy receiver faults");
             ReceiverWorker goodWorker = host.Workers.Single(w => w.Id == "good");
-            await Repo.Eventually(() => goodWorker.Snapshot().Epochs >= 59, "the good receiver's epochs");
+            await Eventually.True(() => goodWorker.Snapshot().Epochs >= 59, "the good receiver's epochs");
 
             Assert.Equal("InvalidOperationException: zone index corrupt (test)", buggyWorker.Snapshot().LastError);
             Assert.Equal((ReceiverState.Connected, 0L, 0L), (goodWorker.State, goodWorker.Snapshot().Faults, goodWorker.Snapshot().Reconnects));
@@ -76,9 +76,9 @@ public class ReceiverHostTests
         await host.StartAsync(CancellationToken.None);
         try
         {
-            await Repo.Eventually(() => log.Lines.Any(l => l.Category == typeof(ReceiverHost).FullName && l.Level == LogLevel.Error), "the host reports the ended worker");
-            await Repo.Eventually(() => Advance(time) && host.Workers[0].State == ReceiverState.Connected && source.Opens == 2, "the worker runs again");
-            await Repo.Eventually(() => host.Workers[0].Snapshot().Epochs >= 59, "its epochs");
+            await Eventually.True(() => log.Lines.Any(l => l.Category == typeof(ReceiverHost).FullName && l.Level == LogLevel.Error), "the host reports the ended worker");
+            await Eventually.True(() => Advance(time) && host.Workers[0].State == ReceiverState.Connected && source.Opens == 2, "the worker runs again");
+            await Eventually.True(() => host.Workers[0].Snapshot().Epochs >= 59, "its epochs");
 
             var ended = Assert.Single(log.Lines, l => l.Category == typeof(ReceiverHost).FullName && l.Level >= LogLevel.Error);
             Assert.Contains("Receiver gate: its worker ended with an error", ended.Message, StringComparison.Ordinal);
@@ -100,12 +100,12 @@ public class ReceiverHostTests
         await host.StartAsync(CancellationToken.None);
         try
         {
-            await Repo.Eventually(() => host.Workers[0].Snapshot().Epochs >= 59, "the epochs");
+            await Eventually.True(() => host.Workers[0].Snapshot().Epochs >= 59, "the epochs");
             Assert.DoesNotContain(log.Lines, l => l.Message.Contains("positions/s", StringComparison.Ordinal));
 
             time.Advance(TimeSpan.FromSeconds(60)); // SummaryInterval's default
 
-            await Repo.Eventually(() => log.Lines.Any(l => l.Message.StartsWith("1 receivers: ", StringComparison.Ordinal)), "the summary");
+            await Eventually.True(() => log.Lines.Any(l => l.Message.StartsWith("1 receivers: ", StringComparison.Ordinal)), "the summary");
         }
         finally
         {

@@ -27,7 +27,7 @@ public class ReceiversHealthCheckTests
         await host.StartAsync(CancellationToken.None);
         try
         {
-            await Repo.Eventually(() => host.Workers[1].State == ReceiverState.Disconnected, "b is lost");
+            await Eventually.True(() => host.Workers[1].State == ReceiverState.Disconnected, "b is lost");
 
             HealthCheckResult result = check.Check();
 
@@ -48,7 +48,7 @@ public class ReceiversHealthCheckTests
         await host.StartAsync(CancellationToken.None);
         try
         {
-            await Repo.Eventually(() => host.Workers[1].State == ReceiverState.Faulted, "b faults");
+            await Eventually.True(() => host.Workers[1].State == ReceiverState.Faulted, "b faults");
 
             HealthCheckResult result = check.Check();
 
@@ -70,7 +70,7 @@ public class ReceiversHealthCheckTests
         await host.StartAsync(CancellationToken.None);
         try
         {
-            await Repo.Eventually(() => host.Workers.All(w => w.State == ReceiverState.Faulted), "both fault");
+            await Eventually.True(() => host.Workers.All(w => w.State == ReceiverState.Faulted), "both fault");
 
             HealthCheckResult result = check.Check();
 

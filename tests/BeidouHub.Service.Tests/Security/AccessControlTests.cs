@@ -267,22 +267,22 @@ public class AccessControlTests
             StreamCollector<Position>[] streams = [.. keys.Select(k => new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(k.Key), cancellationToken: c)))];
             try
             {
-                await Repo.Eventually(() => streams.All(s => s.Count > 20), "five streams running");
+                await Eventually.True(() => streams.All(s => s.Count > 20), "five streams running");
 
                 // Rotation, step 1: the application gets a second key; nothing ends.
                 WriteAppSettings(root, ids.Select((id, i) => (id, i == 0 ? new[] { keys[0].Hash, newHash } : [keys[i].Hash])));
-                await Repo.Eventually(() => access.Current.Keys.Count == 6, "the new key applied");
+                await Eventually.True(() => access.Current.Keys.Count == 6, "the new key applied");
                 int[] counts = [.. streams.Select(s => s.Count)];
-                await Repo.Eventually(() => streams.Select((s, i) => s.Count > counts[i] + 20).All(x => x), "all five streaming on");
+                await Eventually.True(() => streams.Select((s, i) => s.Count > counts[i] + 20).All(x => x), "all five streaming on");
                 using var rotated = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(newKey), cancellationToken: c));
-                await Repo.Eventually(() => rotated.Count > 0, "the new key streaming");
+                await Eventually.True(() => rotated.Count > 0, "the new key streaming");
 
                 // Step 2: the old key is removed: its stream ends, the others (and the new key's) go on.
                 WriteAppSettings(root, ids.Select((id, i) => (id, i == 0 ? new[] { newHash } : [keys[i].Hash])));
-                await Repo.Eventually(() => streams[0].Ended is not null, "the revoked key's stream ended");
+                await Eventually.True(() => streams[0].Ended is not null, "the revoked key's stream ended");
                 counts = [.. streams.Select(s => s.Count)];
                 int rotatedCount = rotated.Count;
-                await Repo.Eventually(() => streams.Skip(1).Select((s, i) => s.Count > counts[i + 1] + 20).All(x => x) && rotated.Count > rotatedCount + 20, "the others streaming on");
+                await Eventually.True(() => streams.Skip(1).Select((s, i) => s.Count > counts[i + 1] + 20).All(x => x) && rotated.Count > rotatedCount + 20, "the others streaming on");
                 StatusCode oldKeyNow = await Credentials.StatusOf(() => positions.GetLatestPositionsAsync(new GetLatestPositionsRequest(), Credentials.Bearer(keys[0].Key)).ResponseAsync);
 
                 Assert.Equal(StatusCode.Unauthenticated, streams[0].Ended);

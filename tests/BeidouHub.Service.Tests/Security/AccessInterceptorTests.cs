@@ -109,7 +109,7 @@ public class AccessInterceptorTests
         ]);
         var health = new Health.HealthClient(service.Channel);
         var reflection = new ServerReflection.ServerReflectionClient(service.Channel);
-        await Repo.Eventually(() => service.Hub.Running, "hub running");
+        await Eventually.True(() => service.Hub.Running, "hub running");
 
         HealthCheckResponse response = await health.CheckAsync(new HealthCheckRequest());
         StatusCode anonymous = await Credentials.StatusOf(() => ListServices(reflection, null));
@@ -232,7 +232,7 @@ public class AccessInterceptorTests
             await cancel.CancelAsync();
         }
 
-        await Repo.Eventually(() => logs.Lines.Any(l => l.Message.StartsWith("stream closed", StringComparison.Ordinal)), "the stream's closing line");
+        await Eventually.True(() => logs.Lines.Any(l => l.Message.StartsWith("stream closed", StringComparison.Ordinal)), "the stream's closing line");
         List<string> audit = [.. logs.Lines.Where(l => l.Category == "BeidouHub.Audit").Select(l => l.Message)];
 
         Assert.Equal(3, audit.Count(l => l.StartsWith($"authentication failed: /beidouhub.v1.Positions/GetLatestPositions from ipv4:127.0.0.1:", StringComparison.Ordinal) && l.EndsWith($": key {keyId} does not match its hash", StringComparison.Ordinal)));

@@ -210,7 +210,7 @@ public class ApplicationScopeTests
         using var logisticsStream = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(logistics), cancellationToken: c));
         using var securityStream = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest { Coordinates = { CoordinateSystem.Park } }, Credentials.Bearer(security), cancellationToken: c));
         using var logisticsSky = new StreamCollector<SkyView>(c => positions.StreamSky(new StreamSkyRequest(), Credentials.Bearer(logistics), cancellationToken: c));
-        await Repo.Eventually(() => logisticsStream.Count >= 300 && securityStream.Count >= 300 && logisticsSky.Count >= 100, "300 positions for each application", 60);
+        await Eventually.True(() => logisticsStream.Count >= 300 && securityStream.Count >= 300 && logisticsSky.Count >= 100, "300 positions for each application", 60);
         GetLatestPositionsResponse logisticsLatest = await positions.GetLatestPositionsAsync(new GetLatestPositionsRequest(), Credentials.Bearer(logistics));
         GetLatestPositionsResponse securityLatest = await positions.GetLatestPositionsAsync(new GetLatestPositionsRequest { Coordinates = { CoordinateSystem.Park } }, Credentials.Bearer(security));
         ListReceiversResponse logisticsReceivers = await receivers.ListReceiversAsync(new ListReceiversRequest(), Credentials.Bearer(logistics));
@@ -248,15 +248,15 @@ public class ApplicationScopeTests
         var positions = new Positions.PositionsClient(service.Channel);
         using var events = new StreamCollector<ZoneEvent>(c => positions.StreamZoneEvents(new StreamZoneEventsRequest(), Credentials.Bearer(key), cancellationToken: c));
         using var stream = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(key), cancellationToken: c));
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 2, "both subscriptions");
+        await Eventually.True(() => service.Hub.SubscriberCount == 2, "both subscriptions");
         await feedA.AcceptAsync();
         await feedB.AcceptAsync();
 
         await Task.WhenAll(feedA.SendAsync(Api.PositionsServiceTests.Track(27.8280)), feedB.SendAsync(Api.PositionsServiceTests.Track(27.8290)));
         feedA.Close();
         feedB.Close();
-        await Repo.Eventually(() => stream.Count == 60, "truck-a's 60 positions");
-        await Repo.Eventually(() => events.Count >= 1, "truck-a entering the yard");
+        await Eventually.True(() => stream.Count == 60, "truck-a's 60 positions");
+        await Eventually.True(() => events.Count >= 1, "truck-a entering the yard");
         await Task.Delay(200); // let any wrongly accepted event arrive
 
         ZoneEvent e = Assert.Single(events.Items);

@@ -62,7 +62,7 @@ public class ClientCertificateSetupTests
         var yard = new Positions.PositionsClient(yardChannel);
 
         using var stream = new StreamCollector<Position>(c => yard.StreamPositions(new StreamPositionsRequest { Coordinates = { CoordinateSystem.Park } }, cancellationToken: c));
-        await Repo.Eventually(() => stream.Count >= 300, "300 positions for the certificate application");
+        await Eventually.True(() => stream.Count >= 300, "300 positions for the certificate application");
         StatusCode gateReceiver = await FirstPosition(yard, new StreamPositionsRequest { ReceiverIds = { "gate-0" } });
         StatusCode grid = await FirstPosition(yard, new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });
         StatusCode receivers = await Credentials.StatusOf(() => new Protocol.V1.Receivers.ReceiversClient(yardChannel).ListReceiversAsync(new ListReceiversRequest()).ResponseAsync);
@@ -134,7 +134,7 @@ public class ClientCertificateSetupTests
         ]);
         using GrpcChannel channel = tls.Channel(service.Address, tls.Client("yard"));
         var positions = new Positions.PositionsClient(channel);
-        await Repo.Eventually(() => service.Hub.Latest.Count() == 4, "all four receivers have a position");
+        await Eventually.True(() => service.Hub.Latest.Count() == 4, "all four receivers have a position");
 
         GetLatestPositionsResponse byCertificate = await positions.GetLatestPositionsAsync(new GetLatestPositionsRequest());
         GetLatestPositionsResponse byKey = await positions.GetLatestPositionsAsync(new GetLatestPositionsRequest(), Credentials.Bearer(key));
@@ -165,16 +165,16 @@ public class ClientCertificateSetupTests
             var yardPositions = new Positions.PositionsClient(yardChannel);
             using var yardStream = new StreamCollector<Position>(c => yardPositions.StreamPositions(new StreamPositionsRequest(), cancellationToken: c));
             using var gateStream = new StreamCollector<Position>(c => new Positions.PositionsClient(gateChannel).StreamPositions(new StreamPositionsRequest(), cancellationToken: c));
-            await Repo.Eventually(() => yardStream.Count > 20 && gateStream.Count > 20, "both certificate applications streaming");
+            await Eventually.True(() => yardStream.Count > 20 && gateStream.Count > 20, "both certificate applications streaming");
 
             WriteAppSettings(root, ("yard", []), ("gate-office", [gate]));
-            await Repo.Eventually(() => yardStream.Ended is not null, "the removed certificate's stream ended");
+            await Eventually.True(() => yardStream.Ended is not null, "the removed certificate's stream ended");
             int gateCount = gateStream.Count;
-            await Repo.Eventually(() => gateStream.Count > gateCount + 20, "the other application streaming on");
+            await Eventually.True(() => gateStream.Count > gateCount + 20, "the other application streaming on");
             StatusCode removedNow = await FirstPosition(yardPositions, new StreamPositionsRequest());
             StatusCode removedUnary = await Credentials.StatusOf(() => yardPositions.GetLatestPositionsAsync(new GetLatestPositionsRequest()).ResponseAsync);
             WriteAppSettings(root, ("yard", [yard]), ("gate-office", [gate]));
-            await Repo.Eventually(() => access.Current.Certificates.Count == 2, "the thumbprint added back");
+            await Eventually.True(() => access.Current.Certificates.Count == 2, "the thumbprint added back");
             StatusCode addedBack = await FirstPosition(yardPositions, new StreamPositionsRequest());
             StatusCode addedBackUnary = await Credentials.StatusOf(() => yardPositions.GetLatestPositionsAsync(new GetLatestPositionsRequest()).ResponseAsync);
 
@@ -214,16 +214,16 @@ public class ClientCertificateSetupTests
         using GrpcChannel keyChannel = tls.Channel(service.Address);
         using var yard = new StreamCollector<Position>(c => new Positions.PositionsClient(yardChannel).StreamPositions(new StreamPositionsRequest(), cancellationToken: c));
         using var gate = new StreamCollector<Position>(c => new Positions.PositionsClient(keyChannel).StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(key), cancellationToken: c));
-        await Repo.Eventually(() => yard.Count > 20 && gate.Count > 20, "both streaming");
+        await Eventually.True(() => yard.Count > 20 && gate.Count > 20, "both streaming");
 
         time.Advance(notAfter - now - TimeSpan.FromSeconds(1));
         int yardCount = yard.Count;
-        await Repo.Eventually(() => yard.Count > yardCount + 20 || yard.Ended is not null, "the certificate's stream a second before its NotAfter");
+        await Eventually.True(() => yard.Count > yardCount + 20 || yard.Ended is not null, "the certificate's stream a second before its NotAfter");
         StatusCode? beforeNotAfter = yard.Ended;
         time.Advance(TimeSpan.FromSeconds(1));
-        await Repo.Eventually(() => yard.Ended is not null, "the certificate's stream ended at its NotAfter");
+        await Eventually.True(() => yard.Ended is not null, "the certificate's stream ended at its NotAfter");
         int gateCount = gate.Count;
-        await Repo.Eventually(() => gate.Count > gateCount + 20, "the key's stream going on");
+        await Eventually.True(() => gate.Count > gateCount + 20, "the key's stream going on");
 
         Assert.Null(beforeNotAfter);
         Assert.Equal(StatusCode.Unauthenticated, yard.Ended);

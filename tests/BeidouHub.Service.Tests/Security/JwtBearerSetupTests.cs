@@ -41,7 +41,7 @@ public sealed class JwtBearerSetupTests : IDisposable
         string token = _issuer.Token(_time.GetUtcNow(), TimeSpan.FromHours(1), Claims(coords: "park grid"));
 
         using var stream = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest { Coordinates = { CoordinateSystem.Park } }, Credentials.Bearer(token), cancellationToken: c));
-        await Repo.Eventually(() => stream.Count >= 100, "100 positions");
+        await Eventually.True(() => stream.Count >= 100, "100 positions");
         StatusCode gcj = await Credentials.StatusOf(async () =>
         {
             using AsyncServerStreamingCall<Position> call = positions.StreamPositions(new StreamPositionsRequest { Coordinates = { CoordinateSystem.Gcj02 } }, Credentials.Bearer(token));
@@ -102,12 +102,12 @@ public sealed class JwtBearerSetupTests : IDisposable
         string longer = _issuer.Token(_time.GetUtcNow(), TimeSpan.FromHours(1), Claims());
         using var shortLived = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(token), cancellationToken: c));
         using var longLived = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest(), Credentials.Bearer(longer), cancellationToken: c));
-        await Repo.Eventually(() => shortLived.Count > 10 && longLived.Count > 10, "both streaming");
+        await Eventually.True(() => shortLived.Count > 10 && longLived.Count > 10, "both streaming");
 
         _time.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
-        await Repo.Eventually(() => shortLived.Ended is not null, "the expired token's stream ended");
+        await Eventually.True(() => shortLived.Ended is not null, "the expired token's stream ended");
         int longCount = longLived.Count;
-        await Repo.Eventually(() => longLived.Count > longCount + 10, "the other stream going on");
+        await Eventually.True(() => longLived.Count > longCount + 10, "the other stream going on");
 
         Assert.Equal(StatusCode.Unauthenticated, shortLived.Ended);
         Assert.Contains("expired", shortLived.EndDetail, StringComparison.Ordinal);

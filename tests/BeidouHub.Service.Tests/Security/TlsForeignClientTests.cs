@@ -130,7 +130,7 @@ public class TlsForeignClientTests
         await using var feed = new ReceiverFeed();
         await using ServiceFixture service = await StartWithApplicationAsync(tls, feed);
         using var client = new ClientProcess(command(service.Address.Port, tls.Ca), FleetKey.Key);
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1 || client.Process.HasExited, "the client subscribes over TLS");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1 || client.Process.HasExited, "the client subscribes over TLS");
         Assert.False(client.Process.HasExited, client.Error);
         await feed.AcceptAsync();
 

@@ -19,7 +19,7 @@ public class TlsServiceTests
         using GrpcChannel channel = tls.Channel(service.Address);
         var client = new Positions.PositionsClient(channel);
         using AsyncServerStreamingCall<Position> call = client.StreamPositions(new StreamPositionsRequest { MinQuality = MinQuality.RtkFixed });
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1, "subscribed over TLS");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1, "subscribed over TLS");
         await feed.AcceptAsync();
 
         await feed.SendAsync(PositionsServiceTests.Track(27.8280));
@@ -40,7 +40,7 @@ public class TlsServiceTests
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         Task<int> watch = WatchVerb.RunAsync(["--url", service.Address.ToString(), "--ca", tls.Ca, "--min-quality", "fixed", "--count", "3"], stdout, stderr, CancellationToken.None);
-        await Repo.Eventually(() => service.Hub.SubscriberCount == 1 || watch.IsCompleted, "watch subscribed over TLS");
+        await Eventually.True(() => service.Hub.SubscriberCount == 1 || watch.IsCompleted, "watch subscribed over TLS");
         Assert.False(watch.IsCompleted, stderr.ToString());
 
         await feed.SendAsync(PositionsServiceTests.Track(27.8280));

@@ -5,7 +5,7 @@ using System.Collections.Concurrent;
 namespace BeidouHub.Service.Tests.Support;
 
 /// <summary>Keeps every log line (category, level, formatted message, exception) for assertions about what an operator would read.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
+public sealed class ListLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> Lines { get; } = new();
 

@@ -86,7 +86,7 @@ public class RecordVerbTests
             await feed.SendAsync(track);
             feed.Close(); // the recording is flushed when the receiver goes
             string file = Path.Combine(dir, "gate", "20261127-03.nmea"); // the hour of the verb's clock
-            await Repo.Eventually(() => File.Exists(file) && new FileInfo(file).Length > track.Length, "the recording");
+            await Eventually.True(() => File.Exists(file) && new FileInfo(file).Length > track.Length, "the recording");
             Assert.False(run.IsCompleted);
 
             time.Advance(TimeSpan.FromMinutes(10));

@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text;
 using BeidouHub.Receiver.Nmea;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Small helpers to build test input. They compute the NMEA 0183 XOR checksum independently of src.</summary>
-internal static class TestNmea
+public static class TestNmea
 {
     /// <summary>"$" + body + "*hh", with the XOR of every body byte (NMEA 0183 §5.2.1).</summary>
     public static string WithChecksum(string body, char start = '$')

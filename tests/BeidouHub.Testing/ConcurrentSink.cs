@@ -1,9 +1,9 @@
 using BeidouHub.Receiver.Epochs;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>A thread-safe recording sink for workers running on their own threads.</summary>
-internal sealed class ConcurrentSink : IEpochSink
+public sealed class ConcurrentSink : IEpochSink
 {
     private readonly List<Epoch> _epochs = [];
     private int _positions;

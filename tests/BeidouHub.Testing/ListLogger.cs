@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Keeps every log line (level and formatted message) for assertions about what an operator would read.</summary>
-internal sealed class ListLogger : ILogger
+public sealed class ListLogger : ILogger
 {
     public ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> Lines { get; } = new();
 

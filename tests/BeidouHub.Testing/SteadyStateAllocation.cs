@@ -1,4 +1,4 @@
-namespace BeidouHub.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>
 /// Bytes the calling thread allocates in one round of a hot path once the runtime has settled,
@@ -10,7 +10,7 @@ namespace BeidouHub.Tests.Support;
 /// test alone reproduced. Anything a hot path allocates per item shows in every round (each is
 /// thousands of items), so the least hides nothing of that.
 /// </summary>
-internal static class SteadyStateAllocation
+public static class SteadyStateAllocation
 {
     public static long PerRound(Action round)
     {

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Moving a <see cref="FakeTimeProvider"/> so that what it releases has run when the call returns.</summary>
-internal static class FakeClock
+public static class FakeClock
 {
     /// <summary>
     /// Advances the clock with no synchronization context: the timers it fires (a

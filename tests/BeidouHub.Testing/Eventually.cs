@@ -1,9 +1,9 @@
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Waits for a condition of a running system, failing with a message after a generous limit (never a timing assertion).</summary>
-internal static class Eventually
+public static class Eventually
 {
-    public static async Task True(Func<bool> condition, string what, double seconds = 20)
+    public static async Task True(Func<bool> condition, string what, double seconds = 30)
     {
         var limit = DateTime.UtcNow.AddSeconds(seconds);
         while (!condition())

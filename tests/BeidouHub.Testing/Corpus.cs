@@ -1,7 +1,7 @@
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Finds the shared reference corpus (../shared/corpus beside the repository) and the project's seeds/.</summary>
-internal static class Corpus
+public static class Corpus
 {
     private static readonly Lazy<string?> Root = new(FindRepositoryRoot);
 

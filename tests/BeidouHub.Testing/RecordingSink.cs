@@ -1,9 +1,9 @@
 using BeidouHub.Receiver.Epochs;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>Keeps a copy of every epoch and the order of position/epoch calls.</summary>
-internal sealed class RecordingSink : IEpochSink
+public sealed class RecordingSink : IEpochSink
 {
     public List<Epoch> Epochs { get; } = [];
 
