@@ -28,7 +28,7 @@ public static class SimulatedLog
         {
             $"# Name: {options.Name}",
             // The old path stays: this line is in the committed seeds, which must not change with the move (src/Simulator).
-            "# Simulated by BeidouHub (src/Receiver/Simulation), not a capture: circular orbits, made-up park route (see seeds/README.md)",
+            "# Simulated by BeidouHub (src/Simulator), not a capture: circular orbits, made-up park route (see seeds/README.md)",
             "# Made by: " + Command(options, duration),
             string.Create(inv, $"# Receiver: {(options.Rtk ? "RTK rover" : "autonomous")}, {(options.Style == NmeaStyle.Bd ? "BD talker style (CASIC/L76K)" : "NMEA 4.11 GB talker style (u-blox/Unicore)")}, {options.RateHz:0.###} Hz, GSV and ZDA at 1 Hz, elevation mask {options.ElevationMaskDeg:0.#} deg"),
             options.SpeedMps > 0

@@ -11,15 +11,15 @@ public sealed record NmeaDecoderOptions
     /// <summary>Longest accepted sentence in bytes (default 256; NMEA says 82, real receivers send more).</summary>
     public int MaxSentenceLength { get; init; } = NmeaFramer.DefaultMaxSentenceLength;
 
-    /// <summary>Reject sentences without <c>*hh</c> (default false: accepted and counted, as gpsd does).</summary>
+    /// <summary>Reject sentences without <c>*hh</c> (default false: accepted and counted, as gpsd 3.22 does; gpsd 3.27 rejects them).</summary>
     public bool RequireChecksum { get; init; }
 
     /// <summary>
-    /// In <see cref="NmeaDecoder.RunAsync"/>, hand out the open epoch when no byte has come for a
-    /// quarter of the receiver's cycle (learned from successive epoch times), as gpsd ends a cycle
-    /// on a timeout: the assembler cannot know that a sentence it has always seen (GST after GSA)
-    /// will not come this time (an outage epoch), and would otherwise hold the epoch until the next
-    /// one begins. Default false (files and pipes have no meaningful silences); the receiver
+    /// In <see cref="NmeaDecoder.RunAsync"/>, hand out the open epoch, once its position has come,
+    /// when no byte has come for a quarter of the receiver's cycle (the interval between successive
+    /// epoch times), as gpsd ends a cycle on a timeout: the cycle learner knows which sentence ends
+    /// a cycle, but not that it will not come this time (an outage epoch without its GST), and the
+    /// assembler would otherwise hold the epoch until the next one begins. Default false (files and pipes have no meaningful silences); the receiver
     /// workers turn it on.
     /// </summary>
     public bool IdleFlush { get; init; }

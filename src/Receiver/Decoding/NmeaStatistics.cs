@@ -22,7 +22,7 @@ public sealed class NmeaStatistics
     /// <summary>Sentences that passed the sentence parser (checksum good or absent-and-allowed).</summary>
     public long Sentences => Volatile.Read(ref _sentences);
 
-    /// <summary>Accepted sentences that had no checksum (gpsd accepts them too).</summary>
+    /// <summary>Accepted sentences that had no checksum (gpsd 3.22 accepts them too; 3.27 rejects them).</summary>
     public long WithoutChecksum => Volatile.Read(ref _withoutChecksum);
 
     /// <summary>Sentences whose checksum did not match.</summary>

@@ -70,7 +70,8 @@ public ref struct NmeaSentence
     /// <param name="error">Why the line was rejected, or <see cref="NmeaError.None"/>.</param>
     /// <param name="requireChecksum">
     /// Reject sentences without <c>*hh</c>. NMEA 0183 makes the checksum mandatory only for some
-    /// sentences and old receivers omit it; gpsd accepts such lines, and so does the default here.
+    /// sentences and old receivers omit it; gpsd 3.22 accepts such lines (3.27 rejects them: packet.c,
+    /// "no asterisk found"), and the default here accepts and counts them.
     /// </param>
     public static bool TryParse(ReadOnlySpan<byte> line, out NmeaSentence sentence, out NmeaError error, bool requireChecksum = false)
     {

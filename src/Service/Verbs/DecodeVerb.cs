@@ -25,7 +25,8 @@ internal static class DecodeVerb
           --grid WKT|FILE    or a city's own grid: a projected CRS as WKT (PROJCS[...]), inline
                              or in a file, on CGCS2000/WGS 84 (through ProjNET)
           --receiver ID      receiver id written in each record (default: the file name)
-          --require-checksum reject sentences without *hh (default: accept, as gpsd does)
+          --require-checksum reject sentences without *hh (default: accept and count them,
+                             as gpsd 3.22 does; gpsd 3.27 rejects them)
           --max-length N     longest accepted sentence in bytes (default 256)
         """;
 
