@@ -541,6 +541,9 @@ internal static class LoadHarness
     private static IEnumerable<(string Name, string Value)> ServiceEnvironment(string listen, int receivers, Func<int, string> source)
     {
         yield return ("BeidouHub__Listen", listen);
+        // The web console on a port of its own (not 8080, which a running service may hold); idle,
+        // it subscribes to nothing.
+        yield return ("BeidouHub__Web__Listen", "http://127.0.0.1:0");
         for (int i = 0; i < receivers; i++)
         {
             yield return ($"BeidouHub__Receivers__{i}__Id", $"rx-{i}");

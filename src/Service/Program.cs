@@ -6,6 +6,7 @@
 //   -> Geo: CGCS2000 -> Gauss-Kruger grid -> park grid, GCJ-02/BD-09; zones      (src/Geo)
 //   -> Hub: latest position per receiver, bounded fan-out per subscriber         (Hub/)
 //   -> gRPC beidouhub.v1 + reflection + grpc.health.v1, TLS                      (Api/, Protos/, Security/, ServiceApp.cs)
+//   -> web console: a page in the browser on the same API over gRPC-Web         (Web/)
 // Verbs: one file each in Verbs/, all reading their arguments with Verbs/ArgumentReader.
 using BeidouHub.Service.Verbs;
 

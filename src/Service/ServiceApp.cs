@@ -6,6 +6,7 @@ using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
+using BeidouHub.Service.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -70,7 +71,7 @@ internal static partial class ServiceApp
             return false;
         }
 
-        bool exposed = IsExposed(builder.Configuration, options.Listen);
+        bool exposed = IsExposed(builder.Configuration, options.Listen, options.Web.Enabled ? options.Web.ListenOn(options.Tls) : null);
         if (AccessControl.ExposureError(security, exposed) is { } exposure)
         {
             errors.Add(exposure);
@@ -101,19 +102,25 @@ internal static partial class ServiceApp
         builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
+        WebConsole.Map(web, options, geo!);
         web.MapGrpcService<PositionsService>();
         web.MapGrpcService<ReceiversService>();
         web.MapGrpcReflectionService();
         web.MapGrpcHealthChecksService();
-        web.MapGet("/", () => "BeidouHub: gRPC (HTTP/2) service beidouhub.v1 with reflection; try `beidouhub watch`.");
 
         ILogger log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BeidouHub");
         web.Lifetime.ApplicationStopping.Register(() => hub.CompleteAll(new ShutdownException()));
         string grid = GridSetup.Describe(geo!.Grid);
         web.Lifetime.ApplicationStarted.Register(() =>
         {
-            string urls = string.Join(", ", web.Urls);
+            bool webAdded = endpoint is not null && options.Web.Enabled;
+            string? console = WebConsole.Address(web.Urls, webAdded);
+            string urls = string.Join(", ", console is null ? web.Urls : web.Urls.Take(web.Urls.Count - 1));
             LogListening(log, urls, endpoint?.Transport ?? "Kestrel:Endpoints", receivers.Count, grid, geo.Zones.ZoneCount);
+            if (console is not null)
+            {
+                LogConsole(log, console);
+            }
         });
         if (usedDefault)
         {
@@ -173,13 +180,14 @@ internal static partial class ServiceApp
     }
 
     /// <summary>
-    /// Whether the service listens beyond loopback: BeidouHub:Listen, or any Kestrel:Endpoints URL,
-    /// on an address other than 127.0.0.0/8, ::1 or localhost (0.0.0.0, [::], a host name).
+    /// Whether the service listens beyond loopback: BeidouHub:Listen or the web console's
+    /// <paramref name="webListen"/>, or any Kestrel:Endpoints URL (which replace both), on an
+    /// address other than 127.0.0.0/8, ::1 or localhost (0.0.0.0, [::], a host name).
     /// </summary>
-    internal static bool IsExposed(IConfiguration configuration, string listen)
+    internal static bool IsExposed(IConfiguration configuration, string listen, string? webListen = null)
     {
         IConfigurationSection endpoints = configuration.GetSection("Kestrel:Endpoints");
-        IEnumerable<string?> urls = endpoints.Exists() ? endpoints.GetChildren().Select(e => e["Url"]) : [listen];
+        IEnumerable<string?> urls = endpoints.Exists() ? endpoints.GetChildren().Select(e => e["Url"]) : webListen is null ? [listen] : [listen, webListen];
         return urls.Any(url => !Uri.TryCreate(url?.Replace("*", "0.0.0.0", StringComparison.Ordinal).Replace("+", "0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out Uri? uri)
             || !(uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? ip) && IPAddress.IsLoopback(ip))));
     }
@@ -201,6 +209,12 @@ internal static partial class ServiceApp
 
         TlsEndpoint listen = endpoint!;
         builder.WebHost.ConfigureKestrel(listen.Configure);
+        if (options.Web.Enabled)
+        {
+            // After the gRPC endpoint: Kestrel binds in this order (WebConsole.Address relies on it).
+            builder.WebHost.ConfigureKestrel(k => listen.ConfigureWeb(k, options.Web.ListenOn(options.Tls)));
+        }
+
         return true;
     }
 
@@ -212,6 +226,9 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Advice}")]
     private static partial void LogSerialAdvice(ILogger logger, string advice);
+
+    [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "web console on {Url} (open it in a browser)")]
+    private static partial void LogConsole(ILogger logger, string url);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "access: {Summary}")]
     private static partial void LogAccess(ILogger logger, string summary);

@@ -24,6 +24,7 @@ internal sealed class PlanarZone
     {
         Id = id;
         DwellSeconds = dwellSeconds;
+        Rings = [.. rings];
         var edges = new List<double>();
         MinX = MinY = double.PositiveInfinity;
         MaxX = MaxY = double.NegativeInfinity;
@@ -75,6 +76,9 @@ internal sealed class PlanarZone
     public string Id { get; }
 
     public double DwellSeconds { get; }
+
+    /// <summary>The rings as compiled: x, y pairs in plane metres, not closed.</summary>
+    public IReadOnlyList<double[]> Rings { get; }
 
     public double MinX { get; }
 

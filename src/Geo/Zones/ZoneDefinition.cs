@@ -67,3 +67,56 @@ public enum ZoneEventKind
 /// <param name="Time">Epoch time of the position that confirmed the event.</param>
 /// <param name="Position">That position in the monitor's plane (park grid metres).</param>
 public readonly record struct ZoneEvent(ZoneEventKind Kind, string ReceiverId, string ZoneId, DateTimeOffset Time, ParkPoint Position);
+
+/// <summary>A zone's outline on the park plane: rings of x (east), y (north) pairs in metres, not closed.</summary>
+public sealed class ZoneOutline
+{
+    private readonly ParkGrid _park;
+    private readonly IGrid? _grid;
+
+    internal ZoneOutline(string id, double dwellSeconds, IReadOnlyList<double[]> rings, ParkGrid park, IGrid? grid)
+    {
+        Id = id;
+        DwellSeconds = dwellSeconds;
+        Rings = rings;
+        _park = park;
+        _grid = grid;
+    }
+
+    /// <summary>The zone's id, as configured.</summary>
+    public string Id { get; }
+
+    /// <summary>Seconds inside before a Dwell event; 0 for none.</summary>
+    public double DwellSeconds { get; }
+
+    /// <summary>x, y pairs per ring, in park-plane metres.</summary>
+    public IReadOnlyList<double[]> Rings { get; }
+
+    /// <summary>
+    /// The rings back on CGCS2000 as longitude, latitude pairs (the park grid's inverse, then the
+    /// grid's); null when the monitor has no grid.
+    /// </summary>
+    public IReadOnlyList<double[]>? ToGeodetic()
+    {
+        if (_grid is null)
+        {
+            return null;
+        }
+
+        var result = new List<double[]>(Rings.Count);
+        foreach (double[] ring in Rings)
+        {
+            var lonLat = new double[ring.Length];
+            for (int i = 0; i + 1 < ring.Length; i += 2)
+            {
+                GeodeticPoint g = _grid.Inverse(_park.ToGrid(new ParkPoint(ring[i], ring[i + 1])));
+                lonLat[i] = g.Longitude;
+                lonLat[i + 1] = g.Latitude;
+            }
+
+            result.Add(lonLat);
+        }
+
+        return result;
+    }
+}

@@ -59,6 +59,12 @@ public sealed class ZoneMonitor
     /// <summary>Number of zones.</summary>
     public int ZoneCount => _zones.Length;
 
+    /// <summary>
+    /// Every zone as it is evaluated: its rings on the park plane (the grid's metres when there is
+    /// no park grid), for a map to draw; <see cref="ZoneOutline.ToGeodetic"/> for a map on latitude/longitude.
+    /// </summary>
+    public IReadOnlyList<ZoneOutline> Outlines => [.. _zones.Select(z => new ZoneOutline(z.Id, z.DwellSeconds, z.Rings, _park, _grid))];
+
     /// <summary>Feeds one CGCS2000 position; events are appended to <paramref name="events"/>.</summary>
     /// <exception cref="InvalidOperationException">The monitor was built without a grid.</exception>
     public void Update(string receiverId, DateTimeOffset time, GeodeticPoint position, ICollection<ZoneEvent> events)

@@ -11,12 +11,48 @@ namespace BeidouHub.Service.Api;
 internal sealed partial class PositionsService : Positions.PositionsBase
 {
     private readonly PositionHub _hub;
+    private readonly GeoPipeline _geo;
     private readonly ILogger<PositionsService> _logger;
 
-    public PositionsService(PositionHub hub, ILogger<PositionsService> logger)
+    public PositionsService(PositionHub hub, GeoPipeline geo, ILogger<PositionsService> logger)
     {
         _hub = hub;
+        _geo = geo;
         _logger = logger;
+    }
+
+    public override Task<ListZonesResponse> ListZones(ListZonesRequest request, ServerCallContext context)
+    {
+        // Zones in scope; their plane rings with park or grid coordinates in scope, their
+        // latitude/longitude with those: a zone's outline says where it is as a position would.
+        ApplicationScope scope = context.Access().Scope;
+        bool plane = (scope.Coordinates & (CoordinateParts.Park | CoordinateParts.Grid)) != 0;
+        bool geodetic = (scope.Coordinates & CoordinateParts.Geodetic) != 0;
+        var response = new ListZonesResponse { Plane = _geo.Park is null ? "grid" : "park", GridName = _geo.Grid.Name };
+        foreach (Geo.Zones.ZoneOutline outline in _geo.Zones.Outlines.Where(z => scope.Zones.Matches(z.Id)))
+        {
+            var zone = new Zone { Id = outline.Id, DwellSeconds = outline.DwellSeconds };
+            IReadOnlyList<double[]>? lonLat = geodetic ? outline.ToGeodetic() : null;
+            for (int i = 0; i < outline.Rings.Count; i++)
+            {
+                var ring = new ZoneRing();
+                if (plane)
+                {
+                    ring.Xy.AddRange(outline.Rings[i]);
+                }
+
+                if (lonLat is not null)
+                {
+                    ring.LonLat.AddRange(lonLat[i]);
+                }
+
+                zone.Rings.Add(ring);
+            }
+
+            response.Zones.Add(zone);
+        }
+
+        return Task.FromResult(response);
     }
 
     public override async Task StreamPositions(StreamPositionsRequest request, IServerStreamWriter<Position> responseStream, ServerCallContext context)

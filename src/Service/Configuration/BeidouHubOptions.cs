@@ -56,6 +56,62 @@ internal sealed class BeidouHubOptions
 
     /// <summary>Serve without credentials on a non-loopback address (no applications, no JWT): everyone on the network sees everything.</summary>
     public bool AllowAnonymous { get; set; }
+
+    /// <summary>The web console: the park's live map, sky plot, receiver board and events in a browser.</summary>
+    public WebConfig Web { get; set; } = new();
+}
+
+/// <summary>
+/// <c>BeidouHub:Web</c>: the web console, served by the service on its own endpoint (HTTP/1.1 and
+/// HTTP/2, so browsers reach it) over the same API (gRPC-Web), the same access control and, when
+/// <c>BeidouHub:Tls</c> has a certificate, the same TLS.
+/// </summary>
+internal sealed class WebConfig
+{
+    public const string Section = "BeidouHub:Web";
+
+    /// <summary>Serve the console (and gRPC-Web for browsers); false: the gRPC endpoint only.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// Where the console listens: http:// on loopback, or https:// with the certificate of
+    /// <c>BeidouHub:Tls</c>. Not set: port 8080 on loopback, https when there is a certificate.
+    /// </summary>
+    public string? Listen { get; set; }
+
+    /// <summary>The default port of the console.</summary>
+    public const int DefaultPort = 8080;
+
+    /// <summary><see cref="Listen"/>, or its default for the TLS in force.</summary>
+    public string ListenOn(TlsConfig tls) => Listen ?? $"{(tls.HasCertificate ? "https" : "http")}://127.0.0.1:{DefaultPort}";
+
+    /// <summary>Positions per receiver per second the map asks for (decimation by epoch time, on the server).</summary>
+    public double MapRateHz { get; set; } = 2;
+
+    /// <summary>A tile layer under the map; none: the park's own plane (grid lines and a scale bar), which works offline.</summary>
+    public TileConfig? Tiles { get; set; }
+}
+
+/// <summary>An XYZ (Web Mercator) tile service under the console's map, and the datum its tiles are drawn in.</summary>
+internal sealed class TileConfig
+{
+    /// <summary>URL template with {x}, {y}, {z} (and {s} for a server letter), e.g. Tianditu's vec_w with your tk key.</summary>
+    public string Url { get; set; } = "";
+
+    /// <summary>Cgcs2000 (Tianditu, OpenStreetMap: no offset) or Gcj02 (AMap, Tencent). Baidu's BD-09 tiles use their own tile grid, which XYZ cannot address.</summary>
+    public TileDatum Datum { get; set; } = TileDatum.Cgcs2000;
+
+    /// <summary>The tile provider's attribution, shown on the map (their terms usually require it).</summary>
+    public string? Attribution { get; set; }
+
+    public int MaxZoom { get; set; } = 18;
+}
+
+/// <summary>The datum a tile service draws its map in, so positions are placed on it in the same one.</summary>
+internal enum TileDatum
+{
+    Cgcs2000,
+    Gcj02,
 }
 
 /// <summary>
@@ -270,7 +326,7 @@ internal sealed class TlsConfig
     /// certificate or a certificate with http://, plain HTTP/2 beyond loopback without
     /// AllowInsecure, settings that only mean something together.
     /// </summary>
-    public List<string> Validate(string listen)
+    public List<string> Validate(string listen, string key = "BeidouHub:Listen")
     {
         var problems = new List<string>();
         if (CertificateFile is not null && PfxFile is not null)
@@ -303,7 +359,7 @@ internal sealed class TlsConfig
             problems.Add($"{Section}:ClientCaFile is set but ClientCertificates is None: set Allow or Require to ask clients for certificates");
         }
 
-        if (!TlsEndpoint.TryParseListen(listen, out Uri? uri, out System.Net.IPAddress? address, out string? error))
+        if (!TlsEndpoint.TryParseListen(listen, out Uri? uri, out System.Net.IPAddress? address, out string? error, key))
         {
             problems.Add(error!);
             return problems;
@@ -311,15 +367,15 @@ internal sealed class TlsConfig
 
         if (uri!.Scheme == "https" && !HasCertificate)
         {
-            problems.Add($"BeidouHub:Listen '{listen}' needs a certificate: {Section}:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)");
+            problems.Add($"{key} '{listen}' needs a certificate: {Section}:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)");
         }
         else if (uri.Scheme == "http" && HasCertificate)
         {
-            problems.Add($"BeidouHub:Listen '{listen}' is plain http:// but {Section} has a certificate: listen on https://");
+            problems.Add($"{key} '{listen}' is plain http:// but {Section} has a certificate: listen on https://");
         }
         else if (uri.Scheme == "http" && !System.Net.IPAddress.IsLoopback(address!) && !AllowInsecure)
         {
-            problems.Add($"BeidouHub:Listen '{listen}' would serve positions unencrypted to the network: listen on https:// with a {Section} certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set {Section}:AllowInsecure=true");
+            problems.Add($"{key} '{listen}' would serve positions unencrypted to the network: listen on https:// with a {Section} certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set {Section}:AllowInsecure=true");
         }
 
         return problems;

@@ -60,6 +60,13 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             errors.AddRange(options.Tls.Validate(options.Listen));
         }
 
+        if (options.Web.Enabled && _checkListen)
+        {
+            // The console's endpoint gets the same TLS rules as the gRPC one (the same certificate).
+            errors.AddRange(options.Tls.Validate(options.Web.ListenOn(options.Tls), $"{WebConfig.Section}:Listen").Where(e => e.StartsWith(WebConfig.Section, StringComparison.Ordinal)));
+        }
+
+        CheckWeb(options.Web, errors);
         Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
         Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, Second, TimeSpan.FromHours(1));
         Range(errors, $"{S}:SummaryInterval", options.SummaryInterval, Second, TimeSpan.FromDays(1));
@@ -97,6 +104,24 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         }
 
         return errors;
+    }
+
+    private static void CheckWeb(WebConfig web, List<string> errors)
+    {
+        const string W = WebConfig.Section;
+        Range(errors, $"{W}:MapRateHz", web.MapRateHz, 0.1, 10);
+        if (web.Tiles is not { } tiles)
+        {
+            return;
+        }
+
+        if (!Uri.TryCreate(tiles.Url.Replace("{", "", StringComparison.Ordinal).Replace("}", "", StringComparison.Ordinal), UriKind.Absolute, out Uri? url) || url.Scheme is not ("http" or "https")
+            || !tiles.Url.Contains("{x}", StringComparison.Ordinal) || !tiles.Url.Contains("{y}", StringComparison.Ordinal) || !tiles.Url.Contains("{z}", StringComparison.Ordinal))
+        {
+            errors.Add($"{W}:Tiles:Url: must be an http(s) URL template with {{x}}, {{y}} and {{z}} (was '{tiles.Url}')");
+        }
+
+        Range(errors, $"{W}:Tiles:MaxZoom", tiles.MaxZoom, 1, 23);
     }
 
     /// <summary>True when the zone monitor's settings are in range (ServiceSetup builds the monitor only then).</summary>

@@ -35,7 +35,7 @@ internal sealed class AccessInterceptor : Interceptor
     {
         "/beidouhub.v1.Positions/StreamPositions" or "/beidouhub.v1.Positions/GetLatestPositions" => ApiParts.Positions,
         "/beidouhub.v1.Positions/StreamSky" => ApiParts.Sky,
-        "/beidouhub.v1.Positions/StreamZoneEvents" => ApiParts.Zones,
+        "/beidouhub.v1.Positions/StreamZoneEvents" or "/beidouhub.v1.Positions/ListZones" => ApiParts.Zones,
         "/beidouhub.v1.Receivers/ListReceivers" or "/beidouhub.v1.Receivers/WatchReceivers" => ApiParts.Receivers,
 
         // A method of the API not listed above (added later, not yet mapped): only applications with "*".

@@ -18,7 +18,7 @@ internal enum ApiParts
     /// <summary>StreamSky.</summary>
     Sky = 2,
 
-    /// <summary>StreamZoneEvents.</summary>
+    /// <summary>StreamZoneEvents, ListZones.</summary>
     Zones = 4,
 
     /// <summary>ListReceivers, WatchReceivers.</summary>

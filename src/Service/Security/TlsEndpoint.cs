@@ -97,12 +97,12 @@ internal sealed class TlsEndpoint
     }
 
     /// <summary><c>http://</c> or <c>https://</c>, an IP address (or localhost) and a port.</summary>
-    public static bool TryParseListen(string listen, out Uri? uri, out IPAddress? address, out string? error)
+    public static bool TryParseListen(string listen, out Uri? uri, out IPAddress? address, out string? error, string key = "BeidouHub:Listen")
     {
         address = null;
         if (!Uri.TryCreate(listen, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https"))
         {
-            error = $"BeidouHub:Listen '{listen}' is not http://host:port or https://host:port";
+            error = $"{key} '{listen}' is not http://host:port or https://host:port";
             return false;
         }
 
@@ -112,7 +112,7 @@ internal sealed class TlsEndpoint
         }
         else if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out address))
         {
-            error = $"BeidouHub:Listen '{listen}': give an IP address (127.0.0.1, 0.0.0.0, [::1], [::])";
+            error = $"{key} '{listen}': give an IP address (127.0.0.1, 0.0.0.0, [::1], [::])";
             return false;
         }
 
@@ -151,6 +151,30 @@ internal sealed class TlsEndpoint
             }
 
             listen.UseHttps(https);
+        });
+    }
+
+    /// <summary>
+    /// Adds the web console's endpoint (<c>BeidouHub:Web:Listen</c>, already validated): HTTP/1.1
+    /// (and HTTP/2 over TLS) for browsers, over TLS with the same certificate when there is one. Browsers are
+    /// not asked for client certificates (a prompt in every operator's browser); they present keys.
+    /// </summary>
+    public void ConfigureWeb(KestrelServerOptions kestrel, string webListen)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        if (!TryParseListen(webListen, out Uri? uri, out IPAddress? address, out string? error, WebConfig.Section + ":Listen"))
+        {
+            throw new InvalidOperationException(error); // not reached: the validator has parsed it
+        }
+
+        kestrel.Listen(address!, uri!.Port, listen =>
+        {
+            // HTTP/2 needs TLS's protocol negotiation in a browser: plain http is HTTP/1.1 only.
+            listen.Protocols = Certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            if (Certificate is not null)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = Certificate, ServerCertificateChain = Chain });
+            }
         });
     }
 }

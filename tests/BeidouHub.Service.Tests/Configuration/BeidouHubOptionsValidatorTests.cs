@@ -43,6 +43,12 @@ public class BeidouHubOptionsValidatorTests
         { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=400", "BeidouHub:Geo:Park:RotationDeg: must be at most 360 (was 400)" },
         { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=Infinity", "BeidouHub:Geo:Park:OriginEasting: must be a finite number (was Infinity)" },
         { "Geo:Park:ControlPoints:0:Id=p|Geo:Park:ControlPoints:0:Northing=NaN", "BeidouHub:Geo:Park:ControlPoints:0:Northing: must be a finite number (was NaN)" },
+        { "Web:MapRateHz=0", "BeidouHub:Web:MapRateHz: must be at least 0.1 (was 0)" },
+        { "Web:Enabled=true|Web:Listen=http://0.0.0.0:8080", "BeidouHub:Web:Listen 'http://0.0.0.0:8080' would serve positions unencrypted to the network: listen on https:// with a BeidouHub:Tls certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set BeidouHub:Tls:AllowInsecure=true" },
+        { "Web:Enabled=true|Web:Listen=https://127.0.0.1:8080", "BeidouHub:Web:Listen 'https://127.0.0.1:8080' needs a certificate: BeidouHub:Tls:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)" },
+        { "Web:Enabled=true|Web:Listen=http://park-hub:8080", "BeidouHub:Web:Listen 'http://park-hub:8080': give an IP address (127.0.0.1, 0.0.0.0, [::1], [::])" },
+        { "Web:Tiles:Url=https://tiles.example/{z}/{x}.png", "BeidouHub:Web:Tiles:Url: must be an http(s) URL template with {x}, {y} and {z} (was 'https://tiles.example/{z}/{x}.png')" },
+        { "Web:Tiles:Url=https://tiles.example/{z}/{x}/{y}.png|Web:Tiles:MaxZoom=30", "BeidouHub:Web:Tiles:MaxZoom: must be at most 23 (was 30)" },
     };
 
     [Theory]

@@ -13,14 +13,18 @@ internal sealed class ServiceFixture : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ServiceFixture(WebApplication app, Uri address)
+    private ServiceFixture(WebApplication app, Uri address, Uri? webAddress)
     {
         _app = app;
         Address = address;
+        WebAddress = webAddress;
         Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 16 << 20 });
     }
 
     public Uri Address { get; }
+
+    /// <summary>The web console's endpoint (HTTP/1.1: the page and gRPC-Web); null with BeidouHub:Web:Enabled=false.</summary>
+    public Uri? WebAddress { get; }
 
     public GrpcChannel Channel { get; }
 
@@ -47,9 +51,10 @@ internal sealed class ServiceFixture : IAsyncDisposable
         Action<IServiceCollection>? services = logs is null ? null : s => s.AddSingleton(logs);
         Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors, time, services), string.Join("\n", errors));
         await app!.StartAsync();
-        var address = new Uri(app.Urls.Single());
+        var address = new Uri(app.Urls.First());
         Assert.NotEqual(0, address.Port);
-        return new ServiceFixture(app, address);
+        string? web = Service.Web.WebConsole.Address(app.Urls, webEndpointAdded: app.Urls.Count > 1);
+        return new ServiceFixture(app, address, web is null ? null : new Uri(web));
     }
 
     /// <summary>Stops the service the way Ctrl+C or systemd does.</summary>
