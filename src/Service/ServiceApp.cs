@@ -86,6 +86,7 @@ internal static partial class ServiceApp
         builder.Services.AddOptions<BeidouHubOptions>().Bind(builder.Configuration.GetSection(BeidouHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(geo!);
         builder.Services.AddSingleton(hub);
+        History.HistorySetup.Add(builder.Services, options);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());

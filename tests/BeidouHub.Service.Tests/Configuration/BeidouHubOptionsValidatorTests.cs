@@ -43,6 +43,15 @@ public class BeidouHubOptionsValidatorTests
         { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=400", "BeidouHub:Geo:Park:RotationDeg: must be at most 360 (was 400)" },
         { "Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=Infinity", "BeidouHub:Geo:Park:OriginEasting: must be a finite number (was Infinity)" },
         { "Geo:Park:ControlPoints:0:Id=p|Geo:Park:ControlPoints:0:Northing=NaN", "BeidouHub:Geo:Park:ControlPoints:0:Northing: must be a finite number (was NaN)" },
+        { "History:Enabled=true|History:Path= ", "BeidouHub:History:Path: must name the SQLite file, e.g. data/history.db (was ' '), or set BeidouHub:History:Enabled=false" },
+        { "History:FlushInterval=00:00:00", "BeidouHub:History:FlushInterval: must be at least 10 ms (was 00:00:00)" },
+        { "History:FlushInterval=00:05:00", "BeidouHub:History:FlushInterval: must be at most 1 min (was 00:05:00)" },
+        { "History:BatchSize=0", "BeidouHub:History:BatchSize: must be at least 1 (was 0)" },
+        { "History:BufferLimit=10", "BeidouHub:History:BufferLimit: must be at least BatchSize (1000) (was 10)" },
+        { "History:BufferLimit=20000000", "BeidouHub:History:BufferLimit: must be at most 10000000 (was 20000000)" },
+        { "History:MaxRateHz=-1", "BeidouHub:History:MaxRateHz: must be at least 0 (was -1)" },
+        { "History:MaxRateHz=NaN", "BeidouHub:History:MaxRateHz: must be a number (was NaN)" },
+        { "History:KeepDays=-1", "BeidouHub:History:KeepDays: must be at least 0 (was -1)" },
     };
 
     [Theory]

@@ -1,0 +1,163 @@
+using BeidouHub.Protocol.V1;
+using BeidouHub.Service.History;
+using BeidouHub.Service.Tests.Security;
+using BeidouHub.Service.Tests.Support;
+using BeidouHub.Store;
+using BeidouHub.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BeidouHub.Service.Tests.History;
+
+public sealed class HistoryWriterTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("beidouhub-history-").FullName;
+
+    private string DbPath => Path.Combine(_dir, "history.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Writer_StoreLockedMidRun_StreamsGoOnDropsCountedOnceThenWritingResumes()
+    {
+        // The file locked by another writer (what a backup tool or a second service on the same
+        // file does): a real SQLite lock, which holds for root too (read-only permissions do not).
+        var logs = new ListLoggerProvider();
+        await using ServiceFixture service = await ServiceFixture.StartAsync(TimeProvider.System, logs,
+        [
+            "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=4&loop=true",
+            .. HistoryOn(DbPath), "--BeidouHub:History:BatchSize=10", "--BeidouHub:History:BufferLimit=40",
+        ]);
+        HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+        await Eventually.True(() => writer.Written >= 20, "the first positions stored");
+        using var stream = new StreamCollector<Position>(c => new Positions.PositionsClient(service.Channel).StreamPositions(new StreamPositionsRequest(), cancellationToken: c));
+
+        using (var locker = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            locker.Open();
+            using SqliteCommand begin = locker.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE;";
+            begin.ExecuteNonQuery();
+            await Eventually.True(() => writer.Failing && writer.Dropped > 0, "the writer failing and dropping beyond its buffer");
+            int live = stream.Count;
+            long written = writer.Written;
+            await Eventually.True(() => stream.Count >= live + 20, "the live stream going on while the store is locked");
+            Assert.Equal(written, writer.Written);
+            Assert.Equal(40, writer.Buffered);
+            Assert.Contains("locked", writer.LastError, StringComparison.OrdinalIgnoreCase);
+        }
+
+        long before = writer.Written;
+        await Eventually.True(() => !writer.Failing && writer.Written > before + 40, "writing resumed once the lock is gone");
+        long dropped = writer.Dropped; // all in the one outage: the hub dropped nothing for the writer
+
+        string[] lines = [.. logs.Lines.Where(l => l.Category == typeof(HistoryWriter).FullName).Select(l => l.Message)];
+        Assert.Single(lines, l => l.Contains("the store fails", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Contains("buffer full (40 rows)", StringComparison.Ordinal));
+        string recovered = Assert.Single(lines, l => l.Contains("works again", StringComparison.Ordinal));
+        Assert.Contains($"{dropped} rows were dropped", recovered, StringComparison.Ordinal);
+        Assert.Null(stream.Ended);
+        Assert.Equal(2, service.Hub.SubscriberCount - 1); // the writer's two subscriptions (positions, zones) beside the test's stream
+    }
+
+    [Fact]
+    public async Task Writer_ReplayedSeed_StoresEveryEpochOnceWithStateChanges()
+    {
+        await using (ServiceFixture service = await ServiceFixture.StartAsync(
+        [
+            "--BeidouHub:Receivers:0:Id=gate", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-gate-outage.nmea")}?speed=0",
+            .. HistoryOn(DbPath),
+        ]))
+        {
+            var worker = service.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers.Single();
+            HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+            await Eventually.True(() => worker.State == BeidouHub.Receiver.Workers.ReceiverState.Stopped && writer.Written == worker.Snapshot().Epochs && writer.Buffered == 0, "the whole seed stored");
+            Assert.Equal(0, writer.Dropped);
+        }
+
+        var store = new SqliteHistoryStore(DbPath, readOnly: true);
+        await store.OpenAsync(default);
+        var all = new List<PositionRecord>();
+        await foreach (PositionRecord r in store.ReadTrackAsync("gate", DateTime.UnixEpoch, DateTime.UtcNow.AddYears(10), 0, default))
+        {
+            all.Add(r);
+        }
+
+        var states = new List<string>();
+        await foreach (ReceiverStateRecord s in store.ReadStatesAsync(["gate"], DateTime.UnixEpoch, DateTime.UtcNow.AddYears(10), default))
+        {
+            states.Add(s.State);
+        }
+
+        List<BeidouHub.Receiver.Epochs.Epoch> expected = Api.PositionsServiceTests.Decode(await File.ReadAllBytesAsync(Repo.Seed("park-gate-outage.nmea")), "gate");
+        Assert.Equal(expected.Count(e => e.UtcTime is not null), all.Count);
+        Assert.Equal(expected.Where(e => e.UtcTime is not null).Select(e => e.UtcTime), all.Select(r => (DateTime?)r.Time));
+        Assert.Contains("Connected", states);
+        Assert.Equal("Stopped", states[^1]);
+    }
+
+    [Fact]
+    public async Task Writer_MaxRateHzOne_KeepsOneEpochPerSecondOfATenHertzReceiver()
+    {
+        await using (ServiceFixture service = await ServiceFixture.StartAsync(
+        [
+            "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=0",
+            .. HistoryOn(DbPath), "--BeidouHub:History:MaxRateHz=1",
+        ]))
+        {
+            var worker = service.Services.GetRequiredService<Service.Receivers.ReceiverHost>().Workers.Single();
+            HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+            await Eventually.True(() => worker.State == BeidouHub.Receiver.Workers.ReceiverState.Stopped && writer.Buffered == 0 && writer.Written > 0, "the seed read and stored");
+            Assert.Equal(3000, worker.Snapshot().Epochs);
+        }
+
+        var store = new SqliteHistoryStore(DbPath, readOnly: true);
+        await store.OpenAsync(default);
+        var times = new List<DateTime>();
+        await foreach (PositionRecord r in store.ReadTrackAsync("truck", DateTime.UnixEpoch, DateTime.UtcNow.AddYears(10), 0, default))
+        {
+            times.Add(r.Time);
+        }
+
+        // Five minutes at 10 Hz: one epoch per second of epoch time.
+        Assert.Equal(300, times.Count);
+        Assert.All(times.Zip(times.Skip(1)), p => Assert.Equal(TimeSpan.FromSeconds(1), p.Second - p.First));
+    }
+
+    [Fact]
+    public async Task Writer_KeepDays_DeletesRowsOlderThanTheServiceClockSays()
+    {
+        // The service's clock a day and five minutes after the seed starts (02:00): with KeepDays=1
+        // the first five minutes of the ten are past retention. Retention runs once a minute of that
+        // clock; BatchSize=1 wakes the writer for each row, so the fake clock need not move for writes.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 2, 5, 0, TimeSpan.Zero));
+        await using ServiceFixture service = await ServiceFixture.StartAsync(clock,
+        [
+            "--BeidouHub:Receivers:0:Id=walker", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-handheld-bd-walk.nmea")}?speed=0",
+            .. HistoryOn(DbPath), "--BeidouHub:History:BatchSize=1", "--BeidouHub:History:KeepDays=1",
+        ]);
+        HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+        await Eventually.True(() => writer.Written == 600 && writer.Buffered == 0, "the seed's 600 epochs stored");
+        var store = new SqliteHistoryStore(DbPath, readOnly: true);
+        await store.OpenAsync(default);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+
+        DateTime cutoff = new(2026, 11, 27, 2, 5, 0, DateTimeKind.Utc);
+        await Eventually.True(() => Track(store, "walker").Count == 300, "the first five minutes deleted");
+        List<PositionRecord> kept = Track(store, "walker");
+        Assert.Equal(cutoff, kept[0].Time);
+        Assert.Equal(cutoff.AddSeconds(299), kept[^1].Time);
+    }
+
+    private static List<PositionRecord> Track(SqliteHistoryStore store, string receiver) =>
+        store.ReadTrackAsync(receiver, DateTime.UnixEpoch, DateTime.UtcNow.AddYears(10), 0, default).ToBlockingEnumerable().ToList();
+
+    internal static string[] HistoryOn(string path) =>
+        ["--BeidouHub:History:Enabled=true", $"--BeidouHub:History:Path={path}", "--Logging:LogLevel:BeidouHub.Service.History=Information"];
+}
