@@ -104,6 +104,7 @@ internal static partial class ServiceApp
         WebApplication web = builder.Build();
         web.MapGrpcService<PositionsService>();
         web.MapGrpcService<ReceiversService>();
+        web.MapGrpcService<HistoryService>();
         web.MapGrpcReflectionService();
         web.MapGrpcHealthChecksService();
         web.MapGet("/", () => "BeidouHub: gRPC (HTTP/2) service beidouhub.v1 with reflection; try `beidouhub watch`.");
