@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using BeidouHub.Receiver.Workers;
 using BeidouHub.Service.Configuration;
@@ -102,7 +103,14 @@ internal sealed partial class HistoryWriter : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        LogStarting(_logger, _config.Path, _config.MaxRateHz, _config.KeepDays);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            string rate = _config.MaxRateHz > 0 ? string.Create(CultureInfo.InvariantCulture, $"at most {_config.MaxRateHz} per receiver per second") : "every epoch";
+            string keep = _config.KeepDays > 0 ? string.Create(CultureInfo.InvariantCulture, $"kept {_config.KeepDays} days") : "kept until deleted (KeepDays=0)";
+            string path = Path.GetFullPath(_config.Path);
+            LogStarting(_logger, path, rate, keep);
+        }
+
         Task positions = Task.Run(() => DrainAsync(_positions, stoppingToken), CancellationToken.None);
         Task zones = Task.Run(() => DrainAsync(_zones, stoppingToken), CancellationToken.None);
         Task summary = SummarizeAsync(stoppingToken);
@@ -194,6 +202,7 @@ internal sealed partial class HistoryWriter : BackgroundService
         bool opened = false;
         DateTimeOffset nextRetention = _time.GetUtcNow();
         var batch = new HistoryBatch();
+        var head = new List<object>(_config.BatchSize);
         while (true)
         {
             bool stopping = stoppingToken.IsCancellationRequested;
@@ -206,7 +215,7 @@ internal sealed partial class HistoryWriter : BackgroundService
                 }
 
                 // Everything buffered, a batch per transaction; then old rows, a chunk at a time.
-                while (Take(batch) is int taken and > 0)
+                while (Take(batch, head) is int taken and > 0)
                 {
                     int stored = await _store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
                     Committed(taken, stored);
@@ -300,37 +309,43 @@ internal sealed partial class HistoryWriter : BackgroundService
         return !stoppingToken.IsCancellationRequested;
     }
 
-    // The head of the buffer into the batch (not removed until committed: a failed write keeps them).
-    private int Take(HistoryBatch batch)
+    // The head of the buffer into the batch (not removed until committed: a failed write keeps
+    // them). The references are copied under the lock, the rows made outside it, so the drains
+    // never wait for the mapping.
+    private int Take(HistoryBatch batch, List<object> head)
     {
         batch.Clear();
-        int taken = 0;
+        head.Clear();
         lock (_bufferLock)
         {
             foreach (object row in _buffer)
             {
-                if (taken == _config.BatchSize)
+                if (head.Count == _config.BatchSize)
                 {
                     break;
                 }
 
-                taken++;
-                switch (row)
-                {
-                    case PositionUpdate p when HistoryMapping.ToRecord(p) is { } record:
-                        batch.Positions.Add(record);
-                        break;
-                    case ZoneUpdate z:
-                        batch.ZoneEvents.Add(HistoryMapping.ToRecord(z));
-                        break;
-                    case ReceiverStateRecord s:
-                        batch.States.Add(s);
-                        break;
-                }
+                head.Add(row);
             }
         }
 
-        return taken;
+        foreach (object row in head)
+        {
+            switch (row)
+            {
+                case PositionUpdate p when HistoryMapping.ToRecord(p) is { } record:
+                    batch.Positions.Add(record);
+                    break;
+                case ZoneUpdate z:
+                    batch.ZoneEvents.Add(HistoryMapping.ToRecord(z));
+                    break;
+                case ReceiverStateRecord state:
+                    batch.States.Add(state);
+                    break;
+            }
+        }
+
+        return head.Count;
     }
 
     private void Committed(int taken, int stored)
@@ -373,8 +388,8 @@ internal sealed partial class HistoryWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "history: keeping positions in {Path} (max {MaxRateHz} Hz per receiver, 0 = every epoch; keep {KeepDays} days, 0 = all)")]
-    private static partial void LogStarting(ILogger logger, string path, double maxRateHz, double keepDays);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "history: keeping positions in {Path} ({Rate}, {Keep})")]
+    private static partial void LogStarting(ILogger logger, string path, string rate, string keep);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "history: the store fails ({Error}); {Buffered} rows wait in the buffer, retrying in {RetrySeconds:0.00} s with backoff; live streams are not affected")]
     private static partial void LogFailing(ILogger logger, int buffered, double retrySeconds, string error);

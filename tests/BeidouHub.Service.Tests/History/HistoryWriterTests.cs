@@ -132,10 +132,10 @@ public sealed class HistoryWriterTests : IDisposable
     [Fact]
     public async Task Writer_KeepDays_DeletesRowsOlderThanTheServiceClockSays()
     {
-        // The service's clock a day and five minutes after the seed starts (02:00): with KeepDays=1
-        // the first five minutes of the ten are past retention. Retention runs once a minute of that
-        // clock; BatchSize=1 wakes the writer for each row, so the fake clock need not move for writes.
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 2, 5, 0, TimeSpan.Zero));
+        // The service's clock a day and four minutes after the seed starts (02:00): with KeepDays=1
+        // its first four minutes are past retention. BatchSize=1 wakes the writer for each row, so
+        // the fake clock need not move for writes; retention runs at most once a minute of it.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 2, 4, 0, TimeSpan.Zero));
         await using ServiceFixture service = await ServiceFixture.StartAsync(clock,
         [
             "--BeidouHub:Receivers:0:Id=walker", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-handheld-bd-walk.nmea")}?speed=0",
@@ -145,14 +145,26 @@ public sealed class HistoryWriterTests : IDisposable
         await Eventually.True(() => writer.Written == 600 && writer.Buffered == 0, "the seed's 600 epochs stored");
         var store = new SqliteHistoryStore(DbPath, readOnly: true);
         await store.OpenAsync(default);
+        DateTime seedEnd = new(2026, 11, 27, 2, 9, 59, DateTimeKind.Utc);
+        Assert.Equal(seedEnd, Track(store, "walker")[^1].Time);
 
-        clock.Advance(TimeSpan.FromMinutes(2));
-
+        // A minute on: the next retention is due once the writer's flush-interval timer fires.
+        // Moving the clock by that interval while polling wakes it wherever it was waiting;
+        // each step also moves the cutoff by as much, which the bound below allows for.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        TimeSpan extra = TimeSpan.Zero;
         DateTime cutoff = new(2026, 11, 27, 2, 5, 0, DateTimeKind.Utc);
-        await Eventually.True(() => Track(store, "walker").Count == 300, "the first five minutes deleted");
+        await Eventually.True(() =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+            extra += TimeSpan.FromMilliseconds(100);
+            return Track(store, "walker") is [{ } first, ..] && first.Time >= cutoff;
+        }, "the rows before 02:05 deleted");
+
         List<PositionRecord> kept = Track(store, "walker");
-        Assert.Equal(cutoff, kept[0].Time);
-        Assert.Equal(cutoff.AddSeconds(299), kept[^1].Time);
+        Assert.InRange(kept[0].Time, cutoff, cutoff + extra + TimeSpan.FromSeconds(1));
+        Assert.Equal(seedEnd, kept[^1].Time);
+        Assert.Equal((int)(seedEnd - kept[0].Time).TotalSeconds + 1, kept.Count); // the tail, none missing
     }
 
     private static List<PositionRecord> Track(SqliteHistoryStore store, string receiver) =>
