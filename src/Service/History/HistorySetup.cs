@@ -7,7 +7,7 @@ using BeidouHub.Store.Sqlite;
 namespace BeidouHub.Service.History;
 
 /// <summary>The store the History API reads; null when <c>BeidouHub:History:Enabled</c> is false.</summary>
-internal sealed record HistoryAccess(IHistoryStore? Store, HistoryWriter? Writer);
+internal sealed record HistoryAccess(IHistoryStore? Store);
 
 /// <summary>The history's services: the store, the writer (a hub subscriber) and what the API reads.</summary>
 internal static class HistorySetup
@@ -21,7 +21,7 @@ internal static class HistorySetup
         HistoryConfig config = options.History;
         if (!config.Enabled)
         {
-            services.AddSingleton(new HistoryAccess(null, null));
+            services.AddSingleton(new HistoryAccess(null));
             return;
         }
 
@@ -34,7 +34,7 @@ internal static class HistorySetup
             sp.GetRequiredService<TimeProvider>(),
             options.SummaryInterval,
             sp.GetRequiredService<ILogger<HistoryWriter>>()));
-        services.AddSingleton(sp => new HistoryAccess(store, sp.GetRequiredService<HistoryWriter>()));
+        services.AddSingleton(new HistoryAccess(store));
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
     }
 }

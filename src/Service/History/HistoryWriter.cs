@@ -383,7 +383,7 @@ internal sealed partial class HistoryWriter : BackgroundService
         {
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                LogSummary(_logger, Written, Batches, Buffered, Dropped, _failing ? "failing: " + _lastError : "ok");
+                LogSummary(_logger, Written, Batches, Buffered, Dropped, Untimed, _failing ? "failing: " + _lastError : "ok");
             }
         }
     }
@@ -400,8 +400,8 @@ internal sealed partial class HistoryWriter : BackgroundService
     [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "history: the store works again after {Seconds:0.0} s; {Dropped} rows were dropped in the outage")]
     private static partial void LogRecovered(ILogger logger, double seconds, long dropped);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "history: {Written} positions written in {Batches} batches, {Buffered} buffered, {Dropped} dropped; store {State}")]
-    private static partial void LogSummary(ILogger logger, long written, long batches, int buffered, long dropped, string state);
+    [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "history: {Written} positions written in {Batches} batches, {Buffered} buffered, {Dropped} dropped, {Untimed} without a date not kept; store {State}")]
+    private static partial void LogSummary(ILogger logger, long written, long batches, int buffered, long dropped, long untimed, string state);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "history: the hub ended the writer's subscription ({Reason}); positions are no longer kept")]
     private static partial void LogEnded(ILogger logger, string reason);
