@@ -28,6 +28,12 @@ public interface IHistoryStore
     /// <summary>Zone events in [since, until), oldest first, of the given receivers and zones (empty: all).</summary>
     IAsyncEnumerable<ZoneEventRecord> ReadZoneEventsAsync(IReadOnlyCollection<string> receivers, IReadOnlyCollection<string> zones, DateTime since, DateTime until, CancellationToken cancel);
 
+    /// <summary>
+    /// Each receiver's last Enter or Exit event of <paramref name="zone"/> before
+    /// <paramref name="time"/> (who was inside when a period starts).
+    /// </summary>
+    IAsyncEnumerable<ZoneEventRecord> ReadLastZoneEventsAsync(string zone, DateTime time, CancellationToken cancel);
+
     /// <summary>Receiver state changes in [since, until), oldest first, of the given receivers (empty: all).</summary>
     IAsyncEnumerable<ReceiverStateRecord> ReadStatesAsync(IReadOnlyCollection<string> receivers, DateTime since, DateTime until, CancellationToken cancel);
 

@@ -130,6 +130,63 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
         }
     }
 
+    public override async Task ZoneOccupancy(ZoneOccupancyRequest request, IServerStreamWriter<Protocol.V1.ZoneStay> responseStream, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.ZoneId))
+        {
+            throw Invalid("zone_id is required");
+        }
+
+        ApplicationScope scope = context.Access().Scope;
+        scope.ZonesOf(new RepeatedField<string> { request.ZoneId });
+        Func<string, bool>? receiverOk = scope.ReceiversOf(request.ReceiverIds).Predicate();
+        (DateTime since, DateTime until) = Range(request.StartTime, request.EndTime);
+        IHistoryStore store = Store();
+        CancellationToken cancel = context.CancellationToken;
+        string[] zone = [request.ZoneId];
+        var before = new List<ZoneEventRecord>();
+        await foreach (ZoneEventRecord e in store.ReadLastZoneEventsAsync(request.ZoneId, since, cancel).ConfigureAwait(false))
+        {
+            before.Add(e);
+        }
+
+        var events = new List<ZoneEventRecord>();
+        await foreach (ZoneEventRecord e in store.ReadZoneEventsAsync([], zone, since, until, cancel).ConfigureAwait(false))
+        {
+            events.Add(e);
+        }
+
+        try
+        {
+            foreach (History.ZoneStay stay in ZoneStays.From(before, events, since))
+            {
+                if (receiverOk is not null && !receiverOk(stay.Receiver))
+                {
+                    continue;
+                }
+
+                var message = new Protocol.V1.ZoneStay
+                {
+                    ReceiverId = stay.Receiver,
+                    ZoneId = stay.Zone,
+                    Entered = Timestamp.FromDateTime(stay.Entered),
+                    InsideAtStart = stay.InsideAtStart,
+                    Duration = Duration.FromTimeSpan((stay.Exited ?? until) - stay.Entered),
+                };
+                if (stay.Exited is { } exited)
+                {
+                    message.Exited = Timestamp.FromDateTime(exited);
+                }
+
+                await responseStream.WriteAsync(message, cancel).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+    }
+
     /// <summary>
     /// The position at <paramref name="at"/> from the stored epochs around it: the epoch itself
     /// when one is at that instant; between two, linear in latitude/longitude/altitude, grid and

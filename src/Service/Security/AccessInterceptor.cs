@@ -38,7 +38,7 @@ internal sealed class AccessInterceptor : Interceptor
         "/beidouhub.v1.Positions/StreamZoneEvents" => ApiParts.Zones,
         "/beidouhub.v1.Receivers/ListReceivers" or "/beidouhub.v1.Receivers/WatchReceivers" => ApiParts.Receivers,
         "/beidouhub.v1.History/QueryTrack" or "/beidouhub.v1.History/PositionAt" => ApiParts.Positions,
-        "/beidouhub.v1.History/QueryZoneEvents" => ApiParts.Zones,
+        "/beidouhub.v1.History/QueryZoneEvents" or "/beidouhub.v1.History/ZoneOccupancy" => ApiParts.Zones,
 
         // A method of the API not listed above (added later, not yet mapped): only applications with "*".
         _ when method.StartsWith("/beidouhub.", StringComparison.Ordinal) => ApiParts.All,

@@ -18,7 +18,7 @@ internal enum ApiParts
     /// <summary>StreamSky.</summary>
     Sky = 2,
 
-    /// <summary>StreamZoneEvents; History.QueryZoneEvents.</summary>
+    /// <summary>StreamZoneEvents; History.QueryZoneEvents, History.ZoneOccupancy.</summary>
     Zones = 4,
 
     /// <summary>ListReceivers, WatchReceivers.</summary>

@@ -253,6 +253,29 @@ public sealed class SqliteHistoryStore : IHistoryStore
     }
 
     /// <inheritdoc/>
+    public async IAsyncEnumerable<ZoneEventRecord> ReadLastZoneEventsAsync(string zone, DateTime time, [EnumeratorCancellation] CancellationToken cancel)
+    {
+        await using SqliteConnection c = await ConnectAsync(cancel).ConfigureAwait(false);
+        using SqliteCommand q = c.CreateCommand();
+
+        // SQLite gives the other columns of the row where MAX() found its value (a bare column
+        // with a single MAX aggregate); kinds 0 and 1 are Enter and Exit.
+        q.CommandText = """
+            SELECT e.kind, r.name, e.zone, MAX(e.time_us), e.park_e, e.park_n
+            FROM zone_events e JOIN receivers r ON r.id = e.receiver
+            WHERE e.zone = $z AND e.time_us < $t AND e.kind IN (0, 1)
+            GROUP BY e.receiver ORDER BY r.name;
+            """;
+        q.Parameters.AddWithValue("$z", zone);
+        q.Parameters.AddWithValue("$t", Micros(time));
+        using SqliteDataReader rows = await q.ExecuteReaderAsync(cancel).ConfigureAwait(false);
+        while (await rows.ReadAsync(cancel).ConfigureAwait(false))
+        {
+            yield return new ZoneEventRecord(rows.GetInt32(0), rows.GetString(1), rows.GetString(2), Time(rows.GetInt64(3)), rows.GetDouble(4), rows.GetDouble(5));
+        }
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<ReceiverStateRecord> ReadStatesAsync(IReadOnlyCollection<string> receivers, DateTime since, DateTime until, [EnumeratorCancellation] CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(receivers);

@@ -75,6 +75,21 @@ public sealed class HistoryServiceTests : IDisposable
         List<Protocol.V1.ZoneEvent> gateEvents = await ReadAll(history.QueryZoneEvents(new QueryZoneEventsRequest { ZoneIds = { "main-gate" }, StartTime = Day, EndTime = NextDay }));
         Assert.Equal(events.Where(e => e.ZoneId == "main-gate"), gateEvents);
 
+        // ZoneOccupancy: one receiver, so its stays pair each Enter with the Exit after it.
+        Protocol.V1.ZoneEvent[] enters = [.. events.Where(e => e.ZoneId == "main-gate" && e.Kind == ZoneEventKind.Enter)];
+        Protocol.V1.ZoneEvent[] exits = [.. events.Where(e => e.ZoneId == "main-gate" && e.Kind == ZoneEventKind.Exit)];
+        List<Protocol.V1.ZoneStay> stays = await ReadAll(history.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = Day, EndTime = NextDay }));
+        Assert.NotEmpty(exits);
+        Assert.Equal(enters.Select(e => e.Time), stays.Select(s => s.Entered));
+        Assert.Equal(exits.Select(e => e.Time), stays.Take(exits.Length).Select(s => s.Exited));
+        Assert.All(stays, s => Assert.False(s.InsideAtStart));
+        Assert.Equal(exits[0].Time.ToDateTime() - enters[0].Time.ToDateTime(), stays[0].Duration.ToTimeSpan());
+        Timestamp during = Timestamp.FromDateTime(enters[0].Time.ToDateTime().AddSeconds(1));
+        Protocol.V1.ZoneStay clipped = (await ReadAll(history.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = during, EndTime = NextDay })))[0];
+        Assert.True(clipped.InsideAtStart);
+        Assert.Equal(during, clipped.Entered);
+        Assert.Equal(exits[0].Time, clipped.Exited);
+
         List<Position> thinned = await ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck", StartTime = Day, EndTime = NextDay, MaxPoints = 100 }));
         Assert.Equal(100, thinned.Count);
         Assert.Equal(track[0].Time, thinned[0].Time);
@@ -124,6 +139,7 @@ public sealed class HistoryServiceTests : IDisposable
         StatusCode otherAt = await Credentials.StatusOf(() => history.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck-0", "truck-1" }, Time = now }, Credentials.Bearer(key)).ResponseAsync);
         StatusCode geodetic = await Credentials.StatusOf(() => ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck-0", StartTime = start, EndTime = now, Coordinates = { CoordinateSystem.Grid } }, Credentials.Bearer(key))));
         StatusCode zonesWithoutRpc = await Credentials.StatusOf(() => ReadAll(history.QueryZoneEvents(new QueryZoneEventsRequest { StartTime = start, EndTime = now }, Credentials.Bearer(key))));
+        StatusCode occupancyWithoutRpc = await Credentials.StatusOf(() => ReadAll(history.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = start, EndTime = now }, Credentials.Bearer(key))));
         StatusCode trackWithoutRpc = await Credentials.StatusOf(() => ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck-1", StartTime = start, EndTime = now }, Credentials.Bearer(zonesKey))));
         List<Position> own = await ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck-0", StartTime = start, EndTime = now, Coordinates = { CoordinateSystem.Park } }, Credentials.Bearer(key)));
 
@@ -132,6 +148,7 @@ public sealed class HistoryServiceTests : IDisposable
         Assert.Equal(StatusCode.PermissionDenied, geodetic);
         Assert.Equal(StatusCode.PermissionDenied, zonesWithoutRpc);
         Assert.Equal(StatusCode.PermissionDenied, trackWithoutRpc);
+        Assert.Equal(StatusCode.PermissionDenied, occupancyWithoutRpc);
         Assert.NotEmpty(own);
         Assert.All(own, p => Assert.Equal("truck-0", p.ReceiverId));
         Assert.All(own, p => Assert.False(p.HasLatitude || p.HasLongitude)); // geodetic not in its scope, as on the live stream
