@@ -32,6 +32,10 @@ public sealed class HistoryWriterTests : IDisposable
         [
             "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=4&loop=true",
             .. HistoryOn(DbPath), "--BeidouHub:History:BatchSize=10", "--BeidouHub:History:BufferLimit=40",
+
+            // The hub ends a subscriber that reads nothing for this long while it drops: the
+            // outage below lasts longer, and the writer must outlive it.
+            "--BeidouHub:SlowSubscriberTimeout=00:00:01",
         ]);
         HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
         await Eventually.True(() => writer.Written >= 20, "the first positions stored");
@@ -62,7 +66,8 @@ public sealed class HistoryWriterTests : IDisposable
         string recovered = Assert.Single(lines, l => l.Contains("works again", StringComparison.Ordinal));
         Assert.Contains($"{dropped} rows were dropped", recovered, StringComparison.Ordinal);
         Assert.Null(stream.Ended);
-        Assert.Equal(2, service.Hub.SubscriberCount - 1); // the writer's two subscriptions (positions, zones) beside the test's stream
+        Assert.Equal(3, service.Hub.SubscriberCount); // the writer's two subscriptions (positions, zones), never ended, and the test's stream
+        Assert.Equal(0, service.Hub.DroppedTotal);
     }
 
     [Fact]
