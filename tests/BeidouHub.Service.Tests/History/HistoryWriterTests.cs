@@ -172,6 +172,75 @@ public sealed class HistoryWriterTests : IDisposable
         Assert.Equal((int)(seedEnd - kept[0].Time).TotalSeconds + 1, kept.Count); // the tail, none missing
     }
 
+    [Fact]
+    public async Task Service_KilledWhileWriting_StoreOpensWithAnUnbrokenPrefixOfTheSeed()
+    {
+        // The real service in a child process, killed with SIGKILL (Process.Kill) while it writes a
+        // batch of ten every few milliseconds: what is stored must be whole batches, the seed's
+        // epochs from the first on, without a hole.
+        string service = Path.Combine(AppContext.BaseDirectory, "beidouhub.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])[service, "--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:Receivers:0:Id=truck",
+            $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=10", .. HistoryOn(DbPath), "--BeidouHub:History:BatchSize=10"])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (var child = System.Diagnostics.Process.Start(start)!)
+        {
+            child.OutputDataReceived += (_, _) => { };
+            child.ErrorDataReceived += (_, _) => { };
+            child.BeginOutputReadLine();
+            child.BeginErrorReadLine();
+            try
+            {
+                await Eventually.True(() => Count(DbPath) >= 300 || child.HasExited, "the child service storing positions");
+            }
+            finally
+            {
+                child.Kill();
+                await child.WaitForExitAsync();
+            }
+
+            Assert.Equal(137, child.ExitCode);
+        }
+
+        var store = new SqliteHistoryStore(DbPath);
+        await store.OpenAsync(default);
+        List<PositionRecord> stored = Track(store, "truck");
+        List<DateTime?> seed = [.. Api.PositionsServiceTests.Decode(await File.ReadAllBytesAsync(Repo.Seed("park-vehicle-rtk-10hz.nmea")), "truck").Select(e => e.UtcTime)];
+
+        Assert.InRange(stored.Count, 300, seed.Count - 1);
+        Assert.Equal(seed.Take(stored.Count), stored.Select(r => (DateTime?)r.Time));
+        using var check = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        check.Open();
+        using SqliteCommand q = check.CreateCommand();
+        q.CommandText = "PRAGMA integrity_check;";
+        Assert.Equal("ok", q.ExecuteScalar());
+    }
+
+    // Rows stored so far, read as another process would (0 before the file has its schema).
+    private static long Count(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        try
+        {
+            using var c = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+            c.Open();
+            using SqliteCommand q = c.CreateCommand();
+            q.CommandText = "SELECT COUNT(*) FROM positions;";
+            return (long)q.ExecuteScalar()!;
+        }
+        catch (SqliteException)
+        {
+            return 0;
+        }
+    }
+
     private static List<PositionRecord> Track(SqliteHistoryStore store, string receiver) =>
         store.ReadTrackAsync(receiver, DateTime.UnixEpoch, DateTime.UtcNow.AddYears(10), 0, default).ToBlockingEnumerable().ToList();
 
