@@ -544,6 +544,9 @@ internal static class LoadHarness
         // The web console on a port of its own (not 8080, which a running service may hold); idle,
         // it subscribes to nothing.
         yield return ("BeidouHub__Web__Listen", "http://127.0.0.1:0");
+        // The history writer off: these runs measure reading, decoding and fan-out as before it
+        // came (and write no data/history.db where the harness runs); its cost is measured apart.
+        yield return ("BeidouHub__History__Enabled", "false");
         for (int i = 0; i < receivers; i++)
         {
             yield return ($"BeidouHub__Receivers__{i}__Id", $"rx-{i}");

@@ -16,6 +16,7 @@ const string Usage = """
       watch             follow a running service: one line per position (--sky, --events, --receivers)
       decode [FILE|-]   NMEA log in, one record per epoch out (jsonl, csv, geojson, gpx)
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
+      history           a receiver's stored track out of the history file (--receiver ID --from T [--to T] [--format F])
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
       key new APP       a new API key for a park application, and its configuration line (only the key's hash)
       key cert FILE APP the configuration line that makes a client certificate (mTLS) a park application
@@ -46,6 +47,7 @@ return args[0] switch
     "simulate" => await SimulateVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "watch" => await WatchVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
+    "history" => await HistoryVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "key" => KeyVerb.Run(args[1..], Console.Out, Console.Error),
     "tls-dev" => TlsDevVerb.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Help(),

@@ -87,6 +87,7 @@ internal static partial class ServiceApp
         builder.Services.AddOptions<BeidouHubOptions>().Bind(builder.Configuration.GetSection(BeidouHubOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton(geo!);
         builder.Services.AddSingleton(hub);
+        History.HistorySetup.Add(builder.Services, options);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
@@ -105,6 +106,7 @@ internal static partial class ServiceApp
         WebConsole.Map(web, options, geo!);
         web.MapGrpcService<PositionsService>();
         web.MapGrpcService<ReceiversService>();
+        web.MapGrpcService<HistoryService>();
         web.MapGrpcReflectionService();
         web.MapGrpcHealthChecksService();
 

@@ -44,6 +44,9 @@ internal sealed class BeidouHubOptions
     /// <summary>Folder for raw recordings of receivers that have <c>Record: true</c>.</summary>
     public string RecordingsDirectory { get; set; } = "recordings";
 
+    /// <summary>The position history (SQLite): <see cref="HistoryConfig"/>.</summary>
+    public HistoryConfig History { get; set; } = new();
+
     /// <summary>
     /// The park applications allowed to call the service, each with its API keys and scope. With
     /// none (and no <see cref="Jwt"/>) every client sees everything, which is only allowed on

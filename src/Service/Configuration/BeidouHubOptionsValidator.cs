@@ -75,6 +75,7 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             errors.Add($"{S}:RecordingsDirectory: must name a folder (was '{options.RecordingsDirectory}')");
         }
 
+        CheckHistory(options.History, errors);
         for (int i = 0; i < options.Receivers.Count; i++)
         {
             ReceiverConfig r = options.Receivers[i];
@@ -138,6 +139,30 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         var errors = new List<string>();
         CheckPark(park, errors);
         return errors.Count == 0;
+    }
+
+    private static void CheckHistory(HistoryConfig history, List<string> errors)
+    {
+        const string Key = HistoryConfig.Section;
+        if (history.Enabled && string.IsNullOrWhiteSpace(history.Path))
+        {
+            errors.Add($"{Key}:Path: must name the SQLite file, e.g. data/history.db (was '{history.Path}'), or set {Key}:Enabled=false");
+        }
+
+        // Below 10 ms a transaction per interval is busy work; above a minute, a crash loses a minute.
+        Range(errors, $"{Key}:FlushInterval", history.FlushInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        Range(errors, $"{Key}:BatchSize", history.BatchSize, 1, 100_000);
+        if (history.BufferLimit < history.BatchSize)
+        {
+            errors.Add(Invariant($"{Key}:BufferLimit: must be at least BatchSize ({history.BatchSize}) (was {history.BufferLimit})"));
+        }
+        else
+        {
+            Range(errors, $"{Key}:BufferLimit", history.BufferLimit, 1, 10_000_000);
+        }
+
+        Range(errors, $"{Key}:MaxRateHz", history.MaxRateHz, 0, 1000);
+        Range(errors, $"{Key}:KeepDays", history.KeepDays, 0, 36_500);
     }
 
     private static void CheckPark(ParkConfig park, List<string> errors)

@@ -37,6 +37,8 @@ internal sealed class AccessInterceptor : Interceptor
         "/beidouhub.v1.Positions/StreamSky" => ApiParts.Sky,
         "/beidouhub.v1.Positions/StreamZoneEvents" or "/beidouhub.v1.Positions/ListZones" => ApiParts.Zones,
         "/beidouhub.v1.Receivers/ListReceivers" or "/beidouhub.v1.Receivers/WatchReceivers" => ApiParts.Receivers,
+        "/beidouhub.v1.History/QueryTrack" or "/beidouhub.v1.History/PositionAt" => ApiParts.Positions,
+        "/beidouhub.v1.History/QueryZoneEvents" or "/beidouhub.v1.History/ZoneOccupancy" => ApiParts.Zones,
 
         // A method of the API not listed above (added later, not yet mapped): only applications with "*".
         _ when method.StartsWith("/beidouhub.", StringComparison.Ordinal) => ApiParts.All,

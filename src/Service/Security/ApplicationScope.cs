@@ -12,13 +12,13 @@ internal enum ApiParts
 {
     None = 0,
 
-    /// <summary>StreamPositions, GetLatestPositions.</summary>
+    /// <summary>StreamPositions, GetLatestPositions; History.QueryTrack, History.PositionAt.</summary>
     Positions = 1,
 
     /// <summary>StreamSky.</summary>
     Sky = 2,
 
-    /// <summary>StreamZoneEvents, ListZones.</summary>
+    /// <summary>StreamZoneEvents, ListZones; History.QueryZoneEvents, History.ZoneOccupancy.</summary>
     Zones = 4,
 
     /// <summary>ListReceivers, WatchReceivers.</summary>

@@ -49,6 +49,15 @@ public class BeidouHubOptionsValidatorTests
         { "Web:Enabled=true|Web:Listen=http://park-hub:8080", "BeidouHub:Web:Listen 'http://park-hub:8080': give an IP address (127.0.0.1, 0.0.0.0, [::1], [::])" },
         { "Web:Tiles:Url=https://tiles.example/{z}/{x}.png", "BeidouHub:Web:Tiles:Url: must be an http(s) URL template with {x}, {y} and {z} (was 'https://tiles.example/{z}/{x}.png')" },
         { "Web:Tiles:Url=https://tiles.example/{z}/{x}/{y}.png|Web:Tiles:MaxZoom=30", "BeidouHub:Web:Tiles:MaxZoom: must be at most 23 (was 30)" },
+        { "History:Enabled=true|History:Path= ", "BeidouHub:History:Path: must name the SQLite file, e.g. data/history.db (was ' '), or set BeidouHub:History:Enabled=false" },
+        { "History:FlushInterval=00:00:00", "BeidouHub:History:FlushInterval: must be at least 10 ms (was 00:00:00)" },
+        { "History:FlushInterval=00:05:00", "BeidouHub:History:FlushInterval: must be at most 1 min (was 00:05:00)" },
+        { "History:BatchSize=0", "BeidouHub:History:BatchSize: must be at least 1 (was 0)" },
+        { "History:BufferLimit=10", "BeidouHub:History:BufferLimit: must be at least BatchSize (1000) (was 10)" },
+        { "History:BufferLimit=20000000", "BeidouHub:History:BufferLimit: must be at most 10000000 (was 20000000)" },
+        { "History:MaxRateHz=-1", "BeidouHub:History:MaxRateHz: must be at least 0 (was -1)" },
+        { "History:MaxRateHz=NaN", "BeidouHub:History:MaxRateHz: must be a number (was NaN)" },
+        { "History:KeepDays=-1", "BeidouHub:History:KeepDays: must be at least 0 (was -1)" },
     };
 
     [Theory]

@@ -23,7 +23,7 @@ public class GrpcWebTests
     [Fact]
     public async Task Console_EmbeddedDefault_ServesPageSettingsProtoAndZonesOverGrpcWeb()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync(NoConsolePort.WebConsoleOn);
+        await using ServiceFixture service = await ServiceFixture.StartAsync(WebConsoleConfig.On);
         Assert.NotNull(service.WebAddress);
         using var http = new HttpClient { BaseAddress = service.WebAddress };
 
@@ -85,7 +85,7 @@ public class GrpcWebTests
     {
         (string key, string hash) = Service.Security.ApiKey.Generate();
         await using ServiceFixture service = await ServiceFixture.StartAsync([
-            .. NoConsolePort.WebConsoleOn,
+            .. WebConsoleConfig.On,
             .. Credentials.Application(0, "web-1", [hash], ["truck-*"], ["positions", "zones"], ["grid"], zones: ["*"])]);
         using GrpcChannel anonymous = WebChannel(service.WebAddress!);
         using GrpcChannel keyed = WebChannel(service.WebAddress!, key);
@@ -131,7 +131,7 @@ public class GrpcWebTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
         await using var feed = new ReceiverFeed();
         await using ServiceFixture service = await ServiceFixture.StartAsync(time, [
-            .. NoConsolePort.WebConsoleOn,
+            .. WebConsoleConfig.On,
             "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source={feed.Uri}", "--BeidouHub:SubscriberQueue=64"]);
         using GrpcChannel web = WebChannel(service.WebAddress!);
         using var browser = new PositionsServiceTests.Collector(new Positions.PositionsClient(web), new StreamPositionsRequest { Coordinates = { CoordinateSystem.Grid } });

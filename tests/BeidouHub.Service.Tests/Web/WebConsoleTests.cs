@@ -26,7 +26,7 @@ public sealed partial class WebConsoleTests
     [SkippableFact]
     public async Task Map_SeedReceivers_EachShowsTheFixTheApiReportsForTheSameEpoch()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync(NoConsolePort.WebConsoleOn);
+        await using ServiceFixture service = await ServiceFixture.StartAsync(WebConsoleConfig.On);
         using var api = new PositionsServiceTests.Collector(new Positions.PositionsClient(service.Channel), new StreamPositionsRequest());
         await using Browser browser = await Browser.OpenAsync(service.WebAddress!);
         IPage page = browser.Page;
@@ -64,7 +64,7 @@ public sealed partial class WebConsoleTests
     [SkippableFact]
     public async Task Map_TruckDrives_ItsMarkerMovesOnThePage()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. NoConsolePort.WebConsoleOn,
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. WebConsoleConfig.On,
             "--BeidouHub:Receivers:0:Id=truck-1", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=2&loop=true"]);
         await using Browser browser = await Browser.OpenAsync(service.WebAddress!);
 
@@ -85,7 +85,7 @@ public sealed partial class WebConsoleTests
     [SkippableFact]
     public async Task Sky_Truck_CountsPerConstellationEqualWatchSkyForTheSameReport()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync(NoConsolePort.WebConsoleOn);
+        await using ServiceFixture service = await ServiceFixture.StartAsync(WebConsoleConfig.On);
         var skies = new ConcurrentDictionary<ulong, SkyView>();
         using var cancel = new CancellationTokenSource();
         using AsyncServerStreamingCall<SkyView> call = new Positions.PositionsClient(service.Channel).StreamSky(new StreamSkyRequest { ReceiverIds = { "truck-1" } }, cancellationToken: cancel.Token);
@@ -148,7 +148,7 @@ public sealed partial class WebConsoleTests
     [SkippableFact]
     public async Task Events_TruckEntersTheLoadingDock_TheEventShowsAsTheApiSendsIt()
     {
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. NoConsolePort.WebConsoleOn,
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. WebConsoleConfig.On,
             "--BeidouHub:Receivers:0:Id=truck-1", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=10&loop=true",
             .. DockZone(0)]);
         var events = new ConcurrentQueue<ZoneEvent>();
@@ -188,7 +188,7 @@ public sealed partial class WebConsoleTests
     public async Task Map_ReceiverFallsSilent_ItTurnsGrey()
     {
         await using var feed = new ReceiverFeed();
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. NoConsolePort.WebConsoleOn,
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. WebConsoleConfig.On,
             "--BeidouHub:Receivers:0:Id=forklift-3", $"--BeidouHub:Receivers:0:Source={feed.Uri}", "--BeidouHub:Receivers:0:StaleAfter=00:00:02"]);
         await using Browser browser = await Browser.OpenAsync(service.WebAddress!);
         IPage page = browser.Page;
@@ -214,7 +214,7 @@ public sealed partial class WebConsoleTests
     public async Task Console_ServiceWantsKeys_PageAsksForOneAndShowsOnlyItsScope()
     {
         (string key, string hash) = Service.Security.ApiKey.Generate();
-        await using ServiceFixture service = await ServiceFixture.StartAsync([.. NoConsolePort.WebConsoleOn,
+        await using ServiceFixture service = await ServiceFixture.StartAsync([.. WebConsoleConfig.On,
             .. Security.Credentials.Application(0, "gatehouse", [hash], ["gate-*"], ["positions", "receivers", "zones"], ["grid"], zones: ["main-gate"])]);
         await using Browser browser = await Browser.OpenAsync(service.WebAddress!);
         IPage page = browser.Page;

@@ -1,0 +1,40 @@
+using BeidouHub.Service.Configuration;
+using BeidouHub.Service.Hub;
+using BeidouHub.Service.Receivers;
+using BeidouHub.Store;
+using BeidouHub.Store.Sqlite;
+
+namespace BeidouHub.Service.History;
+
+/// <summary>The store the History API reads; null when <c>BeidouHub:History:Enabled</c> is false.</summary>
+internal sealed record HistoryAccess(IHistoryStore? Store);
+
+/// <summary>The history's services: the store, the writer (a hub subscriber) and what the API reads.</summary>
+internal static class HistorySetup
+{
+    /// <summary>
+    /// Adds the history. Call before the receivers' hosted service is added: hosted services stop
+    /// in reverse order, so the writer stops after the receivers and writes what they last sent.
+    /// </summary>
+    public static void Add(IServiceCollection services, BeidouHubOptions options)
+    {
+        HistoryConfig config = options.History;
+        if (!config.Enabled)
+        {
+            services.AddSingleton(new HistoryAccess(null));
+            return;
+        }
+
+        var store = new SqliteHistoryStore(config.Path);
+        services.AddSingleton(sp => new HistoryWriter(
+            store,
+            config,
+            sp.GetRequiredService<PositionHub>(),
+            sp.GetRequiredService<ReceiverHost>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options.SummaryInterval,
+            sp.GetRequiredService<ILogger<HistoryWriter>>()));
+        services.AddSingleton(new HistoryAccess(store));
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
+    }
+}
