@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "serial-cpu")
     return await BeidouHub.Bench.Serial.SerialCpu.RunAsync(args[1..]);
 }
 
+// dotnet run -c Release --project bench -- web-console [--receivers 1000 --rate 2 --seconds 30]   the page in Chromium keeping up
+if (args.Length > 0 && args[0] == "web-console")
+{
+    return await BeidouHub.Bench.Web.WebConsoleLoad.RunAsync(args[1..]);
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 

@@ -63,7 +63,10 @@ const state = {
   proto: null,
   config: null,
   token: sessionStorage.getItem("beidouhub-key") || "",
-  receivers: new Map(), // id -> { position, status, track: [], rate: {sentences, at, perSecond} }
+  receivers: new Map(), // id -> { position, status, track: [], rate: {sentences, at, perSecond}, row, boardRow }
+  ids: [], // receiver ids, sorted
+  idsChanged: false,
+  changed: new Set(), // receivers to redraw at the next frame
   zones: [],
   plane: "grid",
   selected: null,
@@ -193,20 +196,33 @@ function followSky(id) {
 function receiver(id) {
   let r = state.receivers.get(id);
   if (!r) {
-    r = { id, position: null, status: null, track: [], rate: null };
+    r = { id, position: null, status: null, track: [], rate: null, row: null, boardRow: null };
     state.receivers.set(id, r);
-    const option = document.createElement("option");
-    option.value = id;
-    option.textContent = id;
-    const choices = $("sky-receiver");
-    choices.append(option);
-    [...choices.options].sort((a, b) => a.value.localeCompare(b.value)).forEach((o) => choices.append(o));
+    // Sorted once, by insertion: with a thousand receivers, sorting on every arrival is what a
+    // page falling behind is made of.
+    let lo = 0, hi = state.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (state.ids[mid] < id) lo = mid + 1; else hi = mid;
+    }
+    state.ids.splice(lo, 0, id);
+    state.idsChanged = true;
     if (!state.selected) selectReceiver(id, false); // the sky view needs one; the details wait for a click
   }
   return r;
 }
 
+// What the page has kept up with (bench web-console reads it): positions in, their age on
+// arrival (service's published_at to now: hub, network and this page's queue), frame times.
+const stats = { since: performance.now(), positions: 0, lags: [], draws: [], busyMs: 0 };
+// Main-thread tasks over 50 ms (decoding, drawing, the map's own rendering): the page's busy time.
+if (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes.includes("longtask")) {
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => (stats.busyMs += e.duration))).observe({ entryTypes: ["longtask"] });
+}
+
 function onPosition(p) {
+  stats.positions++;
+  if (p.publishedAt && stats.lags.length < 1e6) stats.lags.push(Date.now() - (p.publishedAt.seconds * 1000 + p.publishedAt.nanos / 1e6));
   const r = receiver(p.receiverId);
   r.position = p;
   const xy = mapCoordinate(p);
@@ -215,6 +231,7 @@ function onPosition(p) {
     if (!last || last[0] !== xy[0] || last[1] !== xy[1]) r.track.push(xy);
     if (r.track.length > TAIL_POINTS) r.track.splice(0, r.track.length - TAIL_POINTS);
   }
+  state.changed.add(r.id);
   scheduleDraw("map");
 }
 
@@ -227,7 +244,9 @@ function onStatus(s) {
   } else if (!r.rate) {
     r.rate = { sentences: s.sentences, at: now, perSecond: null };
   }
+  const was = r.status && r.status.state;
   r.status = s;
+  if (was !== s.state) state.changed.add(r.id);
   scheduleDraw("map");
   scheduleDraw("board");
 }
@@ -256,6 +275,7 @@ function scheduleDraw(what) {
     if (todo.includes("events")) drawEvents();
     if (todo.includes("map") || todo.includes("sky")) drawDetails();
     state.lastDrawMs = performance.now() - started;
+    if (stats.draws.length < 1e6) stats.draws.push(state.lastDrawMs);
   });
 }
 
@@ -311,30 +331,45 @@ function setupMap() {
   });
 }
 
+// Styles are shared per fix class (and per 5° of course for the arrow): a thousand markers
+// redrawn at 2 Hz must not build a thousand new styles each frame.
+const styleCache = new Map();
+function cached(key, make) {
+  let style = styleCache.get(key);
+  if (!style) styleCache.set(key, (style = make()));
+  return style;
+}
+
 function markerStyle(feature, resolution) {
-  const fix = FIX[feature.get("fix")] || FIX.none;
-  const styles = [new ol.style.Style({
-    image: new ol.style.Circle({ radius: 7, fill: new ol.style.Fill({ color: fix.colour }), stroke: new ol.style.Stroke({ color: feature.getId() === state.selected ? "#000" : "#fff", width: feature.getId() === state.selected ? 3 : 2 }) }),
-    text: resolution < 8 || feature.getId() === state.selected
-      ? new ol.style.Text({ text: feature.getId(), offsetY: -16, font: "12px system-ui, sans-serif", fill: new ol.style.Fill({ color: "#111" }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }) })
-      : undefined,
+  const fixKey = feature.get("fix") in FIX ? feature.get("fix") : "none";
+  const fix = FIX[fixKey];
+  const selected = feature.getId() === state.selected;
+  const styles = [cached(`dot:${fixKey}:${selected}`, () => new ol.style.Style({
+    image: new ol.style.Circle({ radius: 7, fill: new ol.style.Fill({ color: fix.colour }), stroke: new ol.style.Stroke({ color: selected ? "#000" : "#fff", width: selected ? 3 : 2 }) }),
     zIndex: 2,
-  })];
+  }))];
+  if (selected || resolution < (markerSource.getFeatures().length > 50 ? 0.5 : 8)) {
+    // Labels when zoomed in enough for them not to cover each other (or the selected one).
+    const label = new ol.style.Style({ text: cached("label", () => new ol.style.Text({ offsetY: -16, font: "12px system-ui, sans-serif", fill: new ol.style.Fill({ color: "#111" }), stroke: new ol.style.Stroke({ color: "#fff", width: 3 }) })).clone(), zIndex: 3 });
+    label.getText().setText(feature.getId());
+    styles.push(label);
+  }
   const course = feature.get("course");
   if (course !== undefined && course !== null && (feature.get("speed") || 0) > 0.3) {
     // Heading: a small arrow ahead of the dot, pointing along the course over ground (the
     // displacement turns with the rotation, so "up" is ahead).
-    styles.push(new ol.style.Style({
-      image: new ol.style.RegularShape({ points: 3, radius: 6, fill: new ol.style.Fill({ color: fix.colour }), stroke: new ol.style.Stroke({ color: "#fff", width: 1 }), rotation: (course * Math.PI) / 180, displacement: [0, 11], rotateWithView: true }),
+    const step = Math.round(course / 5) * 5;
+    styles.push(cached(`arrow:${fixKey}:${step}`, () => new ol.style.Style({
+      image: new ol.style.RegularShape({ points: 3, radius: 6, fill: new ol.style.Fill({ color: fix.colour }), stroke: new ol.style.Stroke({ color: "#fff", width: 1 }), rotation: (step * Math.PI) / 180, displacement: [0, 11], rotateWithView: true }),
       zIndex: 1,
-    }));
+    })));
   }
   return styles;
 }
 
 function trackStyle(feature) {
-  const fix = FIX[feature.get("fix")] || FIX.none;
-  return new ol.style.Style({ stroke: new ol.style.Stroke({ color: fix.colour, width: 2, lineDash: [4, 3] }) });
+  const key = feature.get("fix") in FIX ? feature.get("fix") : "none";
+  return cached(`track:${key}`, () => new ol.style.Style({ stroke: new ol.style.Stroke({ color: FIX[key].colour, width: 2, lineDash: [4, 3] }) }));
 }
 
 function zoneStyle(feature) {
@@ -396,9 +431,15 @@ function drawZones() {
 function drawMarkers() {
   const occupancy = new Map();
   for (const r of state.receivers.values()) {
+    for (const z of (r.position && r.position.zoneIds) || []) occupancy.set(z, (occupancy.get(z) || 0) + 1);
+  }
+  const changed = [...state.changed];
+  state.changed.clear();
+  for (const id of changed) {
+    const r = state.receivers.get(id);
     const p = r.position;
     const fix = fixClass(p, r.status && r.status.state);
-    for (const z of (p && p.zoneIds) || []) occupancy.set(z, (occupancy.get(z) || 0) + 1);
+    r.fix = fix;
     const xy = p && mapCoordinate(p);
     if (!xy) continue;
     let marker = markerSource.getFeatureById(r.id);
@@ -419,8 +460,11 @@ function drawMarkers() {
     track.setGeometry(new ol.geom.LineString(r.track));
     track.set("fix", fix);
   }
-  for (const zone of zoneSource.getFeatures()) zone.set("inside", occupancy.get(zone.getId()) || 0);
-  drawList(occupancy);
+  for (const zone of zoneSource.getFeatures()) {
+    const inside = occupancy.get(zone.getId()) || 0;
+    if (zone.get("inside") !== inside) zone.set("inside", inside);
+  }
+  drawList(occupancy, changed);
   fitOnce();
 }
 
@@ -435,32 +479,50 @@ function fitOnce() {
 }
 
 // The receiver list beside the map: a row per receiver, coloured as its marker, click to select.
-function drawList(occupancy) {
+// Rows are kept per receiver and touched only when that receiver changed.
+function drawList(occupancy, changed) {
   const list = $("receiver-list");
-  const ids = [...state.receivers.keys()].sort();
-  for (const id of ids) {
-    const r = state.receivers.get(id);
-    let row = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-    if (!row) {
-      row = document.createElement("li");
-      row.dataset.id = id;
-      row.tabIndex = 0;
-      row.setAttribute("role", "button");
-      row.innerHTML = '<span class="dot"></span><span class="name"></span><span class="fix"></span>';
-      row.addEventListener("click", () => select(id));
-      row.addEventListener("keydown", (e) => (e.key === "Enter" || e.key === " ") && select(id));
-      const before = [...list.children].find((c) => c.dataset.id > id);
-      list.insertBefore(row, before || null);
+  if (state.idsChanged) {
+    state.idsChanged = false;
+    const choices = $("sky-receiver");
+    const fragment = document.createDocumentFragment();
+    const options = document.createDocumentFragment();
+    for (const id of state.ids) {
+      const r = state.receivers.get(id);
+      if (!r.row) {
+        const row = document.createElement("li");
+        row.dataset.id = id;
+        row.tabIndex = 0;
+        row.setAttribute("role", "button");
+        row.innerHTML = '<span class="dot"></span><span class="name"></span><span class="fix"></span>';
+        row.querySelector(".name").textContent = id;
+        row.addEventListener("click", () => select(id));
+        row.addEventListener("keydown", (e) => (e.key === "Enter" || e.key === " ") && select(id));
+        r.row = row;
+        r.option = new Option(id, id);
+        changed.push(id);
+      }
+      fragment.append(r.row);
+      options.append(r.option);
     }
+    list.append(fragment); // moves the rows into order
+    choices.append(options);
+    choices.value = state.selected || "";
+  }
+  for (const id of changed) {
+    const r = state.receivers.get(id);
+    if (!r || !r.row) continue;
     const fix = fixClass(r.position, r.status && r.status.state);
-    row.dataset.fix = fix;
-    row.dataset.sequence = r.position ? r.position.sequence : "";
-    row.classList.toggle("selected", id === state.selected);
-    row.querySelector(".dot").style.background = FIX[fix].colour;
-    row.querySelector(".name").textContent = id;
-    row.querySelector(".fix").textContent = FIX[fix].label;
+    r.row.dataset.fix = fix;
+    r.row.dataset.sequence = r.position ? r.position.sequence : "";
+    r.row.classList.toggle("selected", id === state.selected);
+    r.row.querySelector(".dot").style.background = FIX[fix].colour;
+    r.row.querySelector(".fix").textContent = FIX[fix].label;
   }
   const zones = $("zone-list");
+  const text = state.zones.map((z) => `${z.id}:${occupancy.get(z.id) || 0}`).join(",");
+  if (zones.dataset.shown === text) return;
+  zones.dataset.shown = text;
   zones.textContent = "";
   for (const z of state.zones) {
     const li = document.createElement("li");
@@ -476,6 +538,8 @@ function select(id) {
 }
 
 function selectReceiver(id, showDetails) {
+  if (state.selected) state.changed.add(state.selected);
+  state.changed.add(id);
   state.selected = id;
   $("sky-receiver").value = id;
   followSky(id);
@@ -487,7 +551,7 @@ function selectReceiver(id, showDetails) {
 function drawDetails() {
   const panel = $("details");
   const r = state.selected && state.receivers.get(state.selected);
-  if (!r) return;
+  if (!r || panel.hidden) return;
   const p = r.position || {};
   const s = r.status || {};
   const used = p.used || {};
@@ -635,17 +699,20 @@ function signalName(s, short) {
 // ---- receivers board and events ----------------------------------------------------------
 
 function drawBoard() {
+  if ($("board-view").hidden) return; // drawn when shown
   const body = $("board").tBodies[0];
   const now = Date.now();
-  for (const id of [...state.receivers.keys()].sort()) {
+  for (const id of state.ids) {
     const r = state.receivers.get(id);
     const s = r.status;
     if (!s) continue;
-    let row = body.querySelector(`tr[data-id="${CSS.escape(id)}"]`);
+    let row = r.boardRow;
     if (!row) {
-      row = body.insertRow();
+      row = r.boardRow = document.createElement("tr");
       row.dataset.id = id;
       for (let i = 0; i < 8; i++) row.insertCell();
+      const next = state.ids.slice(state.ids.indexOf(id) + 1).map((n) => state.receivers.get(n).boardRow).find((b) => b);
+      body.insertBefore(row, next || null);
     }
     const lastFix = timeOf(s.lastFixTime);
     const cells = [
@@ -658,7 +725,9 @@ function drawBoard() {
       lastFix ? `${Math.max(0, (now - lastFix.getTime()) / 1000).toFixed(0)} s` : "–",
       s.lastError || "",
     ];
-    cells.forEach((text, i) => (row.cells[i].textContent = text));
+    cells.forEach((text, i) => {
+      if (row.cells[i].textContent !== text) row.cells[i].textContent = text;
+    });
     row.dataset.state = s.state.replace("CONNECTION_STATE_", "").toLowerCase();
   }
 }
@@ -706,6 +775,7 @@ function showView(name) {
   }
   if (name === "map" && map) map.updateSize();
   if (name === "sky") scheduleDraw("sky");
+  if (name === "board") scheduleDraw("board");
   history.replaceState(null, "", `#${name}`);
 }
 
@@ -736,4 +806,18 @@ document.addEventListener("DOMContentLoaded", () => {
 window.beidouhubConsole = {
   markers: () => markerSource ? markerSource.getFeatures().map((f) => ({ id: f.getId(), fix: f.get("fix"), sequence: f.get("sequence"), coordinate: f.getGeometry().getCoordinates(), pixel: map.getPixelFromCoordinate(f.getGeometry().getCoordinates()) })) : [],
   lastDrawMs: () => state.lastDrawMs,
+  // Since the last call: positions/s, their lag and the frames' draw times (ms, sorted samples' percentiles).
+  stats: () => {
+    const pick = (xs, q) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
+    const seconds = (performance.now() - stats.since) / 1000;
+    const lags = stats.lags.sort((a, b) => a - b);
+    const draws = stats.draws.sort((a, b) => a - b);
+    const result = {
+      seconds, positions: stats.positions, receivers: state.receivers.size, frames: draws.length, longTasksMs: stats.busyMs,
+      lag: { p50: pick(lags, 0.5), p99: pick(lags, 0.99), max: lags[lags.length - 1] ?? null },
+      draw: { p50: pick(draws, 0.5), p99: pick(draws, 0.99), max: draws[draws.length - 1] ?? null },
+    };
+    Object.assign(stats, { since: performance.now(), positions: 0, lags: [], draws: [], busyMs: 0 });
+    return result;
+  },
 };

@@ -51,6 +51,8 @@ async function* grpcCall(path, requestType, request, responseType, { token, sign
   if (early && early.code !== GrpcStatus.OK) throw new GrpcError(early.code, early.message);
 
   const reader = response.body.getReader();
+  // Frames are read in place: one copy of what is left of a chunk when it ends mid-frame, never
+  // one per message (a burst of a thousand positions arrives as a few large chunks).
   let buffer = new Uint8Array(0);
   for (;;) {
     let chunk;
@@ -61,16 +63,22 @@ async function* grpcCall(path, requestType, request, responseType, { token, sign
       throw new GrpcError(GrpcStatus.UNAVAILABLE, `stream broken: ${e.message}`);
     }
     if (chunk.done) break;
-    const joined = new Uint8Array(buffer.length + chunk.value.length);
-    joined.set(buffer, 0);
-    joined.set(chunk.value, buffer.length);
-    buffer = joined;
-    while (buffer.length >= 5) {
-      const length = new DataView(buffer.buffer, buffer.byteOffset).getUint32(1);
-      if (buffer.length < 5 + length) break;
-      const flag = buffer[0];
-      const payload = buffer.subarray(5, 5 + length);
-      buffer = buffer.slice(5 + length);
+    if (buffer.length === 0) {
+      buffer = chunk.value;
+    } else {
+      const joined = new Uint8Array(buffer.length + chunk.value.length);
+      joined.set(buffer, 0);
+      joined.set(chunk.value, buffer.length);
+      buffer = joined;
+    }
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let at = 0;
+    while (buffer.length - at >= 5) {
+      const length = view.getUint32(at + 1);
+      if (buffer.length - at < 5 + length) break;
+      const flag = buffer[at];
+      const payload = buffer.subarray(at + 5, at + 5 + length);
+      at += 5 + length;
       if (flag & 0x80) {
         const status = statusOf(parseTrailers(payload));
         if (status && status.code !== GrpcStatus.OK) throw new GrpcError(status.code, status.message);
@@ -78,6 +86,7 @@ async function* grpcCall(path, requestType, request, responseType, { token, sign
       }
       yield responseType.toObject(responseType.decode(payload), { longs: Number, enums: String, defaults: true, arrays: true });
     }
+    buffer = at === buffer.length ? new Uint8Array(0) : buffer.slice(at);
   }
   throw new GrpcError(GrpcStatus.UNAVAILABLE, "stream ended without a status");
 }
