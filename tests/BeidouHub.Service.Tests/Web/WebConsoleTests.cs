@@ -235,6 +235,26 @@ public sealed partial class WebConsoleTests
         browser.AssertNoPageErrors();
     }
 
+    [SkippableFact]
+    public async Task Console_OnAPhone_MapAndReceiverListFitTheScreen()
+    {
+        await using ServiceFixture service = await ServiceFixture.StartAsync(WebConsoleConfig.On);
+        await using Browser browser = await Browser.OpenAsync(service.WebAddress!, viewport: new ViewportSize { Width = 390, Height = 844 });
+        IPage page = browser.Page;
+        await Eventually.True(async () => await page.Locator("#receiver-list li[data-sequence]:not([data-sequence=''])").CountAsync() == 3, "three receivers listed", 30);
+
+        // Nothing wider than the screen; the map on top, the list under it, both on screen.
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "no horizontal scrolling");
+        LocatorBoundingBoxResult map = (await page.Locator("#map").BoundingBoxAsync())!;
+        LocatorBoundingBoxResult list = (await page.Locator("#side").BoundingBoxAsync())!;
+        Assert.True(map.Width >= 380 && map.Height >= 300, $"map {map.Width}x{map.Height}");
+        Assert.True(list.Y >= map.Y + map.Height - 1 && list.Y < 844, $"list at y {list.Y}, map ends at {map.Y + map.Height}");
+        await page.Locator("nav [data-view='sky']").ClickAsync();
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= 390, "no horizontal scrolling in the sky view");
+        await Screenshot(page, "phone-sky.png");
+        browser.AssertNoPageErrors();
+    }
+
     // The page's rule (app.js fixClass), for a connected receiver.
     private static string ExpectedFix(Position p) =>
         p.Quality == 4 || p.Rtk == RtkState.Fixed ? "rtk-fixed"
@@ -315,7 +335,7 @@ public sealed partial class WebConsoleTests
 
         public IPage Page { get; }
 
-        public static async Task<Browser> OpenAsync(Uri console, string fragment = "")
+        public static async Task<Browser> OpenAsync(Uri console, string fragment = "", ViewportSize? viewport = null)
         {
             Skip.IfNot(File.Exists(Chromium), $"{Chromium} is absent (Debian's chromium package; .ci/run installs it): the console is not tested in a browser here");
             IPlaywright playwright = await Playwright.CreateAsync();
@@ -325,7 +345,7 @@ public sealed partial class WebConsoleTests
                 Headless = true,
                 Args = ["--no-sandbox"], // CI runs as root, where Chromium's sandbox cannot start
             });
-            IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+            IPage page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 768 } });
             var opened = new Browser(playwright, browser, page);
             await page.GotoAsync(new Uri(console, "/" + fragment).ToString());
             return opened;
