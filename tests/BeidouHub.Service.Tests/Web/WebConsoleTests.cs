@@ -255,6 +255,85 @@ public sealed partial class WebConsoleTests
         browser.AssertNoPageErrors();
     }
 
+    [SkippableFact]
+    public async Task Map_TrackReplay_DrawsTheTrackTheHistoryApiStored()
+    {
+        // The truck's first minute (600 epochs at 10 Hz), replayed once at 10x, kept in a history file.
+        string folder = Directory.CreateTempSubdirectory("beidouhub-web-replay-").FullName;
+        try
+        {
+            string[] lines = File.ReadAllLines(Repo.Seed("park-vehicle-rtk-10hz.nmea"));
+            string minute = Path.Combine(folder, "truck-minute.nmea");
+            File.WriteAllLines(minute, lines.TakeWhile(l => !l.StartsWith("$GNRMC,020100.00,", StringComparison.Ordinal)));
+            await using ServiceFixture service = await ServiceFixture.StartAsync([.. WebConsoleConfig.On,
+                "--BeidouHub:Receivers:0:Id=truck-1", $"--BeidouHub:Receivers:0:Source=replay://{minute}?speed=10",
+                "--BeidouHub:History:Enabled=true", $"--BeidouHub:History:Path={Path.Combine(folder, "history.db")}"]);
+            var history = new BeidouHub.Protocol.V1.History.HistoryClient(service.Channel);
+            var day = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 11, 27, 0, 0, 0, DateTimeKind.Utc));
+            var nextDay = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 11, 28, 0, 0, 0, DateTimeKind.Utc));
+            int stored = 0;
+            await Eventually.True(async () =>
+            {
+                int before = stored;
+                stored = (await ReadTrack(history, new QueryTrackRequest { ReceiverId = "truck-1", StartTime = day, EndTime = nextDay })).Count;
+                await Task.Delay(500);
+                return stored >= 590 && stored == before;
+            }, "the minute stored", 60);
+
+            await using Browser browser = await Browser.OpenAsync(service.WebAddress!);
+            IPage page = browser.Page;
+            await Eventually.True(async () => await page.Locator("#receiver-list li[data-id='truck-1'][data-sequence]:not([data-sequence=''])").CountAsync() == 1, "truck-1 listed", 30);
+            await page.Locator("#receiver-list li[data-id='truck-1']").ClickAsync();
+            await page.Locator("#replay-minutes").SelectOptionAsync("2");
+            await page.Locator("#replay-load").ClickAsync();
+            ILocator slider = page.Locator("#replay");
+            await Eventually.True(async () => !string.IsNullOrEmpty(await slider.GetAttributeAsync("data-points")), "the track loaded", 30);
+
+            // The same request to the API: as many points, and the slider's ends are its first and last.
+            var request = new QueryTrackRequest
+            {
+                ReceiverId = "truck-1",
+                StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.Parse(await slider.GetAttributeAsync("data-start") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)),
+                EndTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.Parse(await slider.GetAttributeAsync("data-end") ?? "", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)),
+                MaxPoints = 2000,
+                Coordinates = { CoordinateSystem.Grid },
+            };
+            List<Position> track = await ReadTrack(history, request);
+            Assert.Equal(stored, track.Count); // the whole minute lies within the last two
+            Assert.Equal(track.Count.ToString(CultureInfo.InvariantCulture), await slider.GetAttributeAsync("data-points"));
+            Assert.Equal(track[^1].Sequence.ToString(CultureInfo.InvariantCulture), await slider.GetAttributeAsync("data-sequence"));
+            await AssertGhostAt(page, track[^1]);
+            await slider.FillAsync("0");
+            Assert.Equal(track[0].Sequence.ToString(CultureInfo.InvariantCulture), await slider.GetAttributeAsync("data-sequence"));
+            await AssertGhostAt(page, track[0]);
+            await Screenshot(page, "replay.png");
+            browser.AssertNoPageErrors();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        static async Task AssertGhostAt(IPage page, Position p)
+        {
+            JsonElement ghost = (await page.EvaluateAsync<JsonElement>("() => window.beidouhubConsole.replay()")).GetProperty("ghost");
+            Assert.Equal(p.Grid.Easting, ghost[0].GetDouble(), 6);
+            Assert.Equal(p.Grid.Northing, ghost[1].GetDouble(), 6);
+        }
+    }
+
+    private static async Task<List<Position>> ReadTrack(BeidouHub.Protocol.V1.History.HistoryClient history, QueryTrackRequest request)
+    {
+        using AsyncServerStreamingCall<Position> call = history.QueryTrack(request);
+        var list = new List<Position>();
+        await foreach (Position p in call.ResponseStream.ReadAllAsync())
+        {
+            list.Add(p);
+        }
+
+        return list;
+    }
+
     // The page's rule (app.js fixClass), for a connected receiver.
     private static string ExpectedFix(Position p) =>
         p.Quality == 4 || p.Rtk == RtkState.Fixed ? "rtk-fixed"

@@ -281,7 +281,7 @@ function scheduleDraw(what) {
 
 // ---- map ----------------------------------------------------------------------------------
 
-let map, markerSource, trackSource, zoneSource, gridSource;
+let map, markerSource, trackSource, zoneSource, gridSource, replaySource;
 let fitted = false;
 
 function mapCoordinate(p) {
@@ -314,6 +314,8 @@ function setupMap() {
   markerSource = new ol.source.Vector();
   layers.push(new ol.layer.Vector({ source: zoneSource, style: zoneStyle }));
   layers.push(new ol.layer.Vector({ source: trackSource, style: trackStyle, updateWhileAnimating: true }));
+  replaySource = new ol.source.Vector();
+  layers.push(new ol.layer.Vector({ source: replaySource, style: replayStyle }));
   layers.push(new ol.layer.Vector({ source: markerSource, style: markerStyle, updateWhileAnimating: true, updateWhileInteracting: true }));
   map = new ol.Map({
     target: "map",
@@ -365,6 +367,12 @@ function markerStyle(feature, resolution) {
     })));
   }
   return styles;
+}
+
+function replayStyle(feature) {
+  return feature.get("kind") === "ghost"
+    ? cached("ghost", () => new ol.style.Style({ image: new ol.style.Circle({ radius: 8, fill: new ol.style.Fill({ color: "rgba(124, 58, 237, 0.35)" }), stroke: new ol.style.Stroke({ color: "#7c3aed", width: 2 }) }), zIndex: 4 }))
+    : cached("replay-line", () => new ol.style.Style({ stroke: new ol.style.Stroke({ color: "#7c3aed", width: 3 }) }));
 }
 
 function trackStyle(feature) {
@@ -538,6 +546,7 @@ function select(id) {
 }
 
 function selectReceiver(id, showDetails) {
+  if (state.selected !== id) clearReplay();
   if (state.selected) state.changed.add(state.selected);
   state.changed.add(id);
   state.selected = id;
@@ -549,9 +558,9 @@ function selectReceiver(id, showDetails) {
 }
 
 function drawDetails() {
-  const panel = $("details");
+  const panel = $("details-body");
   const r = state.selected && state.receivers.get(state.selected);
-  if (!r || panel.hidden) return;
+  if (!r || $("details").hidden) return;
   const p = r.position || {};
   const s = r.status || {};
   const used = p.used || {};
@@ -580,7 +589,10 @@ function drawDetails() {
   close.textContent = "×";
   close.title = "Close";
   close.className = "close";
-  close.addEventListener("click", () => (panel.hidden = true));
+  close.addEventListener("click", () => {
+    $("details").hidden = true;
+    clearReplay();
+  });
   h.append(close);
   const dl = document.createElement("dl");
   for (const [k, v] of rows) {
@@ -591,6 +603,69 @@ function drawDetails() {
     dl.append(dt, dd);
   }
   panel.append(h, dl);
+}
+
+// ---- track replay (History.QueryTrack) ---------------------------------------------------
+
+const replay = { points: [], receiver: null, start: null, end: null, ghost: null };
+
+function clearReplay() {
+  replay.points = [];
+  replay.receiver = null;
+  if (replaySource) replaySource.clear(true);
+  $("replay-controls").hidden = true;
+  $("replay-note").textContent = "";
+  $("replay").dataset.points = "";
+}
+
+// The selected receiver's stored track, the last N minutes of its own clock (a replayed log's
+// time, not the wall clock), drawn as a line with a slider that moves a marker along it.
+async function loadReplay() {
+  const r = state.selected && state.receivers.get(state.selected);
+  if (!r) return;
+  clearReplay();
+  const last = r.position && timeOf(r.position.time);
+  const end = last ? new Date(last.getTime() + 1) : new Date();
+  const start = new Date(end.getTime() - Number($("replay-minutes").value) * 60000);
+  const ts = (d) => ({ seconds: Math.floor(d.getTime() / 1000), nanos: (d.getTime() % 1000) * 1e6 });
+  const coordinates = state.config.tiles ? (state.config.tiles.datum === "gcj02" ? ["COORDINATE_SYSTEM_GCJ02"] : []) : [state.plane === "park" ? "COORDINATE_SYSTEM_PARK" : "COORDINATE_SYSTEM_GRID"];
+  $("replay-note").textContent = "loading…";
+  const points = [];
+  try {
+    const request = { receiverId: r.id, startTime: ts(start), endTime: ts(end), maxPoints: 2000, coordinates };
+    for await (const p of grpcCall(`/${V1}.History/QueryTrack`, type("QueryTrackRequest"), request, type("Position"), { token: state.token })) {
+      const xy = mapCoordinate(p);
+      if (xy) points.push({ xy, time: timeOf(p.time), fix: fixClass(p), sequence: p.sequence });
+    }
+  } catch (e) {
+    $("replay-note").textContent = e.code === 9 ? "No history kept by this service (BeidouHub:History)." : `Track: ${e.message}`;
+    return;
+  }
+  Object.assign(replay, { points, receiver: r.id, start, end });
+  const slider = $("replay");
+  slider.dataset.points = points.length;
+  slider.dataset.start = start.toISOString();
+  slider.dataset.end = end.toISOString();
+  if (!points.length) {
+    $("replay-note").textContent = "Nothing stored for that time.";
+    return;
+  }
+  $("replay-note").textContent = `${points.length} stored positions, ${points[0].time.toISOString().slice(11, 19)}–${points[points.length - 1].time.toISOString().slice(11, 19)} UTC`;
+  const line = new ol.Feature({ geometry: new ol.geom.LineString(points.map((p) => p.xy)), kind: "line" });
+  replay.ghost = new ol.Feature({ kind: "ghost" });
+  replaySource.addFeatures([line, replay.ghost]);
+  slider.max = points.length - 1;
+  slider.value = points.length - 1;
+  $("replay-controls").hidden = false;
+  showReplayPoint(points.length - 1);
+}
+
+function showReplayPoint(i) {
+  const p = replay.points[i];
+  if (!p) return;
+  replay.ghost.setGeometry(new ol.geom.Point(p.xy));
+  $("replay-time").textContent = `${p.time.toISOString().slice(11, 19)} UTC · ${FIX[p.fix].label}`;
+  $("replay").dataset.sequence = p.sequence;
 }
 
 // ---- sky plot ----------------------------------------------------------------------------
@@ -781,6 +856,8 @@ function showView(name) {
 
 document.addEventListener("DOMContentLoaded", () => {
   for (const tab of document.querySelectorAll("nav [role=tab]")) tab.addEventListener("click", () => showView(tab.dataset.view));
+  $("replay-load").addEventListener("click", () => loadReplay());
+  $("replay").addEventListener("input", (e) => showReplayPoint(Number(e.target.value)));
   $("sky-receiver").addEventListener("change", (e) => e.target.value && e.target.value !== state.selected && selectReceiver(e.target.value, false));
   $("login").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -806,6 +883,7 @@ document.addEventListener("DOMContentLoaded", () => {
 window.beidouhubConsole = {
   markers: () => markerSource ? markerSource.getFeatures().map((f) => ({ id: f.getId(), fix: f.get("fix"), sequence: f.get("sequence"), coordinate: f.getGeometry().getCoordinates(), pixel: map.getPixelFromCoordinate(f.getGeometry().getCoordinates()) })) : [],
   lastDrawMs: () => state.lastDrawMs,
+  replay: () => ({ receiver: replay.receiver, points: replay.points.length, ghost: replay.ghost && replay.ghost.getGeometry() ? replay.ghost.getGeometry().getCoordinates() : null }),
   // Since the last call: positions/s, their lag and the frames' draw times (ms, sorted samples' percentiles).
   stats: () => {
     const pick = (xs, q) => (xs.length ? xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] : null);
