@@ -25,6 +25,18 @@ if (args.Length > 0 && args[0] == "web-console")
     return await BeidouHub.Bench.Web.WebConsoleLoad.RunAsync(args[1..]);
 }
 
+// dotnet run -c Release --project bench -- history-write [--receivers 1000 --rate 10 --seconds 30]   the history store keeping pace
+// dotnet run -c Release --project bench -- history-query [--rows 10000000 --receivers 100]            one-hour track queries in a full file
+if (args.Length > 0 && args[0] == "history-write")
+{
+    return await BeidouHub.Bench.History.HistoryStoreLoad.WriteAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "history-query")
+{
+    return await BeidouHub.Bench.History.HistoryStoreLoad.QueryAsync(args[1..]);
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = [.. args.Where(a => a != "--quick")];
 

@@ -32,6 +32,12 @@ public sealed class ReplaySource : IByteSource
         var file = new FileStream(_options.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         return Task.FromResult<Stream>(new ReplayStream(file, _options.Speed, _options.Loop, _time));
     }
+
+    /// <summary>
+    /// NMEA from anywhere (a history's stored track made into sentences), paced by the times in
+    /// its sentences as a replayed file is: once through, <paramref name="speed"/> times real time.
+    /// </summary>
+    public static Stream Pace(Stream nmea, double speed, TimeProvider time) => new ReplayStream(nmea, speed, loop: false, time);
 }
 
 /// <summary>The paced stream behind <see cref="ReplaySource"/>; reads return whole lines where they fit.</summary>

@@ -20,7 +20,7 @@ internal sealed record ReceiverPlan(ReceiverOptions Options, IByteSource Source)
 internal static class ServiceSetup
 {
     /// <summary>The source URI schemes the service reads: Receiver's serial, tcp and replay, and the simulator's sim.</summary>
-    public static SourceSchemes Sources { get; } = SourceSchemes.Receiver.With(SimSourceOptions.Scheme);
+    public static SourceSchemes Sources { get; } = SourceSchemes.Receiver.With(SimSourceOptions.Scheme).With(History.HistorySourceOptions.Scheme);
 
     public const string DefaultNote = "no receivers configured: replaying the park recordings in seeds/ (truck, gate, walker) in a loop";
 

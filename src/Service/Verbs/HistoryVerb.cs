@@ -10,24 +10,25 @@ using Microsoft.Data.Sqlite;
 namespace BeidouHub.Service.Verbs;
 
 /// <summary>
-/// <c>beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson] [--db PATH]</c>:
+/// <c>beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH]</c>:
 /// a receiver's stored track out of the history file, read directly (read-only: a running service
 /// keeps writing), with the field names of <c>decode</c>'s records.
 /// </summary>
 internal static class HistoryVerb
 {
     public const string Usage = """
-        usage: beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson] [--db PATH] [--max-points N]
+        usage: beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH] [--max-points N]
           --receiver ID   the receiver whose stored positions to write (its configured id)
           --from T        start, UTC: 2026-11-27T02:00:00Z (a time without an offset is UTC; a date alone is its midnight)
           --to T          end, excluded (default: now)
           --format F      jsonl: one JSON object per stored epoch, decode's field names plus grid, park and zones (default);
-                          csv: one row per epoch; geojson: a FeatureCollection of points plus the track as a LineString
+                          csv: one row per epoch; geojson: a FeatureCollection of points plus the track as a LineString;
+                          nmea: RMC, GGA, GST, ZDA per epoch, as a receiver would have sent them (decode and replay:// read it)
           --db PATH       the history file (default: data/history.db, BeidouHub:History:Path's default)
           --max-points N  at most N epochs, evenly thinned (default: every stored epoch)
         """;
 
-    private static readonly string[] Formats = ["jsonl", "csv", "geojson"];
+    private static readonly string[] Formats = ["jsonl", "csv", "geojson", "nmea"];
     private static readonly string[] UsedNames = ["gps", "glonass", "galileo", "beidou", "qzss", "navic", "sbas"];
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -113,6 +114,7 @@ internal static class HistoryVerb
             {
                 "csv" => await WriteCsvAsync(track, stdout).ConfigureAwait(false),
                 "geojson" => await WriteGeoJsonAsync(track, stdout).ConfigureAwait(false),
+                "nmea" => await WriteNmeaAsync(track, stdout).ConfigureAwait(false),
                 _ => await WriteJsonlAsync(track, stdout).ConfigureAwait(false),
             };
         }
@@ -230,6 +232,22 @@ internal static class HistoryVerb
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static async Task<long> WriteNmeaAsync(IAsyncEnumerable<PositionRecord> track, Stream output)
+    {
+        long n = 0;
+        await using var text = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        var epoch = new StringBuilder(512);
+        await foreach (PositionRecord r in track.ConfigureAwait(false))
+        {
+            epoch.Clear();
+            History.HistoryNmea.Append(epoch, r);
+            await text.WriteAsync(epoch).ConfigureAwait(false);
+            n++;
+        }
+
+        return n;
     }
 
     private static async Task<long> WriteCsvAsync(IAsyncEnumerable<PositionRecord> track, Stream output)

@@ -74,11 +74,31 @@ public sealed class HistoryVerbTests : IDisposable
         Assert.Equal(5, thin.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public async Task Run_Nmea_DecodeReadsTheSameEpochsBack()
+    {
+        await StoreAsync();
+        (int exit, string nmea, _) = await RunAsync("--receiver", "truck-1", "--from", "2026-11-27", "--to", "2026-11-28", "--format", "nmea", "--db", DbPath);
+        Assert.Equal(0, exit);
+        Assert.All(nmea.Split("\r\n", StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^\$GN(RMC|GGA|GST|ZDA),.*\*[0-9A-F]{2}$", line));
+
+        // decode, the service's own reader, gets every stored epoch back with its position.
+        var decoded = new MemoryStream();
+        int decodeExit = await DecodeVerb.RunAsync(["-"], new StringWriter(), decoded, new MemoryStream(Encoding.ASCII.GetBytes(nmea)), default);
+        Assert.Equal(0, decodeExit);
+        string[] epochs = Encoding.UTF8.GetString(decoded.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(10, epochs.Length);
+        using JsonDocument first = JsonDocument.Parse(epochs[0]);
+        Assert.Equal(27.858012345678901, first.RootElement.GetProperty("lat").GetDouble(), tolerance: 2e-9); // 7 decimals of a minute
+        Assert.Equal(4, first.RootElement.GetProperty("quality").GetInt32());
+        Assert.Equal("2026-11-27T02:00:00.000Z", first.RootElement.GetProperty("time").GetString());
+    }
+
     [Theory]
     [InlineData("--from|2026-11-27", "history: --receiver and --from are required (see beidouhub history --help)")]
     [InlineData("--receiver|a|--from|yesterday", "history: --from 'yesterday': expected an ISO 8601 time such as 2026-11-27T02:00:00Z or a date such as 2026-11-27")]
     [InlineData("--receiver|a|--from|2026-11-28|--to|2026-11-27", "history: --to 2026-11-27T00:00:00.0000000Z must be after --from 2026-11-28T00:00:00.0000000Z")]
-    [InlineData("--receiver|a|--from|2026-11-27|--format|gpx", "history: --format 'gpx': expected one of jsonl, csv, geojson")]
+    [InlineData("--receiver|a|--from|2026-11-27|--format|gpx", "history: --format 'gpx': expected one of jsonl, csv, geojson, nmea")]
     [InlineData("--receiver|a|--from|2026-11-27|--bogus", "history: unknown option '--bogus' (see beidouhub history --help)")]
     public async Task Run_BadArguments_OneLineAndExitTwo(string args, string expected)
     {
