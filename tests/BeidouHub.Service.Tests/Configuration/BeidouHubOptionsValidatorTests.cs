@@ -88,7 +88,7 @@ public class BeidouHubOptionsValidatorTests
                 "beidouhub: BeidouHub:SummaryInterval: must be at least 1 s (was 00:00:00)",
                 "beidouhub: BeidouHub:Receivers:0:StaleAfter: must be at least 100 ms (was 00:00:00)",
                 "beidouhub: BeidouHub:Geo:ZoneConfirmEpochs: must be at least 1 (was 0)",
-                "beidouhub: BeidouHub:Receivers:0 (a): 'ftp://x': unknown scheme 'ftp' (expected serial, tcp, replay or sim)",
+                "beidouhub: BeidouHub:Receivers:0 (a): 'ftp://x': unknown scheme 'ftp' (expected serial, tcp, replay, sim or history)",
             ],
             Lines(stderr));
     }

@@ -7,8 +7,8 @@ namespace BeidouHub.Service.Tests.Configuration;
 public class ServiceSetupTests
 {
     [Theory]
-    [InlineData("ftp://x", "'ftp://x': unknown scheme 'ftp' (expected serial, tcp, replay or sim)")]
-    [InlineData("/dev/ttyUSB0", "'/dev/ttyUSB0' is not a source URI (expected serial://, tcp://, replay:// or sim://)")]
+    [InlineData("ftp://x", "'ftp://x': unknown scheme 'ftp' (expected serial, tcp, replay, sim or history)")]
+    [InlineData("/dev/ttyUSB0", "'/dev/ttyUSB0' is not a source URI (expected serial://, tcp://, replay://, sim:// or history://)")]
     [InlineData("tcp://host", "'tcp://host': expected tcp://host:port with a port in 1-65535")]
     public void Sources_BadUri_TheMessagesOfASingleParserNamingEveryScheme(string uri, string message)
     {

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Net.Sockets;
 using System.Text.Json;
 using BeidouHub.Protocol.V1;
@@ -179,6 +181,42 @@ public class GrpcWebTests
         }
 
         Assert.Equal((ulong)service.Hub.DroppedTotal, dropped);
+    }
+
+    [Fact]
+    public async Task Console_ServiceWithACertificate_ServedOverTlsWithHttp2AndGrpcWeb()
+    {
+        using TlsTestFiles tls = TlsTestFiles.Create("127.0.0.1");
+        await using ServiceFixture service = await ServiceFixture.StartAsync(tls.ServeArguments(
+            "--BeidouHub:Web:Enabled=true", "--BeidouHub:Web:Listen=https://127.0.0.1:0", "--BeidouHub:Receivers:0:Id=a", "--BeidouHub:Receivers:0:Source=sim://"));
+        Assert.Equal("https", service.WebAddress!.Scheme);
+        X509Certificate2Collection roots = [];
+        roots.ImportFromPemFile(tls.Ca);
+        SocketsHttpHandler Trusting() => new()
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    return certificate is not null && chain.Build(new X509Certificate2(certificate));
+                },
+            },
+        };
+
+        // A browser gets the page over HTTP/2 (negotiated by TLS), signed by the service's CA.
+        using var http = new HttpClient(Trusting()) { BaseAddress = service.WebAddress, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using HttpResponseMessage page = await http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpVersion.Version20, page.Version);
+
+        // And the API over gRPC-Web on the same endpoint.
+        using GrpcChannel web = GrpcChannel.ForAddress(service.WebAddress!, new GrpcChannelOptions { HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, Trusting()) });
+        ListZonesResponse zones = await new Positions.PositionsClient(web).ListZonesAsync(new ListZonesRequest());
+        Assert.Equal("grid", zones.Plane);
     }
 
     internal static GrpcChannel WebChannel(Uri address, string? key = null)
