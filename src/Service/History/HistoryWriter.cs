@@ -371,9 +371,10 @@ internal sealed partial class HistoryWriter : BackgroundService
             _droppingLogged = false;
         }
 
-        _failing = false;
+        // Logged before Failing turns false: whoever sees the store working again finds the line.
         double seconds = (_time.GetUtcNow() - since).TotalSeconds;
         LogRecovered(_logger, seconds, dropped);
+        _failing = false;
     }
 
     private async Task SummarizeAsync(CancellationToken stoppingToken)

@@ -120,6 +120,21 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable
     public async Task<int> WriteAsync(HistoryBatch batch, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        try
+        {
+            return await WriteCoreAsync(batch, cancel).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // After a server restart every idle connection in the pool is dead, and each would fail
+            // one retry of the writer in turn: drop them all, the next write connects afresh.
+            _source.Clear();
+            throw;
+        }
+    }
+
+    private async Task<int> WriteCoreAsync(HistoryBatch batch, CancellationToken cancel)
+    {
         await using NpgsqlConnection c = await _source.OpenConnectionAsync(cancel).ConfigureAwait(false);
         await using NpgsqlTransaction t = await c.BeginTransactionAsync(cancel).ConfigureAwait(false);
         Dictionary<string, int> ids = await ReceiverIdsAsync(c, t, batch, cancel).ConfigureAwait(false);
