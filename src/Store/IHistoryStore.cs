@@ -3,10 +3,14 @@ namespace BeidouHub.Store;
 /// <summary>
 /// Where the history lives. One writer (the service's history writer) and any number of readers
 /// (queries, the <c>history</c> verb). Time ranges are half-open, [since, until), UTC. Implementations:
-/// <see cref="Sqlite.SqliteHistoryStore"/>; a PostgreSQL one keeps the same contract.
+/// <see cref="Sqlite.SqliteHistoryStore"/> and <see cref="Postgres.PostgresHistoryStore"/>, one contract
+/// (the same tests run against both).
 /// </summary>
 public interface IHistoryStore
 {
+    /// <summary>Where the history is, for logs and messages: a file's path, a server and database (never a password).</summary>
+    string Location { get; }
+
     /// <summary>Creates or migrates the schema; throws when the store cannot be opened for writing.</summary>
     Task OpenAsync(CancellationToken cancel);
 

@@ -144,9 +144,22 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
     private static void CheckHistory(HistoryConfig history, List<string> errors)
     {
         const string Key = HistoryConfig.Section;
-        if (history.Enabled && string.IsNullOrWhiteSpace(history.Path))
+        if (history.Enabled && history.Store == HistoryStoreKind.Sqlite && string.IsNullOrWhiteSpace(history.Path))
         {
             errors.Add($"{Key}:Path: must name the SQLite file, e.g. data/history.db (was '{history.Path}'), or set {Key}:Enabled=false");
+        }
+
+        if (history.Enabled && history.Store == HistoryStoreKind.Postgres)
+        {
+            // The value is not echoed: it may hold a password.
+            if (string.IsNullOrWhiteSpace(history.ConnectionString))
+            {
+                errors.Add($"{Key}:ConnectionString: Store=Postgres needs an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=beidouhub;Username=beidouhub;Password=...");
+            }
+            else if (Store.Postgres.PostgresHistoryStore.CheckConnectionString(history.ConnectionString) is { } problem)
+            {
+                errors.Add($"{Key}:ConnectionString: {problem}");
+            }
         }
 
         // Below 10 ms a transaction per interval is busy work; above a minute, a crash loses a minute.

@@ -2,6 +2,7 @@ using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Store;
+using BeidouHub.Store.Postgres;
 using BeidouHub.Store.Sqlite;
 
 namespace BeidouHub.Service.History;
@@ -25,16 +26,19 @@ internal static class HistorySetup
             return;
         }
 
-        var store = new SqliteHistoryStore(config.Path);
+        // Made by a factory, so the container disposes it at shutdown (PostgreSQL's pool).
+        services.AddSingleton<IHistoryStore>(_ => config.Store == HistoryStoreKind.Postgres
+            ? new PostgresHistoryStore(config.ConnectionString!)
+            : new SqliteHistoryStore(config.Path));
         services.AddSingleton(sp => new HistoryWriter(
-            store,
+            sp.GetRequiredService<IHistoryStore>(),
             config,
             sp.GetRequiredService<PositionHub>(),
             sp.GetRequiredService<ReceiverHost>(),
             sp.GetRequiredService<TimeProvider>(),
             options.SummaryInterval,
             sp.GetRequiredService<ILogger<HistoryWriter>>()));
-        services.AddSingleton(new HistoryAccess(store));
+        services.AddSingleton(sp => new HistoryAccess(sp.GetRequiredService<IHistoryStore>()));
         services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
     }
 }

@@ -107,8 +107,7 @@ internal sealed partial class HistoryWriter : BackgroundService
         {
             string rate = _config.MaxRateHz > 0 ? string.Create(CultureInfo.InvariantCulture, $"at most {_config.MaxRateHz} per receiver per second") : "every epoch";
             string keep = _config.KeepDays > 0 ? string.Create(CultureInfo.InvariantCulture, $"kept {_config.KeepDays} days") : "kept until deleted (KeepDays=0)";
-            string path = Path.GetFullPath(_config.Path);
-            LogStarting(_logger, path, rate, keep);
+            LogStarting(_logger, _store.Location, rate, keep);
         }
 
         Task positions = Task.Run(() => DrainAsync(_positions, stoppingToken), CancellationToken.None);
@@ -372,9 +371,10 @@ internal sealed partial class HistoryWriter : BackgroundService
             _droppingLogged = false;
         }
 
-        _failing = false;
+        // Logged before Failing turns false: whoever sees the store working again finds the line.
         double seconds = (_time.GetUtcNow() - since).TotalSeconds;
         LogRecovered(_logger, seconds, dropped);
+        _failing = false;
     }
 
     private async Task SummarizeAsync(CancellationToken stoppingToken)
@@ -388,8 +388,8 @@ internal sealed partial class HistoryWriter : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "history: keeping positions in {Path} ({Rate}, {Keep})")]
-    private static partial void LogStarting(ILogger logger, string path, string rate, string keep);
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "history: keeping positions in {Location} ({Rate}, {Keep})")]
+    private static partial void LogStarting(ILogger logger, string location, string rate, string keep);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "history: the store fails ({Error}); {Buffered} rows wait in the buffer, retrying in {RetrySeconds:0.00} s with backoff; live streams are not affected")]
     private static partial void LogFailing(ILogger logger, int buffered, double retrySeconds, string error);

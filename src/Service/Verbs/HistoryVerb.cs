@@ -4,20 +4,24 @@ using System.Text;
 using System.Text.Json;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Store;
+using BeidouHub.Store.Postgres;
 using BeidouHub.Store.Sqlite;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace BeidouHub.Service.Verbs;
 
 /// <summary>
-/// <c>beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH]</c>:
-/// a receiver's stored track out of the history file, read directly (read-only: a running service
-/// keeps writing), with the field names of <c>decode</c>'s records.
+/// <c>beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH | --postgres CONN]</c>:
+/// a receiver's stored track out of the history file or PostgreSQL database, read directly
+/// (read-only: a running service keeps writing), with the field names of <c>decode</c>'s records.
+/// The store is named on the command line, not read from the service's configuration: the verb
+/// reads a copied file or another park's database as easily as this service's.
 /// </summary>
 internal static class HistoryVerb
 {
     public const string Usage = """
-        usage: beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH] [--max-points N]
+        usage: beidouhub history --receiver ID --from T [--to T] [--format jsonl|csv|geojson|nmea] [--db PATH | --postgres CONN] [--max-points N]
           --receiver ID   the receiver whose stored positions to write (its configured id)
           --from T        start, UTC: 2026-11-27T02:00:00Z (a time without an offset is UTC; a date alone is its midnight)
           --to T          end, excluded (default: now)
@@ -25,6 +29,8 @@ internal static class HistoryVerb
                           csv: one row per epoch; geojson: a FeatureCollection of points plus the track as a LineString;
                           nmea: RMC, GGA, GST, ZDA per epoch, as a receiver would have sent them (decode and replay:// read it)
           --db PATH       the history file (default: data/history.db, BeidouHub:History:Path's default)
+          --postgres CONN a PostgreSQL history instead (BeidouHub:History:Store=Postgres), as an Npgsql
+                          connection string: "Host=127.0.0.1;Port=5432;Database=beidouhub;Username=reader"
           --max-points N  at most N epochs, evenly thinned (default: every stored epoch)
         """;
 
@@ -39,6 +45,8 @@ internal static class HistoryVerb
         DateTime? until = null;
         string format = "jsonl";
         string db = new HistoryConfig().Path;
+        bool dbGiven = false;
+        string? postgres = null;
         int maxPoints = 0;
         var cli = new ArgumentReader("history", args);
         while (cli.Read())
@@ -65,6 +73,22 @@ internal static class HistoryVerb
                     if (cli.TryValue(out string path))
                     {
                         db = path;
+                        dbGiven = true;
+                    }
+
+                    break;
+                case "--postgres":
+                    if (cli.TryValue(out string connection))
+                    {
+                        if (PostgresHistoryStore.CheckConnectionString(connection) is { } problem)
+                        {
+                            // Not cli.Invalid: that repeats the value, and this one may hold a password.
+                            cli.Fail("--postgres: " + problem);
+                        }
+                        else
+                        {
+                            postgres = connection;
+                        }
                     }
 
                     break;
@@ -86,6 +110,11 @@ internal static class HistoryVerb
             cli.Fail("--receiver and --from are required (see beidouhub history --help)");
         }
 
+        if (dbGiven && postgres is not null)
+        {
+            cli.Fail("--db and --postgres name two stores: give one");
+        }
+
         DateTime end = until ?? (time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         if (since is { } s && s >= end)
         {
@@ -98,13 +127,13 @@ internal static class HistoryVerb
             return exit ?? 2;
         }
 
-        if (!File.Exists(db))
+        if (postgres is null && !File.Exists(db))
         {
             await stderr.WriteLineAsync($"history: {Path.GetFullPath(db)}: no such file (the service keeps its history there when BeidouHub:History is on; --db names another)").ConfigureAwait(false);
             return 2;
         }
 
-        var store = new SqliteHistoryStore(db, readOnly: true);
+        IHistoryStore store = postgres is null ? new SqliteHistoryStore(db, readOnly: true) : new PostgresHistoryStore(postgres, readOnly: true);
         long written = 0;
         try
         {
@@ -118,14 +147,18 @@ internal static class HistoryVerb
                 _ => await WriteJsonlAsync(track, stdout).ConfigureAwait(false),
             };
         }
-        catch (Exception e) when (e is SqliteException or InvalidDataException)
+        catch (Exception e) when (e is SqliteException or NpgsqlException or InvalidDataException)
         {
-            await stderr.WriteLineAsync($"history: {Path.GetFullPath(db)}: {e.Message}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"history: {store.Location}: {e.Message}").ConfigureAwait(false);
             return 1;
         }
         finally
         {
             SqliteConnection.ClearAllPools();
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"history: {written} epochs of {receiver} from {since.Value:O} to {end:O}")).ConfigureAwait(false);

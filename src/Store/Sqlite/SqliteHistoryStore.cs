@@ -41,6 +41,9 @@ public sealed class SqliteHistoryStore : IHistoryStore
     public string Path { get; }
 
     /// <inheritdoc/>
+    public string Location => Path;
+
+    /// <inheritdoc/>
     public async Task OpenAsync(CancellationToken cancel)
     {
         if (!_readOnly && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } folder)

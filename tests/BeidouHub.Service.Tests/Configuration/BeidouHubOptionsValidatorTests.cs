@@ -58,6 +58,8 @@ public class BeidouHubOptionsValidatorTests
         { "History:MaxRateHz=-1", "BeidouHub:History:MaxRateHz: must be at least 0 (was -1)" },
         { "History:MaxRateHz=NaN", "BeidouHub:History:MaxRateHz: must be a number (was NaN)" },
         { "History:KeepDays=-1", "BeidouHub:History:KeepDays: must be at least 0 (was -1)" },
+        { "History:Enabled=true|History:Store=Postgres", "BeidouHub:History:ConnectionString: Store=Postgres needs an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=beidouhub;Username=beidouhub;Password=..." },
+        { "History:Enabled=true|History:Store=Postgres|History:ConnectionString=Database=park;Password=secret", "BeidouHub:History:ConnectionString: must name the server (Host=...)" },
     };
 
     [Theory]

@@ -28,21 +28,28 @@ public sealed class HistoryServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task QueryTrack_SeedFedThroughTheService_EveryEpochTheLiveStreamDelivered()
+    public Task QueryTrack_SeedFedThroughTheService_EveryEpochTheLiveStreamDelivered() =>
+        RoundTripAsync(_dir, HistoryWriterTests.HistoryOn(DbPath));
+
+    /// <summary>
+    /// The round trip on a store: a seed fed through the service, its live streams compared with
+    /// what the History API reads back (every epoch, every zone event, stays, thinning, PositionAt).
+    /// </summary>
+    internal static async Task RoundTripAsync(string dir, string[] history)
     {
         byte[] seed = await File.ReadAllBytesAsync(Repo.Seed("park-vehicle-rtk-10hz.nmea"));
         int expected = Api.PositionsServiceTests.Decode(seed, "truck").Count;
-        string zones = Path.Combine(_dir, "zones.geojson");
+        string zones = Path.Combine(dir, "zones.geojson");
         await File.WriteAllTextAsync(zones, ZonesGeoJson);
         await using var feed = new ReceiverFeed();
         await using ServiceFixture service = await ServiceFixture.StartAsync(
         [
             "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source={feed.Uri}",
             "--BeidouHub:Geo:Park:OriginNorthing=3082900", "--BeidouHub:Geo:Park:OriginEasting=418000", $"--BeidouHub:ZonesFile={zones}",
-            .. HistoryWriterTests.HistoryOn(DbPath),
+            .. history,
         ]);
         var positions = new Positions.PositionsClient(service.Channel);
-        var history = new Protocol.V1.History.HistoryClient(service.Channel);
+        var api = new Protocol.V1.History.HistoryClient(service.Channel);
         HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
         using var live = new StreamCollector<Position>(c => positions.StreamPositions(new StreamPositionsRequest { Coordinates = { AllCoordinates } }, cancellationToken: c));
         using var liveEvents = new StreamCollector<Protocol.V1.ZoneEvent>(c => positions.StreamZoneEvents(new StreamZoneEventsRequest(), cancellationToken: c));
@@ -53,7 +60,7 @@ public sealed class HistoryServiceTests : IDisposable
         feed.Close();
         await Eventually.True(() => live.Count == expected && writer.Written == expected && writer.Buffered == 0, $"{expected} epochs streamed and stored (streamed {live.Count}, stored {writer.Written})", 60);
 
-        List<Position> track = await ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck", StartTime = Day, EndTime = NextDay, Coordinates = { AllCoordinates } }));
+        List<Position> track = await ReadAll(api.QueryTrack(new QueryTrackRequest { ReceiverId = "truck", StartTime = Day, EndTime = NextDay, Coordinates = { AllCoordinates } }));
         Assert.Equal(expected, track.Count);
         Position[] streamed = [.. live.Items];
         for (int i = 0; i < streamed.Length; i++)
@@ -70,27 +77,27 @@ public sealed class HistoryServiceTests : IDisposable
         Assert.Contains(track, p => !p.HasLatitude); // the seed's outage, kept as the no-fix epochs it streamed
         Protocol.V1.ZoneEvent[] events = [.. liveEvents.Items];
         Assert.NotEmpty(events);
-        List<Protocol.V1.ZoneEvent> storedEvents = await ReadAll(history.QueryZoneEvents(new QueryZoneEventsRequest { StartTime = Day, EndTime = NextDay }));
+        List<Protocol.V1.ZoneEvent> storedEvents = await ReadAll(api.QueryZoneEvents(new QueryZoneEventsRequest { StartTime = Day, EndTime = NextDay }));
         Assert.Equal(events, storedEvents);
-        List<Protocol.V1.ZoneEvent> gateEvents = await ReadAll(history.QueryZoneEvents(new QueryZoneEventsRequest { ZoneIds = { "main-gate" }, StartTime = Day, EndTime = NextDay }));
+        List<Protocol.V1.ZoneEvent> gateEvents = await ReadAll(api.QueryZoneEvents(new QueryZoneEventsRequest { ZoneIds = { "main-gate" }, StartTime = Day, EndTime = NextDay }));
         Assert.Equal(events.Where(e => e.ZoneId == "main-gate"), gateEvents);
 
         // ZoneOccupancy: one receiver, so its stays pair each Enter with the Exit after it.
         Protocol.V1.ZoneEvent[] enters = [.. events.Where(e => e.ZoneId == "main-gate" && e.Kind == ZoneEventKind.Enter)];
         Protocol.V1.ZoneEvent[] exits = [.. events.Where(e => e.ZoneId == "main-gate" && e.Kind == ZoneEventKind.Exit)];
-        List<Protocol.V1.ZoneStay> stays = await ReadAll(history.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = Day, EndTime = NextDay }));
+        List<Protocol.V1.ZoneStay> stays = await ReadAll(api.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = Day, EndTime = NextDay }));
         Assert.NotEmpty(exits);
         Assert.Equal(enters.Select(e => e.Time), stays.Select(s => s.Entered));
         Assert.Equal(exits.Select(e => e.Time), stays.Take(exits.Length).Select(s => s.Exited));
         Assert.All(stays, s => Assert.False(s.InsideAtStart));
         Assert.Equal(exits[0].Time.ToDateTime() - enters[0].Time.ToDateTime(), stays[0].Duration.ToTimeSpan());
         Timestamp during = Timestamp.FromDateTime(enters[0].Time.ToDateTime().AddSeconds(1));
-        Protocol.V1.ZoneStay clipped = (await ReadAll(history.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = during, EndTime = NextDay })))[0];
+        Protocol.V1.ZoneStay clipped = (await ReadAll(api.ZoneOccupancy(new ZoneOccupancyRequest { ZoneId = "main-gate", StartTime = during, EndTime = NextDay })))[0];
         Assert.True(clipped.InsideAtStart);
         Assert.Equal(during, clipped.Entered);
         Assert.Equal(exits[0].Time, clipped.Exited);
 
-        List<Position> thinned = await ReadAll(history.QueryTrack(new QueryTrackRequest { ReceiverId = "truck", StartTime = Day, EndTime = NextDay, MaxPoints = 100 }));
+        List<Position> thinned = await ReadAll(api.QueryTrack(new QueryTrackRequest { ReceiverId = "truck", StartTime = Day, EndTime = NextDay, MaxPoints = 100 }));
         Assert.Equal(100, thinned.Count);
         Assert.Equal(track[0].Time, thinned[0].Time);
         Assert.Equal(track[30].Time, thinned[1].Time);
@@ -98,13 +105,13 @@ public sealed class HistoryServiceTests : IDisposable
         // PositionAt: on an epoch, that epoch; half-way between two, the mean of their coordinates.
         Position a = track[1000];
         Position b = track[1001];
-        PositionAtResponse exact = await history.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck" }, Time = a.Time, Coordinates = { AllCoordinates } });
+        PositionAtResponse exact = await api.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck" }, Time = a.Time, Coordinates = { AllCoordinates } });
         HistoricPosition on = Assert.Single(exact.Positions);
         Assert.False(on.Interpolated);
         Assert.Equal(TimeSpan.Zero, on.Gap.ToTimeSpan());
         Assert.Equal(a, on.Position);
         DateTime mid = a.Time.ToDateTime() + ((b.Time.ToDateTime() - a.Time.ToDateTime()) / 2);
-        HistoricPosition between = Assert.Single((await history.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck", "nobody" }, Time = Timestamp.FromDateTime(mid), Coordinates = { AllCoordinates } })).Positions);
+        HistoricPosition between = Assert.Single((await api.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck", "nobody" }, Time = Timestamp.FromDateTime(mid), Coordinates = { AllCoordinates } })).Positions);
         Assert.True(between.Interpolated);
         Assert.Equal(TimeSpan.FromMilliseconds(50), between.Gap.ToTimeSpan());
         Assert.Equal(Timestamp.FromDateTime(mid), between.Position.Time);
@@ -112,7 +119,7 @@ public sealed class HistoryServiceTests : IDisposable
         Assert.Equal((a.Longitude + b.Longitude) / 2, between.Position.Longitude, 1e-12);
         Assert.Equal((a.Park.East + b.Park.East) / 2, between.Position.Park.East, 1e-9);
         Assert.Equal((a.Grid.Northing + b.Grid.Northing) / 2, between.Position.Grid.Northing, 1e-9);
-        PositionAtResponse far = await history.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck" }, Time = NextDay, MaxGap = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
+        PositionAtResponse far = await api.PositionAtAsync(new PositionAtRequest { ReceiverIds = { "truck" }, Time = NextDay, MaxGap = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) });
         Assert.Empty(far.Positions);
         Assert.Null(live.Ended);
     }

@@ -100,6 +100,8 @@ public sealed class HistoryVerbTests : IDisposable
     [InlineData("--receiver|a|--from|2026-11-28|--to|2026-11-27", "history: --to 2026-11-27T00:00:00.0000000Z must be after --from 2026-11-28T00:00:00.0000000Z")]
     [InlineData("--receiver|a|--from|2026-11-27|--format|gpx", "history: --format 'gpx': expected one of jsonl, csv, geojson, nmea")]
     [InlineData("--receiver|a|--from|2026-11-27|--bogus", "history: unknown option '--bogus' (see beidouhub history --help)")]
+    [InlineData("--receiver|a|--from|2026-11-27|--db|x.db|--postgres|Host=h", "history: --db and --postgres name two stores: give one")]
+    [InlineData("--receiver|a|--from|2026-11-27|--postgres|Database=d;Password=secret", "history: --postgres: must name the server (Host=...)")]
     public async Task Run_BadArguments_OneLineAndExitTwo(string args, string expected)
     {
         (int exit, string stdout, string stderr) = await RunAsync(args.Split('|'));
@@ -131,9 +133,11 @@ public sealed class HistoryVerbTests : IDisposable
         Assert.Equal("", stderr);
     }
 
-    private async Task StoreAsync()
+    private Task StoreAsync() => StoreAsync(new SqliteHistoryStore(DbPath));
+
+    /// <summary>Ten epochs of truck-1 from T0, a second apart, and one of gate-1.</summary>
+    internal static async Task StoreAsync(IHistoryStore store)
     {
-        var store = new SqliteHistoryStore(DbPath);
         await store.OpenAsync(default);
         var batch = new HistoryBatch();
         for (int i = 0; i < 10; i++)
@@ -161,7 +165,7 @@ public sealed class HistoryVerbTests : IDisposable
         await store.WriteAsync(batch, default);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
         var stdout = new MemoryStream();
         var stderr = new StringWriter();
