@@ -46,6 +46,10 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
                 await responseStream.WriteAsync(ProtoMapping.ToProto(HistoryMapping.ToUpdate(r), shape, dropped: 0), cancel).ConfigureAwait(false);
             }
         }
+        catch (System.Data.Common.DbException e)
+        {
+            throw StoreUnavailable(e);
+        }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             // The client went away.
@@ -78,7 +82,15 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
         var response = new PositionAtResponse();
         foreach (string receiver in request.ReceiverIds.Distinct(StringComparer.Ordinal))
         {
-            (PositionRecord? before, PositionRecord? after) = await store.ReadAroundAsync(receiver, at, context.CancellationToken).ConfigureAwait(false);
+            PositionRecord? before, after;
+            try
+            {
+                (before, after) = await store.ReadAroundAsync(receiver, at, context.CancellationToken).ConfigureAwait(false);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw StoreUnavailable(e);
+            }
             if (maxGap > TimeSpan.Zero)
             {
                 before = before is not null && at - before.Time <= maxGap ? before : null;
@@ -123,6 +135,10 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
                     await responseStream.WriteAsync(ProtoMapping.ToProto(update, dropped: 0, park), cancel).ConfigureAwait(false);
                 }
             }
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw StoreUnavailable(e);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -180,6 +196,10 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
 
                 await responseStream.WriteAsync(message, cancel).ConfigureAwait(false);
             }
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw StoreUnavailable(e);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -248,4 +268,9 @@ internal sealed class HistoryService : Protocol.V1.History.HistoryBase
         ?? throw new RpcException(new Status(StatusCode.FailedPrecondition, "history is off on this service (BeidouHub:History:Enabled=false)"));
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    // The store cannot answer now (the database server down, the file not created yet, locked):
+    // UNAVAILABLE, which clients retry, with what the store said; not UNKNOWN.
+    private static RpcException StoreUnavailable(System.Data.Common.DbException e) =>
+        new(new Status(StatusCode.Unavailable, $"history store: {e.Message}"));
 }

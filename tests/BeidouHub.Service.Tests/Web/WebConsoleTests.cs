@@ -275,7 +275,14 @@ public sealed partial class WebConsoleTests
             await Eventually.True(async () =>
             {
                 int before = stored;
-                stored = (await ReadTrack(history, new QueryTrackRequest { ReceiverId = "truck-1", StartTime = day, EndTime = nextDay })).Count;
+                try
+                {
+                    stored = (await ReadTrack(history, new QueryTrackRequest { ReceiverId = "truck-1", StartTime = day, EndTime = nextDay })).Count;
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+                {
+                    return false; // the store not created yet: the writer opens it as the service starts
+                }
                 await Task.Delay(500);
                 return stored >= 590 && stored == before;
             }, "the minute stored", 60);
