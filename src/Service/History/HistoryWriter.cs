@@ -349,27 +349,12 @@ internal sealed partial class HistoryWriter : BackgroundService
 
     private void Committed(int taken, int stored)
     {
-        long caughtUp = -1;
         lock (_bufferLock)
         {
             for (int i = 0; i < taken; i++)
             {
                 _buffer.Dequeue();
             }
-
-            // A store that was slow, not failing, has caught up: the next overflow is logged again
-            // (after an outage, Recovered does this).
-            if (_droppingLogged && !_failing && _buffer.Count <= _config.BufferLimit / 2)
-            {
-                caughtUp = _outageDropped;
-                _outageDropped = 0;
-                _droppingLogged = false;
-            }
-        }
-
-        if (caughtUp >= 0)
-        {
-            LogCaughtUp(_logger, caughtUp);
         }
 
         Interlocked.Add(ref _written, stored);
@@ -417,9 +402,6 @@ internal sealed partial class HistoryWriter : BackgroundService
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "history: {Written} positions written in {Batches} batches, {Buffered} buffered, {Dropped} dropped, {Untimed} without a date not kept; store {State}")]
     private static partial void LogSummary(ILogger logger, long written, long batches, int buffered, long dropped, long untimed, string state);
-
-    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "history: the store has caught up, the buffer has room again; {Dropped} rows were dropped while it was slower than the receivers")]
-    private static partial void LogCaughtUp(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "history: the hub ended the writer's subscription ({Reason}); positions are no longer kept")]
     private static partial void LogEnded(ILogger logger, string reason);
