@@ -356,43 +356,10 @@ public sealed class PostgresHistoryStore : IHistoryStore, IAsyncDisposable
         return new DateTime(utc.Ticks - (utc.Ticks % 10), DateTimeKind.Utc);
     }
 
-    private const string PositionColumns = """
-        time, sequence, quality, mode, rtk, lat, lon, alt_msl, geoid_sep, grid_epsg, grid_name, grid_n, grid_e, park_e, park_n,
-        speed_mps, course_deg, hdop, vdop, pdop, sigma_lat, sigma_lon, sigma_alt, diff_age, diff_station,
-        used_gps, used_glonass, used_galileo, used_beidou, used_qzss, used_navic, used_sbas, zones
-        """;
+    private const string PositionColumns = "time, " + PositionRows.AfterTime;
 
-    private static PositionRecord ReadPosition(NpgsqlDataReader r, string receiver) => new()
-    {
-        Receiver = receiver,
-        Time = r.GetDateTime(0),
-        Sequence = r.GetInt64(1),
-        Quality = r.GetInt16(2),
-        Mode = r.GetInt16(3),
-        Rtk = r.GetInt16(4),
-        Latitude = Real(r, 5),
-        Longitude = Real(r, 6),
-        AltitudeMsl = Real(r, 7),
-        GeoidSeparation = Real(r, 8),
-        GridEpsg = r.GetInt32(9),
-        GridName = r.IsDBNull(10) ? null : r.GetString(10),
-        GridNorthing = Real(r, 11),
-        GridEasting = Real(r, 12),
-        ParkEast = Real(r, 13),
-        ParkNorth = Real(r, 14),
-        SpeedMps = Real(r, 15),
-        CourseDeg = Real(r, 16),
-        Hdop = Real(r, 17),
-        Vdop = Real(r, 18),
-        Pdop = Real(r, 19),
-        SigmaLatitude = Real(r, 20),
-        SigmaLongitude = Real(r, 21),
-        SigmaAltitude = Real(r, 22),
-        DiffAge = Real(r, 23),
-        DiffStation = r.IsDBNull(24) ? null : r.GetInt32(24),
-        Used = [r.GetInt16(25), r.GetInt16(26), r.GetInt16(27), r.GetInt16(28), r.GetInt16(29), r.GetInt16(30), r.GetInt16(31)],
-        Zones = r.IsDBNull(32) ? [] : r.GetFieldValue<string[]>(32),
-    };
+    private static PositionRecord ReadPosition(NpgsqlDataReader r, string receiver) =>
+        PositionRows.Read(r, receiver, r.GetDateTime(0), r.IsDBNull(PositionRows.Zones) ? [] : r.GetFieldValue<string[]>(PositionRows.Zones));
 
     private static ZoneEventRecord ReadZoneEvent(NpgsqlDataReader r) =>
         new(r.GetInt16(0), r.GetString(1), r.GetString(2), r.GetDateTime(3), r.GetDouble(4), r.GetDouble(5));

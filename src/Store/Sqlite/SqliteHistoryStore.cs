@@ -348,43 +348,10 @@ public sealed class SqliteHistoryStore : IHistoryStore
     /// <summary>The stored time as a UTC <see cref="DateTime"/>.</summary>
     public static DateTime Time(long micros) => new(UnixTicks + (micros * 10), DateTimeKind.Utc);
 
-    private const string PositionColumns = """
-        time_us, sequence, quality, mode, rtk, lat, lon, alt_msl, geoid_sep, grid_epsg, grid_name, grid_n, grid_e, park_e, park_n,
-        speed_mps, course_deg, hdop, vdop, pdop, sigma_lat, sigma_lon, sigma_alt, diff_age, diff_station,
-        used_gps, used_glonass, used_galileo, used_beidou, used_qzss, used_navic, used_sbas, zones
-        """;
+    private const string PositionColumns = "time_us, " + PositionRows.AfterTime;
 
-    private static PositionRecord ReadPosition(SqliteDataReader r, string receiver) => new()
-    {
-        Receiver = receiver,
-        Time = Time(r.GetInt64(0)),
-        Sequence = r.GetInt64(1),
-        Quality = r.GetInt32(2),
-        Mode = r.GetInt32(3),
-        Rtk = r.GetInt32(4),
-        Latitude = Real(r, 5),
-        Longitude = Real(r, 6),
-        AltitudeMsl = Real(r, 7),
-        GeoidSeparation = Real(r, 8),
-        GridEpsg = r.GetInt32(9),
-        GridName = r.IsDBNull(10) ? null : r.GetString(10),
-        GridNorthing = Real(r, 11),
-        GridEasting = Real(r, 12),
-        ParkEast = Real(r, 13),
-        ParkNorth = Real(r, 14),
-        SpeedMps = Real(r, 15),
-        CourseDeg = Real(r, 16),
-        Hdop = Real(r, 17),
-        Vdop = Real(r, 18),
-        Pdop = Real(r, 19),
-        SigmaLatitude = Real(r, 20),
-        SigmaLongitude = Real(r, 21),
-        SigmaAltitude = Real(r, 22),
-        DiffAge = Real(r, 23),
-        DiffStation = r.IsDBNull(24) ? null : r.GetInt32(24),
-        Used = [r.GetInt32(25), r.GetInt32(26), r.GetInt32(27), r.GetInt32(28), r.GetInt32(29), r.GetInt32(30), r.GetInt32(31)],
-        Zones = r.IsDBNull(32) ? [] : JsonSerializer.Deserialize(r.GetString(32), StoreJson.Default.StringArray) ?? [],
-    };
+    private static PositionRecord ReadPosition(SqliteDataReader r, string receiver) =>
+        PositionRows.Read(r, receiver, Time(r.GetInt64(0)), r.IsDBNull(PositionRows.Zones) ? [] : JsonSerializer.Deserialize(r.GetString(PositionRows.Zones), StoreJson.Default.StringArray) ?? []);
 
     private static double? Real(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
