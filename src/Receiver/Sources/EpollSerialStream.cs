@@ -16,7 +16,7 @@ namespace BeidouHub.Receiver.Sources;
 /// a USB-serial tty when the adapter is removed) once the bytes still queued are read, or EIO.
 /// </summary>
 [SupportedOSPlatform("linux")]
-internal sealed unsafe class EpollSerialStream : ReadOnlyStream, IValueTaskSource<int>
+internal sealed unsafe class EpollSerialStream : ReadOnlyStream, IValueTaskSource<int>, ISourceWriter
 {
     private const int Idle = 0;
     private const int Pending = 1;
@@ -236,6 +236,64 @@ internal sealed unsafe class EpollSerialStream : ReadOnlyStream, IValueTaskSourc
         else
         {
             _core.SetException(error);
+        }
+    }
+
+    /// <summary>
+    /// Writes to the tty (corrections to the receiver). The fd is non-blocking: when the driver's
+    /// output queue is full (corrections faster than the line), EAGAIN, the write waits 10 ms (about
+    /// 115 bytes at 115,200 baud) and goes on; the poller stays a reader only.
+    /// </summary>
+    public ValueTask WriteToDeviceAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        EpollSerialWrites.WriteAllAsync(this, bytes, cancellationToken);
+
+    /// <summary>Bytes written now, 0 when the output queue is full (EAGAIN); throws when the device has gone.</summary>
+    internal int WriteNow(ReadOnlySpan<byte> bytes)
+    {
+        // Under the fd lock, as reads: never a write to an fd number that Dispose has closed.
+        lock (_fdLock)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            while (true)
+            {
+                nint n;
+                fixed (byte* p = bytes)
+                {
+                    n = LinuxSerial.write(_fd, p, (nuint)bytes.Length);
+                }
+
+                int errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (n > 0 || errno == LinuxSerial.EAgain)
+                {
+                    return (int)Math.Max(n, 0);
+                }
+
+                if (errno != LinuxSerial.EIntr)
+                {
+                    throw errno == 0 ? new IOException($"{Port}: write wrote nothing") : LinuxSerial.Error(Port, "write", errno);
+                }
+            }
+        }
+    }
+}
+
+// The waiting part of EpollSerialStream's write, outside its unsafe context (no await there).
+[SupportedOSPlatform("linux")]
+internal static class EpollSerialWrites
+{
+    public static async ValueTask WriteAllAsync(EpollSerialStream stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int n = stream.WriteNow(bytes.Span);
+            if (n > 0)
+            {
+                bytes = bytes[n..];
+            }
+            else
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

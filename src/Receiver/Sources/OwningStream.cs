@@ -1,7 +1,10 @@
 namespace BeidouHub.Receiver.Sources;
 
-/// <summary>A read-only view of a stream that also disposes the object that owns it (port, socket).</summary>
-internal sealed class OwningStream : ReadOnlyStream
+/// <summary>
+/// A read-only view of a stream that also disposes the object that owns it (port, socket); the
+/// device's write side only through <see cref="ISourceWriter"/> (corrections).
+/// </summary>
+internal sealed class OwningStream : ReadOnlyStream, ISourceWriter
 {
     private readonly Stream _inner;
     private readonly IDisposable _owner;
@@ -18,6 +21,8 @@ internal sealed class OwningStream : ReadOnlyStream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         _inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public ValueTask WriteToDeviceAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) => _inner.WriteAsync(bytes, cancellationToken);
 
     protected override void Dispose(bool disposing)
     {

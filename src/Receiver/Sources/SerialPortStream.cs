@@ -11,7 +11,7 @@ namespace BeidouHub.Receiver.Sources;
 /// (dotnet/runtime SerialStream.Unix.cs: IOLoop, FinishPendingIORequests without an error). Only a
 /// read on a stream that we did dispose is an <see cref="ObjectDisposedException"/> here.
 /// </summary>
-internal sealed class SerialPortStream : ReadOnlyStream
+internal sealed class SerialPortStream : ReadOnlyStream, ISourceWriter
 {
     private readonly SerialPort _port;
     private readonly Stream _inner;
@@ -41,6 +41,19 @@ internal sealed class SerialPortStream : ReadOnlyStream
         try
         {
             return _inner.Read(buffer, offset, count);
+        }
+        catch (ObjectDisposedException e) when (!_disposed)
+        {
+            throw Gone(e);
+        }
+    }
+
+    /// <summary>The port's transmit side (corrections to the receiver).</summary>
+    public async ValueTask WriteToDeviceAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inner.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectDisposedException e) when (!_disposed)
         {

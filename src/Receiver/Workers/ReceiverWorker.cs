@@ -44,6 +44,8 @@ public sealed partial class ReceiverWorker : IDisposable
     private DateTimeOffset _lastProgress;
     private string? _lastWarning;
     private DateTimeOffset _lastWarningAt;
+    private ISourceWriter? _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>Creates a worker; <see cref="RunAsync"/> runs it.</summary>
     public ReceiverWorker(ReceiverOptions options, IByteSource source, IEpochSink sink, ILogger logger, TimeProvider? time = null)
@@ -129,8 +131,50 @@ public sealed partial class ReceiverWorker : IDisposable
         };
     }
 
+    /// <summary>True while the receiver is connected through a source that can be written to (serial, tcp; not replay or sim).</summary>
+    public bool AcceptsWrites => Volatile.Read(ref _writer) is not null;
+
+    /// <summary>
+    /// Sends bytes to the receiver over its open connection (RTCM corrections: the serial port's
+    /// transmit side, the TCP socket), one write at a time. False, and nothing sent, when the receiver
+    /// is not connected, its source cannot be written to, or the write failed because the device went
+    /// (the read side notices that too and reconnects).
+    /// </summary>
+    public async ValueTask<bool> TryWriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _writer) is null)
+        {
+            return false;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Read again under the lock: the connection may have ended while this write waited.
+            if (Volatile.Read(ref _writer) is not { } writer)
+            {
+                return false;
+            }
+
+            await writer.WriteToDeviceAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is ObjectDisposedException || (IsDeviceError(e) && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Closes the recording file, if any (RunAsync does it too when it ends).</summary>
-    public void Dispose() => _recorder?.Dispose();
+    public void Dispose()
+    {
+        _recorder?.Dispose();
+        _writeLock.Dispose();
+    }
 
     /// <summary>Runs until cancelled (or, for a replay without loop, until the capture is read).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -174,6 +218,7 @@ public sealed partial class ReceiverWorker : IDisposable
                 // The watchdog ends with the worker.
             }
 
+            Volatile.Write(ref _writer, null);
             _decoder.Assembler.Flush();
             _recorder?.Dispose();
             SetState(ReceiverState.Stopped);
@@ -216,6 +261,7 @@ public sealed partial class ReceiverWorker : IDisposable
             _lastWarning = null;
             _decoder.Framer.Reset();
             SetState(ReceiverState.Connected);
+            Volatile.Write(ref _writer, stream as ISourceWriter);
             LogConnected(_logger, _options.Id, _source.Description);
 
             long bytesBefore = _decoder.Statistics.Bytes;
@@ -244,6 +290,7 @@ public sealed partial class ReceiverWorker : IDisposable
                 }
             }
 
+            Volatile.Write(ref _writer, null);
             _decoder.Assembler.Flush();
             _recorder?.Flush();
             if (drained && _source.EndsWhenDrained)

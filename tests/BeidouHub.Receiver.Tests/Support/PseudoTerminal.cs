@@ -55,6 +55,20 @@ internal sealed partial class PseudoTerminal : IDisposable
         _stream.Flush();
     }
 
+    /// <summary>Reads exactly <paramref name="count"/> bytes from the master (what was written to the receiver), or fails after <paramref name="seconds"/>.</summary>
+    public async Task<byte[]> ReadAsync(int count, double seconds = 30)
+    {
+        byte[] buffer = new byte[count];
+        Task read = Task.Run(() => _stream.ReadExactly(buffer));
+        if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(seconds))) != read)
+        {
+            Assert.Fail($"timed out after {seconds} s reading {count} bytes from the pty master");
+        }
+
+        await read;
+        return buffer;
+    }
+
     public void Dispose()
     {
         _stream.Dispose();
