@@ -45,6 +45,31 @@ public static class RtcmFrames
         return all.ToArray();
     }
 
+    /// <summary>
+    /// The good RTCM 3 frames in <paramref name="bytes"/>, concatenated: a plain scan with the bit-wise
+    /// CRC (what the framer under test must find, worked out independently of it).
+    /// </summary>
+    public static byte[] Extract(byte[] bytes)
+    {
+        using var frames = new MemoryStream();
+        for (int i = 0; i + 6 <= bytes.Length;)
+        {
+            int length = bytes[i] == 0xD3 && (bytes[i + 1] & 0xFC) == 0 ? ((bytes[i + 1] & 3) << 8) | bytes[i + 2] : -1;
+            if (length >= 0 && i + length + 6 <= bytes.Length
+                && BitwiseCrc24Q(bytes.AsSpan(i, length + 3)) == (uint)((bytes[i + length + 3] << 16) | (bytes[i + length + 4] << 8) | bytes[i + length + 5]))
+            {
+                frames.Write(bytes, i, length + 6);
+                i += length + 6;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return frames.ToArray();
+    }
+
     /// <summary>CRC-24Q by the polynomial, one bit at a time (RTCM 10403.3 section 4.2).</summary>
     public static uint BitwiseCrc24Q(ReadOnlySpan<byte> data)
     {
