@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using BeidouHub.Receiver.Sources;
 using BeidouHub.Service.Api;
 using BeidouHub.Service.Configuration;
+using BeidouHub.Service.Corrections;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
@@ -60,7 +61,8 @@ internal static partial class ServiceApp
         bool built = ServiceSetup.TryBuild(options, validator, sourceTime ?? TimeProvider.System, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out errors, out bool usedDefault);
         bool clientCertificates = ClientCertificateSetup.Asked(options, builder.Configuration);
         errors.AddRange(SecurityConfig.Build(options.Applications, options.Jwt, options.AllowAnonymous, clientCertificates, out SecurityState? security));
-        if (!built || security is null)
+        List<CorrectionPlan> corrections = built ? CorrectionsSetup.Build(options.Corrections, receivers, errors) : [];
+        if (!built || security is null || errors.Count > 0)
         {
             return false;
         }
@@ -91,6 +93,9 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
+        builder.Services.AddSingleton<IEnumerable<CorrectionPlan>>(corrections);
+        builder.Services.AddSingleton<CorrectionsHost>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CorrectionsHost>());
         AddAccessControl(builder, security, exposed, clientCertificates ? endpoint!.ClientCa : null, clock);
         services?.Invoke(builder.Services);
         builder.Services.AddGrpc(o =>

@@ -258,6 +258,46 @@ internal static class ProtoMapping
         Dropped = (ulong)dropped,
     };
 
+    public static CorrectionStatus ToProto(Receiver.Corrections.NtripStatus s)
+    {
+        var c = new CorrectionStatus
+        {
+            Source = s.Source,
+            State = s.State switch
+            {
+                Receiver.Corrections.CasterState.WaitingForPosition => CasterState.WaitingForPosition,
+                Receiver.Corrections.CasterState.Connecting => CasterState.Connecting,
+                Receiver.Corrections.CasterState.Streaming => CasterState.Streaming,
+                Receiver.Corrections.CasterState.Disconnected => CasterState.Disconnected,
+                Receiver.Corrections.CasterState.Unauthorized => CasterState.Unauthorized,
+                Receiver.Corrections.CasterState.MountpointMissing => CasterState.MountpointMissing,
+                Receiver.Corrections.CasterState.Stopped => CasterState.Stopped,
+                _ => CasterState.Unspecified,
+            },
+            StateSince = Timestamp.FromDateTimeOffset(s.StateSince),
+            Bytes = (ulong)s.Bytes,
+            Frames = (ulong)s.Frames,
+            BadFrames = (ulong)s.BadFrames,
+            SkippedBytes = (ulong)s.SkippedBytes,
+            BytesForwarded = (ulong)s.BytesForwarded,
+            FramesUndelivered = (ulong)s.FramesUndelivered,
+            GgaSent = (ulong)s.GgaSent,
+            Connections = (ulong)s.Connections,
+            LastError = s.LastError ?? string.Empty,
+        };
+        if (s.CorrectionAge is { } age)
+        {
+            c.CorrectionAge = Duration.FromTimeSpan(age);
+        }
+
+        foreach ((int type, long n) in s.MessageTypes)
+        {
+            c.MessageTypes[(uint)type] = (ulong)n;
+        }
+
+        return c;
+    }
+
     public static ProtoReceiverStatus ToProto(Receiver.Workers.ReceiverStatus s)
     {
         var r = new ProtoReceiverStatus

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using BeidouHub.Protocol.V1;
 using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Corrections;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
 using Grpc.Core;
@@ -13,11 +14,13 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
 {
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     private readonly ReceiverHost _host;
+    private readonly CorrectionsHost _corrections;
     private readonly TimeProvider _time;
 
-    public ReceiversService(ReceiverHost host, TimeProvider time)
+    public ReceiversService(ReceiverHost host, CorrectionsHost corrections, TimeProvider time)
     {
         _host = host;
+        _corrections = corrections;
         _time = time;
     }
 
@@ -26,8 +29,20 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
     {
         IdScope scope = context.Access().Scope.Receivers;
         var response = new ListReceiversResponse();
-        response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(w => ProtoMapping.ToProto(w.Snapshot())));
+        response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(Status));
         return Task.FromResult(response);
+    }
+
+    // The worker's status, with its correction stream's when it has one.
+    private ProtoReceiverStatus Status(ReceiverWorker worker)
+    {
+        ProtoReceiverStatus status = ProtoMapping.ToProto(worker.Snapshot());
+        if (_corrections.For(worker.Id) is { } client)
+        {
+            status.Corrections = ProtoMapping.ToProto(client.Snapshot());
+        }
+
+        return status;
     }
 
     public override async Task WatchReceivers(WatchReceiversRequest request, IServerStreamWriter<ProtoReceiverStatus> responseStream, ServerCallContext context)
@@ -100,7 +115,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
         Task WriteAsync(ReceiverWorker w)
         {
             cancel.ThrowIfCancellationRequested();
-            return responseStream.WriteAsync(ProtoMapping.ToProto(w.Snapshot()), writes);
+            return responseStream.WriteAsync(Status(w), writes);
         }
     }
 }

@@ -62,6 +62,9 @@ internal sealed class BeidouHubOptions
 
     /// <summary>The web console: the park's live map, sky plot, receiver board and events in a browser.</summary>
     public WebConfig Web { get; set; } = new();
+
+    /// <summary>RTCM corrections from NTRIP casters to the receivers: <see cref="CorrectionsConfig"/>.</summary>
+    public CorrectionsConfig Corrections { get; set; } = new();
 }
 
 /// <summary>

@@ -98,6 +98,7 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             }
         }
 
+        CheckCorrections(options.Corrections, errors);
         CheckZoneSettings(options.Geo, errors);
         if (options.Geo.Park is { } park)
         {
@@ -176,6 +177,58 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
 
         Range(errors, $"{Key}:MaxRateHz", history.MaxRateHz, 0, 1000);
         Range(errors, $"{Key}:KeepDays", history.KeepDays, 0, 36_500);
+    }
+
+    // Values only; the receivers each entry matches and the CA file are CorrectionsSetup's. A caster
+    // URL is echoed without its user information, a password never.
+    private static void CheckCorrections(CorrectionsConfig corrections, List<string> errors)
+    {
+        for (int i = 0; i < corrections.Mountpoints.Count; i++)
+        {
+            MountpointConfig m = corrections.Mountpoints[i];
+            string key = $"{CorrectionsConfig.Section}:Mountpoints:{i}";
+            if (!Receiver.Corrections.NtripEndpoint.TryParse(m.Caster, out Receiver.Corrections.NtripEndpoint? caster, out string? error))
+            {
+                errors.Add($"{key}:Caster: {error}");
+            }
+            else
+            {
+                string? mountpoint = m.Mountpoint ?? caster!.Mountpoint;
+                if (mountpoint is null)
+                {
+                    errors.Add($"{key}:Mountpoint: missing (or give it in the caster URL's path, ntrip://host:2101/MOUNT); 'beidouhub ntrip list {Receiver.Corrections.NtripEndpoint.Redact(m.Caster)}' lists them");
+                }
+                else if (!Receiver.Corrections.NtripEndpoint.IsValidMountpoint(mountpoint))
+                {
+                    errors.Add($"{key}:Mountpoint: '{mountpoint}' is not a mountpoint name (printable ASCII without space, '/', '?', '#' or '%')");
+                }
+
+                if (m.Password is not null && (m.User ?? caster!.User) is null)
+                {
+                    errors.Add($"{key}:Password is set without User");
+                }
+            }
+
+            if (m.Version is not (Receiver.Corrections.NtripVersion.V1 or Receiver.Corrections.NtripVersion.V2))
+            {
+                errors.Add($"{key}:Version: must be V1 or V2 (was {(int)m.Version})");
+            }
+
+            if (m.Receivers.Count == 0 || m.Receivers.Any(string.IsNullOrWhiteSpace))
+            {
+                errors.Add($"{key}:Receivers: name the receivers this mountpoint serves (ids or patterns such as truck-*)");
+            }
+
+            // Casters want GGA every 5-60 s (a VRS recomputes for it); more than once a second is
+            // wasted uplink, and a caster drops a client that says nothing for minutes.
+            if (m.GgaInterval != TimeSpan.Zero)
+            {
+                Range(errors, $"{key}:GgaInterval", m.GgaInterval, Second, TimeSpan.FromMinutes(10));
+            }
+
+            Range(errors, $"{key}:BackoffCap", m.BackoffCap, Second, TimeSpan.FromHours(1));
+            Range(errors, $"{key}:ReadTimeout", m.ReadTimeout, Second, TimeSpan.FromMinutes(10));
+        }
     }
 
     private static void CheckPark(ParkConfig park, List<string> errors)

@@ -92,6 +92,21 @@ internal sealed class ReceiverFeed : IAsyncDisposable
         await _peer!.SendAsync(bytes);
     }
 
+    /// <summary>Exactly <paramref name="count"/> bytes the service wrote to the receiver (corrections), or fails after 30 s.</summary>
+    public async Task<byte[]> ReceiveAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        byte[] buffer = new byte[count];
+        for (int n = 0; n < count;)
+        {
+            int r = await _peer!.ReceiveAsync(buffer.AsMemory(n), timeout.Token);
+            Assert.True(r > 0, $"the service closed the receiver's connection after {n} of {count} bytes");
+            n += r;
+        }
+
+        return buffer;
+    }
+
     public void Close()
     {
         _peer?.Dispose();
