@@ -18,6 +18,7 @@ const string Usage = """
       record            tee a receiver's raw bytes into rotating files (--source URI --out DIR)
       history           a receiver's stored track out of the history file (--receiver ID --from T [--to T] [--format F])
       simulate          NMEA log of a simulated receiver of the park out (--profile, --duration, --seed, --out)
+      ntrip list URL    an NTRIP caster's mountpoints (its source table), for BeidouHub:Corrections
       key new APP       a new API key for a park application, and its configuration line (only the key's hash)
       key cert FILE APP the configuration line that makes a client certificate (mTLS) a park application
       tls-dev           a CA and certificates to try TLS and mTLS with (--out DIR)
@@ -49,6 +50,7 @@ return args[0] switch
     "record" => await RecordVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "history" => await HistoryVerb.RunAsync(args[1..], Console.Error, Console.OpenStandardOutput(), cancel.Token),
     "key" => KeyVerb.Run(args[1..], Console.Out, Console.Error),
+    "ntrip" => await NtripVerb.RunAsync(args[1..], Console.Out, Console.Error, cancel.Token),
     "tls-dev" => TlsDevVerb.Run(args[1..], Console.Out, Console.Error),
     "-h" or "--help" or "help" => Help(),
     _ => Unknown(args[0]),

@@ -81,7 +81,7 @@ internal static class CorrectionsSetup
 
     // The caster's certificate must chain to one of the file's certificates and name the host (a
     // park's own caster with its own CA); the system store is not consulted then.
-    private static bool TryLoadCa(string file, out RemoteCertificateValidationCallback? validation, out string? error)
+    internal static bool TryLoadCa(string file, out RemoteCertificateValidationCallback? validation, out string? error)
     {
         validation = null;
         error = null;
