@@ -310,6 +310,7 @@ internal sealed class NtripConnection : IAsyncDisposable
         _rawStart = lineEnd + 2;
         string[] parts = StatusLine.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
         Status = parts.Length > 1 && int.TryParse(parts[1], out int status) ? status : 0;
+        IsSourceTable = StatusLine.StartsWith("SOURCETABLE", StringComparison.Ordinal);
         if (StatusLine.StartsWith("ICY ", StringComparison.Ordinal))
         {
             return;
@@ -352,7 +353,7 @@ internal sealed class NtripConnection : IAsyncDisposable
             }
         }
 
-        IsSourceTable = StatusLine.StartsWith("SOURCETABLE", StringComparison.Ordinal)
+        IsSourceTable = IsSourceTable
             || (Headers.TryGetValue("Content-Type", out string? type) && type.StartsWith("gnss/sourcetable", StringComparison.OrdinalIgnoreCase));
         if (Chunked)
         {

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace BeidouHub.Receiver.Tests.Corrections;
+namespace BeidouHub.Testing;
 
 /// <summary>
 /// A caster written in the test, for what str2str cannot show: NTRIP 2.0 answers with chunked data
@@ -13,7 +13,7 @@ namespace BeidouHub.Receiver.Tests.Corrections;
 /// sends. A real socket on 127.0.0.1 (and a real TLS handshake with a certificate made here); it
 /// accepts one client at a time, keeps its request's head, and collects what the client sends after it.
 /// </summary>
-internal sealed class TinyCaster : IDisposable
+public sealed class TinyCaster : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly X509Certificate2? _certificate;
