@@ -154,8 +154,9 @@ public sealed partial class NtripClient
                     LogLost(_logger, _options.Name, Source, reason, wait.TotalSeconds);
                     SetState(CasterState.Disconnected);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or IOException or ObjectDisposedException or SocketException)
                 {
+                    // Stopping: a read or a TLS handshake ended by the cancellation may say so in other words.
                     return;
                 }
                 catch (NtripException e) when (e.State is CasterState.Unauthorized or CasterState.MountpointMissing)

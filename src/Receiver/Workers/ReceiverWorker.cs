@@ -147,7 +147,15 @@ public sealed partial class ReceiverWorker : IDisposable
             return false;
         }
 
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // the worker was disposed (shutdown) while a write came
+        }
+
         try
         {
             // Read again under the lock: the connection may have ended while this write waited.
