@@ -7,9 +7,11 @@ namespace BeidouHub.Receiver.Corrections;
 /// <summary>
 /// Brings one mountpoint's RTCM 3 stream to a receiver. It owns nothing but its socket to the caster:
 /// the receiver's position comes from <c>position</c> (GGA upstream), the frames go to
-/// <c>forward</c> (the receiver worker writes them down its own connection). It waits for a first
-/// position before connecting (casters ban clients that connect without GGA), sends the GGA at
-/// connect and every <see cref="NtripClientOptions.GgaInterval"/>, passes on only frames whose
+/// <c>forward</c> (the receiver worker writes them down its own connection). It connects only while
+/// <c>position</c> gives one (casters ban clients that connect without GGA; the service gives none
+/// while the receiver is not connected), sends the GGA at connect and every
+/// <see cref="NtripClientOptions.GgaInterval"/>, gives the connection up when the position goes
+/// (a receiver unplugged should not hold a caster's seat), passes on only frames whose
 /// CRC-24Q is good, and reconnects with capped, jittered exponential backoff on the injected clock;
 /// after a refusal (401, no such mountpoint) it waits the whole cap.
 /// </summary>
@@ -35,6 +37,7 @@ public sealed partial class NtripClient
     private CasterState _state = CasterState.Idle;
     private DateTimeOffset _stateSince;
     private GgaPosition? _lastPosition;
+    private volatile bool _receiverGone;
     private string? _lastError;
     private long _bytes;
     private long _forwarded;
@@ -240,10 +243,12 @@ public sealed partial class NtripClient
         SetState(CasterState.Streaming);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task upstream = SendGgaAsync(connection, gga, stop.Token);
+        using var receiverGone = new CancellationTokenSource();
+        _receiverGone = false;
+        Task upstream = SendGgaAsync(connection, gga, receiverGone, stop.Token);
         try
         {
-            return await ReadFramesAsync(connection, cancellationToken).ConfigureAwait(false);
+            return await ReadFramesAsync(connection, receiverGone.Token, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -259,11 +264,12 @@ public sealed partial class NtripClient
         }
     }
 
-    private async Task<string> ReadFramesAsync(NtripConnection connection, CancellationToken cancellationToken)
+    private async Task<string> ReadFramesAsync(NtripConnection connection, CancellationToken receiverGone, CancellationToken cancellationToken)
     {
         // The read timeout on the injected clock: restarted before every read.
         using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
         using CancellationTokenRegistration link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), idle);
+        using CancellationTokenRegistration gone = receiverGone.Register(static s => ((CancellationTokenSource)s!).Cancel(), idle);
         long bytesWithoutFrame = 0;
         bool warned = false;
         while (true)
@@ -276,7 +282,9 @@ public sealed partial class NtripClient
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return $"no data for {_options.ReadTimeout.TotalSeconds:0} s";
+                return _receiverGone
+                    ? "the receiver is no longer connected here (or has no position): the caster connection is given up until it is"
+                    : $"no data for {_options.ReadTimeout.TotalSeconds:0} s";
             }
             catch (Exception e) when (e is IOException or SocketException && !cancellationToken.IsCancellationRequested)
             {
@@ -324,32 +332,34 @@ public sealed partial class NtripClient
         }
     }
 
-    private async Task SendGgaAsync(NtripConnection connection, string first, CancellationToken cancellationToken)
+    // The GGA at connect, then every interval; at each interval (every 10 s when GGA goes only once)
+    // also whether the receiver is still there: when its position is gone, the connection is given up.
+    private async Task SendGgaAsync(NtripConnection connection, string first, CancellationTokenSource receiverGone, CancellationToken cancellationToken)
     {
-        string gga = first;
+        await connection.WriteAsync(Encoding.ASCII.GetBytes(first), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _ggaSent);
+        bool repeat = _options.GgaInterval > TimeSpan.Zero;
         while (true)
         {
-            await connection.WriteAsync(Encoding.ASCII.GetBytes(gga), cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _ggaSent);
-            if (_options.GgaInterval <= TimeSpan.Zero)
+            await Task.Delay(repeat ? _options.GgaInterval : TimeSpan.FromSeconds(10), _time, cancellationToken).ConfigureAwait(false);
+            if (_position() is not { } position)
             {
+                _receiverGone = true;
+                await receiverGone.CancelAsync().ConfigureAwait(false);
                 return;
             }
 
-            await Task.Delay(_options.GgaInterval, _time, cancellationToken).ConfigureAwait(false);
-            GgaPosition position = _position() ?? _lastPosition!.Value;
             _lastPosition = position;
-            gga = position.ToSentence(_time.GetUtcNow());
+            if (repeat)
+            {
+                await connection.WriteAsync(Encoding.ASCII.GetBytes(position.ToSentence(_time.GetUtcNow())), cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _ggaSent);
+            }
         }
     }
 
     private async Task<bool> WaitForPositionAsync(CancellationToken cancellationToken)
     {
-        if (_lastPosition is not null)
-        {
-            return true;
-        }
-
         bool logged = false;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -406,7 +416,7 @@ public sealed partial class NtripClient
     [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Corrections for {Receiver}: connected to {Source} ({Answer}{Chunked})")]
     private static partial void LogConnected(ILogger logger, string receiver, string source, string answer, string chunked);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Corrections for {Receiver}: waiting for the receiver's first position before connecting to {Source} (casters ban clients that connect without GGA)")]
+    [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Corrections for {Receiver}: waiting for the receiver (connected, with a position) before connecting to {Source} (casters ban clients that connect without GGA)")]
     private static partial void LogWaiting(ILogger logger, string receiver, string source);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Corrections for {Receiver}: {Source} refused user '{User}' (401/403: wrong user or password, account expired or banned): {Answer}; trying again in {RetrySeconds:0} s")]

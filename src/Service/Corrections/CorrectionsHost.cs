@@ -27,7 +27,20 @@ internal sealed class CorrectionsHost : BackgroundService
             }
 
             string id = plan.ReceiverId;
-            _clients[id] = new NtripClient(plan.Options, () => Position(hub, id), worker.TryWriteAsync, log, time);
+            GgaPosition? lastFix = null;
+            _clients[id] = new NtripClient(plan.Options, () =>
+            {
+                // None while the receiver is not connected here (unplugged; in a cluster, read by
+                // another node), so no caster seat is held for it; else its last fix, also through
+                // a few epochs without one (under a bridge), when corrections matter most.
+                if (!worker.AcceptsWrites)
+                {
+                    return null;
+                }
+
+                lastFix = Position(hub, id) ?? lastFix;
+                return lastFix;
+            }, worker.TryWriteAsync, log, time);
         }
     }
 

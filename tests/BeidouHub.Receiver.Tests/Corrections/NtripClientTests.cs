@@ -145,6 +145,48 @@ public class NtripClientTests
         }
     }
 
+    [SkippableFact]
+    public async Task RunAsync_PositionGoneWhileStreaming_GivesTheConnectionUpUntilItIsBack()
+    {
+        Skip.If(StrCaster.Executable is null, StrCaster.Absent);
+        await using StrCaster caster = await StrCaster.StartAsync();
+        using Socket station = await caster.BaseAsync();
+        var time = new FakeTimeProvider();
+        var log = new ListLogger();
+        GgaPosition? position = Gate;
+        var client = new NtripClient(Options(caster, NtripVersion.V1), () => position, (_, _) => ValueTask.FromResult(true), log, time);
+        using var stop = new CancellationTokenSource();
+        Task running = client.RunAsync(stop.Token);
+        try
+        {
+            await Eventually.True(() => client.State == CasterState.Streaming, "connected");
+
+            // The receiver is unplugged: at the next GGA interval the client hangs up.
+            position = null;
+            time.Advance(TimeSpan.FromSeconds(5));
+            await Eventually.True(() => client.State == CasterState.Disconnected, "the connection given up");
+            Assert.Contains(log.Lines, l => l.Message.Contains("the receiver is no longer connected here", StringComparison.Ordinal));
+            await Eventually.True(() =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return client.State == CasterState.WaitingForPosition;
+            }, "waits for the receiver after the backoff");
+            Assert.Equal(1, client.Snapshot().Connections);
+
+            position = Gate;
+            await Eventually.True(() =>
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                return client.State == CasterState.Streaming && client.Snapshot().Connections == 2;
+            }, "connects again once the receiver is back");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+    }
+
     [SkippableTheory]
     [InlineData("wrong-password", StrCaster.Mountpoint, CasterState.Unauthorized, "refused user 'park'")]
     [InlineData(StrCaster.Password, "NOSUCHMOUNT", CasterState.MountpointMissing, "has no mountpoint 'NOSUCHMOUNT': it returned its source table (1 mountpoints: ZHUZ00CHN0)")]
