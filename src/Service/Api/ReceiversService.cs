@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using BeidouHub.Protocol.V1;
 using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Cluster;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
 using Grpc.Core;
@@ -14,20 +15,52 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     private readonly ReceiverHost _host;
     private readonly TimeProvider _time;
+    private readonly RemoteReceivers _remote;
 
-    public ReceiversService(ReceiverHost host, TimeProvider time)
+    public ReceiversService(ReceiverHost host, TimeProvider time, RemoteReceivers remote)
     {
         _host = host;
         _time = time;
+        _remote = remote;
     }
 
     // Only the receivers of the caller's scope: their ids, sources and counters are as telling as their positions.
+    // In a cluster: every receiver of the cluster, each as the node that reads it last said.
     public override Task<ListReceiversResponse> ListReceivers(ListReceiversRequest request, ServerCallContext context)
     {
         IdScope scope = context.Access().Scope.Receivers;
         var response = new ListReceiversResponse();
-        response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(w => ProtoMapping.ToProto(w.Snapshot())));
+        response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(Status));
+        if (_remote.Node is not null)
+        {
+            response.Receivers.AddRange(_remote.All.Where(r => scope.Matches(r.Id) && !_host.Workers.Any(w => w.Id == r.Id)));
+        }
+
         return Task.FromResult(response);
+    }
+
+    private ProtoReceiverStatus Status(ReceiverWorker w)
+    {
+        if (_remote.Node is null)
+        {
+            return ProtoMapping.ToProto(w.Snapshot());
+        }
+
+        if (_host.StandsBy(w))
+        {
+            if (_remote.TryGet(w.Id, out ProtoReceiverStatus? there))
+            {
+                return there!;
+            }
+
+            ProtoReceiverStatus standby = ProtoMapping.ToProto(w.Snapshot());
+            standby.State = ConnectionState.Standby;
+            return standby;
+        }
+
+        ProtoReceiverStatus here = ProtoMapping.ToProto(w.Snapshot());
+        here.Node = _remote.Node;
+        return here;
     }
 
     public override async Task WatchReceivers(WatchReceiversRequest request, IServerStreamWriter<ProtoReceiverStatus> responseStream, ServerCallContext context)
