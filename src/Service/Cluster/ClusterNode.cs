@@ -148,7 +148,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "cluster: node {Node} connected to NATS ({Detail})")]
     private static partial void LogConnected(ILogger logger, string node, string detail);
 
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "cluster: node {Node} lost its NATS connection ({Detail}); reconnecting. Its own receivers go on; other nodes' receivers pause here, and this node's leases lapse after the lease time")]
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "cluster: node {Node} lost its NATS connection ({Detail}); reconnecting. Its own receivers go on; other nodes' receivers pause here; a lease it cannot renew within the lease time is given up")]
     private static partial void LogDisconnected(ILogger logger, string node, string detail);
 
     [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "cluster: node {Node} uses buckets {Leases} and {Latest} ({Replicas} replica(s))")]

@@ -144,33 +144,47 @@ internal sealed partial class ReceiverLeases
             _stop.Dispose();
         }
 
+        // Every third of the lease time; after a failed renewal (a NATS server lost, JetStream
+        // electing the bucket's new leader) again every quarter second, until the lease could
+        // have lapsed on the servers: then the node stops reading, before another can start.
         private async Task RenewAsync()
         {
             TimeProvider time = _owner._node.Time;
             TimeSpan ttl = _owner._node.Config.LeaseTtl;
             TimeSpan every = ttl / 3;
+            TimeSpan retry = TimeSpan.FromMilliseconds(250);
+            TimeSpan margin = ttl / 10;
             DateTimeOffset renewed = time.GetUtcNow();
+            TimeSpan wait = every;
+            string? problem = null;
             while (!_stop.IsCancellationRequested)
             {
                 try
                 {
-                    await Task.Delay(every, time, _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(wait, time, _stop.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
 
-                string? problem;
+                TimeSpan left = renewed + ttl - margin - time.GetUtcNow();
+                if (left <= TimeSpan.Zero)
+                {
+                    Lose($"not renewed for {(time.GetUtcNow() - renewed).TotalSeconds:0.0} s ({problem})");
+                    return;
+                }
+
                 try
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                    timeout.CancelAfter(every);
+                    timeout.CancelAfter(left < every ? left : every);
                     NatsResult<ulong> r = await _bucket.TryUpdateAsync(_key, _value, _revision, cancellationToken: timeout.Token).ConfigureAwait(false);
                     if (r.Success)
                     {
                         _revision = r.Value;
                         renewed = time.GetUtcNow();
+                        wait = every;
                         continue;
                     }
 
@@ -187,12 +201,7 @@ internal sealed partial class ReceiverLeases
                     problem = e.Message;
                 }
 
-                // Not renewed: stop reading before the lease can lapse and another node start.
-                if (time.GetUtcNow() - renewed >= ttl - every)
-                {
-                    Lose($"not renewed for {(time.GetUtcNow() - renewed).TotalSeconds:0.0} s ({problem})");
-                    return;
-                }
+                wait = retry;
             }
         }
 
