@@ -167,9 +167,15 @@ internal sealed partial class ReceiverHost : BackgroundService
             long published = _hub.Published;
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                int connected = 0, stale = 0, down = 0, faulted = 0;
+                int connected = 0, stale = 0, down = 0, faulted = 0, standby = 0;
                 foreach (ReceiverWorker w in _workers)
                 {
+                    if (StandsBy(w))
+                    {
+                        standby++;
+                        continue;
+                    }
+
                     switch (w.State)
                     {
                         case ReceiverState.Connected:
@@ -187,7 +193,15 @@ internal sealed partial class ReceiverHost : BackgroundService
                     }
                 }
 
-                LogSummary(_logger, _workers.Count, connected, stale, down, faulted, (published - lastPublished) / _summaryInterval.TotalSeconds, _hub.SubscriberCount, _hub.DroppedTotal);
+                double perSecond = (published - lastPublished) / _summaryInterval.TotalSeconds;
+                if (_leases is null)
+                {
+                    LogSummary(_logger, _workers.Count, connected, stale, down, faulted, perSecond, _hub.SubscriberCount, _hub.DroppedTotal);
+                }
+                else
+                {
+                    LogClusterSummary(_logger, _workers.Count, connected, stale, down, faulted, standby, perSecond, _hub.SubscriberCount, _hub.DroppedTotal);
+                }
             }
 
             lastPublished = published;
@@ -200,6 +214,10 @@ internal sealed partial class ReceiverHost : BackgroundService
     [LoggerMessage(EventId = 101, Level = LogLevel.Information,
         Message = "{Receivers} receivers: {Connected} connected, {Stale} stale, {Down} down, {Faulted} faulted; {PerSecond:0.0} positions/s; {Subscribers} subscribers, {Dropped} updates dropped")]
     private static partial void LogSummary(ILogger logger, int receivers, int connected, int stale, int down, int faulted, double perSecond, int subscribers, long dropped);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information,
+        Message = "{Receivers} receivers: {Connected} connected, {Stale} stale, {Down} down, {Faulted} faulted, {Standby} read by other nodes; {PerSecond:0.0} positions/s (with other nodes'); {Subscribers} subscribers, {Dropped} updates dropped")]
+    private static partial void LogClusterSummary(ILogger logger, int receivers, int connected, int stale, int down, int faulted, int standby, double perSecond, int subscribers, long dropped);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Receiver {Receiver}: its worker ended with an error; running it again in {RetrySeconds:0.0} s")]
     private static partial void LogWorkerFailed(ILogger logger, string receiver, double retrySeconds, Exception exception);
