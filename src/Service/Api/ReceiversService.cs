@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using BeidouHub.Protocol.V1;
 using BeidouHub.Receiver.Workers;
+using BeidouHub.Service.Cluster;
 using BeidouHub.Service.Corrections;
 using BeidouHub.Service.Receivers;
 using BeidouHub.Service.Security;
@@ -16,28 +17,59 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
     private readonly ReceiverHost _host;
     private readonly CorrectionsHost _corrections;
     private readonly TimeProvider _time;
+    private readonly RemoteReceivers _remote;
 
-    public ReceiversService(ReceiverHost host, CorrectionsHost corrections, TimeProvider time)
+    public ReceiversService(ReceiverHost host, CorrectionsHost corrections, TimeProvider time, RemoteReceivers remote)
     {
         _host = host;
         _corrections = corrections;
         _time = time;
+        _remote = remote;
     }
 
     // Only the receivers of the caller's scope: their ids, sources and counters are as telling as their positions.
+    // In a cluster: every receiver of the cluster, each as the node that reads it last said.
     public override Task<ListReceiversResponse> ListReceivers(ListReceiversRequest request, ServerCallContext context)
     {
         IdScope scope = context.Access().Scope.Receivers;
         var response = new ListReceiversResponse();
         response.Receivers.AddRange(_host.Workers.Where(w => scope.Matches(w.Id)).Select(Status));
+        if (_remote.Node is not null)
+        {
+            response.Receivers.AddRange(_remote.All.Where(r => scope.Matches(r.Id) && !_host.Workers.Any(w => w.Id == r.Id)));
+        }
+
         return Task.FromResult(response);
     }
 
-    // The worker's status, with its correction stream's when it has one.
-    private ProtoReceiverStatus Status(ReceiverWorker worker)
+    private ProtoReceiverStatus Status(ReceiverWorker w)
     {
-        ProtoReceiverStatus status = ProtoMapping.ToProto(worker.Snapshot());
-        if (_corrections.For(worker.Id) is { } client)
+        if (_remote.Node is null)
+        {
+            return WithCorrections(ProtoMapping.ToProto(w.Snapshot()), w);
+        }
+
+        if (_host.StandsBy(w))
+        {
+            if (_remote.TryGet(w.Id, out ProtoReceiverStatus? there))
+            {
+                return there!;
+            }
+
+            ProtoReceiverStatus standby = ProtoMapping.ToProto(w.Snapshot());
+            standby.State = ConnectionState.Standby;
+            return standby;
+        }
+
+        ProtoReceiverStatus here = WithCorrections(ProtoMapping.ToProto(w.Snapshot()), w);
+        here.Node = _remote.Node;
+        return here;
+    }
+
+    // The receiver's correction stream, when this node runs one for it.
+    private ProtoReceiverStatus WithCorrections(ProtoReceiverStatus status, ReceiverWorker w)
+    {
+        if (_corrections.For(w.Id) is { } client)
         {
             status.Corrections = ProtoMapping.ToProto(client.Snapshot());
         }

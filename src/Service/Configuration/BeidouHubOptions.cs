@@ -63,6 +63,9 @@ internal sealed class BeidouHubOptions
     /// <summary>The web console: the park's live map, sky plot, receiver board and events in a browser.</summary>
     public WebConfig Web { get; set; } = new();
 
+    /// <summary>Several nodes on a NATS cluster: <see cref="ClusterConfig"/>; alone when not set.</summary>
+    public ClusterConfig Cluster { get; set; } = new();
+
     /// <summary>RTCM corrections from NTRIP casters to the receivers: <see cref="CorrectionsConfig"/>.</summary>
     public CorrectionsConfig Corrections { get; set; } = new();
 }

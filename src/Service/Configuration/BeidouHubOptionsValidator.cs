@@ -76,6 +76,7 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         }
 
         CheckHistory(options.History, errors);
+        CheckCluster(options.Cluster, errors);
         for (int i = 0; i < options.Receivers.Count; i++)
         {
             ReceiverConfig r = options.Receivers[i];
@@ -140,6 +141,48 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         var errors = new List<string>();
         CheckPark(park, errors);
         return errors.Count == 0;
+    }
+
+    private static void CheckCluster(ClusterConfig cluster, List<string> errors)
+    {
+        const string Key = ClusterConfig.Section;
+        if (!cluster.Enabled)
+        {
+            return;
+        }
+
+        foreach (string url in cluster.Nats!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("nats" or "tls" or "ws" or "wss") || uri.Port <= 0)
+            {
+                // Only the host part: the URL may carry a password.
+                string shown = Uri.TryCreate(url, UriKind.Absolute, out Uri? u) ? $"{u.Scheme}://{u.Host}:{u.Port}" : "(not a URL)";
+                errors.Add($"{Key}:Nats: '{shown}' is not a NATS server URL like nats://127.0.0.1:4222 (schemes nats, tls, ws, wss, with the port)");
+            }
+        }
+
+        if (cluster.NodeId is { } node && !IsToken(node.Trim()))
+        {
+            errors.Add($"{Key}:NodeId: '{node}' must be letters, digits, '-' or '_' (it names the node in leases and logs)");
+        }
+
+        if (!IsToken(cluster.Prefix))
+        {
+            errors.Add($"{Key}:Prefix: '{cluster.Prefix}' must be letters, digits, '-' or '_' (it starts every subject and bucket name)");
+        }
+
+        Range(errors, $"{Key}:LeaseTtl", cluster.LeaseTtl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+        Range(errors, $"{Key}:LatestInterval", cluster.LatestInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        Range(errors, $"{Key}:Replicas", cluster.Replicas, 0, 5);
+        foreach ((string name, string? file) in (ReadOnlySpan<(string, string?)>)[("CredentialsFile", cluster.CredentialsFile), ("CaFile", cluster.CaFile)])
+        {
+            if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))
+            {
+                errors.Add($"{Key}:{name}: file '{file}' not found");
+            }
+        }
+
+        static bool IsToken(string s) => s.Length > 0 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
     }
 
     private static void CheckHistory(HistoryConfig history, List<string> errors)

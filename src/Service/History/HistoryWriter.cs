@@ -58,8 +58,9 @@ internal sealed partial class HistoryWriter : BackgroundService
 
         // Subscribed here, not when the writer starts: hosted services are all built before any
         // starts, so the receivers' first epochs already find the writer.
-        _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, config.MaxRateHz, early: false));
-        _zones = hub.SubscribeZones(_ => true);
+        // This node's receivers only: in a cluster each node stores what it reads.
+        _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, config.MaxRateHz, early: false) { LocalOnly = true });
+        _zones = hub.SubscribeZones(_ => true, localOnly: true);
         receivers.StateChanged += OnStateChanged;
     }
 

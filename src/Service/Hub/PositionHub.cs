@@ -17,7 +17,11 @@ internal sealed class PositionHub
     private ImmutableArray<Subscription<PositionUpdate>> _positions = [];
     private ImmutableArray<Subscription<SkyUpdate>> _skies = [];
     private ImmutableArray<Subscription<ZoneUpdate>> _zones = [];
+    private ImmutableArray<PositionFilter> _filters = [];
+    private int _skyWatchers;
+    private int _zoneWatchers;
     private int _earlySubscribers;
+    private volatile bool _clusterWantsEarly;
     private long _published;
     private volatile bool _running;
 
@@ -38,8 +42,46 @@ internal sealed class PositionHub
 
     public TimeProvider Time => _time;
 
-    /// <summary>True when some subscriber wants early positions (so they are worth computing).</summary>
-    public bool WantsEarly => Volatile.Read(ref _earlySubscribers) > 0;
+    /// <summary>True when some subscriber wants early positions (so they are worth computing), or the cluster might.</summary>
+    public bool WantsEarly => _clusterWantsEarly || Volatile.Read(ref _earlySubscribers) > 0;
+
+    /// <summary>
+    /// Set by the cluster bridge: other nodes' subscribers may want this node's early positions
+    /// (the node cannot tell, so while it is in a cluster they are always made).
+    /// </summary>
+    public bool ClusterWantsEarly
+    {
+        get => _clusterWantsEarly;
+        set => _clusterWantsEarly = value;
+    }
+
+    /// <summary>
+    /// Raised when a subscriber that takes remote updates comes or goes (the cluster bridge
+    /// follows it with its NATS subscriptions). Runs on the subscribing or leaving thread.
+    /// </summary>
+    public event Action? InterestChanged;
+
+    /// <summary>What this node's subscribers want from other nodes (see <see cref="HubInterest"/>).</summary>
+    public HubInterest Interest()
+    {
+        bool all = false, allEarly = false;
+        HashSet<string> complete = new(StringComparer.Ordinal);
+        HashSet<string> early = new(StringComparer.Ordinal);
+        foreach (PositionFilter f in _filters)
+        {
+            if (f.Receivers is null)
+            {
+                all |= !f.Early;
+                allEarly |= f.Early;
+            }
+            else
+            {
+                (f.Early ? early : complete).UnionWith(f.Receivers);
+            }
+        }
+
+        return new HubInterest(all, all ? [] : complete, allEarly, allEarly ? [] : early, Volatile.Read(ref _skyWatchers) > 0, Volatile.Read(ref _zoneWatchers) > 0);
+    }
 
     public int SubscriberCount => _positions.Length + _skies.Length + _zones.Length;
 
@@ -79,6 +121,18 @@ internal sealed class PositionHub
 
     public bool TryGetLatest(string receiverId, out PositionUpdate? update) => _latest.TryGetValue(receiverId, out update);
 
+    /// <summary>
+    /// Another node's latest complete position (the cluster's latest-positions bucket) as this
+    /// receiver's latest, unless the hub already holds a newer one; nothing is fanned out.
+    /// </summary>
+    public void SetLatest(PositionUpdate update)
+    {
+        _latest.AddOrUpdate(update.ReceiverId, update, (_, held) => held.Sequence >= update.Sequence ? held : update);
+    }
+
+    /// <summary>Forgets a receiver's latest position if it is <paramref name="update"/> (a remote receiver gone from the cluster).</summary>
+    public void ForgetLatest(PositionUpdate update) => _latest.TryRemove(new KeyValuePair<string, PositionUpdate>(update.ReceiverId, update));
+
     public IEnumerable<PositionUpdate> Latest => _latest.Values.OrderBy(u => u.ReceiverId, StringComparer.Ordinal);
 
     /// <summary>Subscribes to positions; the latest complete position of every receiver the filter accepts comes first.</summary>
@@ -99,6 +153,12 @@ internal sealed class PositionHub
         }
 
         ImmutableInterlocked.Update(ref _positions, (list, s) => list.Add(s), sub);
+        if (!filter.LocalOnly)
+        {
+            ImmutableInterlocked.Update(ref _filters, (list, f) => list.Add(f), filter);
+            InterestChanged?.Invoke();
+        }
+
         return sub;
 
         void Remove(Subscription<PositionUpdate> s)
@@ -108,21 +168,52 @@ internal sealed class PositionHub
             {
                 Interlocked.Decrement(ref _earlySubscribers);
             }
+
+            if (!filter.LocalOnly)
+            {
+                ImmutableInterlocked.Update(ref _filters, (list, f) => list.Remove(f), filter);
+                InterestChanged?.Invoke();
+            }
         }
     }
 
-    public Subscription<SkyUpdate> SubscribeSky(Func<SkyUpdate, bool> accepts)
+    /// <param name="localOnly">Only this node's receivers (the history writer, the cluster bridge):
+    /// remote sky views are not offered and the subscriber asks the cluster for nothing.</param>
+    public Subscription<SkyUpdate> SubscribeSky(Func<SkyUpdate, bool> accepts, bool localOnly = false)
     {
-        var sub = new Subscription<SkyUpdate>(_capacity, accepts, s => ImmutableInterlocked.Update(ref _skies, (list, x) => list.Remove(x), s), _time, _hopelessAfter);
+        Func<SkyUpdate, bool> offer = localOnly ? u => !u.Remote && accepts(u) : accepts;
+        var sub = new Subscription<SkyUpdate>(_capacity, offer, s => Leave(ref _skies, s, localOnly, ref _skyWatchers), _time, _hopelessAfter);
         ImmutableInterlocked.Update(ref _skies, (list, s) => list.Add(s), sub);
+        Join(localOnly, ref _skyWatchers);
         return sub;
     }
 
-    public Subscription<ZoneUpdate> SubscribeZones(Func<ZoneUpdate, bool> accepts)
+    /// <param name="localOnly">As for <see cref="SubscribeSky"/>.</param>
+    public Subscription<ZoneUpdate> SubscribeZones(Func<ZoneUpdate, bool> accepts, bool localOnly = false)
     {
-        var sub = new Subscription<ZoneUpdate>(_capacity, accepts, s => ImmutableInterlocked.Update(ref _zones, (list, x) => list.Remove(x), s), _time, _hopelessAfter);
+        Func<ZoneUpdate, bool> offer = localOnly ? u => !u.Remote && accepts(u) : accepts;
+        var sub = new Subscription<ZoneUpdate>(_capacity, offer, s => Leave(ref _zones, s, localOnly, ref _zoneWatchers), _time, _hopelessAfter);
         ImmutableInterlocked.Update(ref _zones, (list, s) => list.Add(s), sub);
+        Join(localOnly, ref _zoneWatchers);
         return sub;
+    }
+
+    private void Join(bool localOnly, ref int watchers)
+    {
+        if (!localOnly && Interlocked.Increment(ref watchers) == 1)
+        {
+            InterestChanged?.Invoke();
+        }
+    }
+
+    private void Leave<T>(ref ImmutableArray<Subscription<T>> list, Subscription<T> sub, bool localOnly, ref int watchers)
+        where T : class
+    {
+        ImmutableInterlocked.Update(ref list, (l, x) => l.Remove(x), sub);
+        if (!localOnly && Interlocked.Decrement(ref watchers) == 0)
+        {
+            InterestChanged?.Invoke();
+        }
     }
 
     /// <summary>Ends every stream (graceful shutdown).</summary>
@@ -174,12 +265,22 @@ internal sealed class PositionFilter
 
     public bool Early { get; }
 
+    /// <summary>
+    /// Only this node's receivers (the history writer and the cluster bridge): remote updates are
+    /// not offered, and the filter asks the cluster for nothing.
+    /// </summary>
+    public bool LocalOnly { get; init; }
+
+    /// <summary>The receivers named (exact ids); null when the filter takes every receiver or a pattern.</summary>
+    public IReadOnlySet<string>? Receivers => _receivers;
+
     /// <summary>For the live stream: the delivery kind must match.</summary>
     public bool Accepts(PositionUpdate u) => u.Complete != Early && AcceptsSnapshot(u) && Decimate(u);
 
     /// <summary>For the initial snapshot (always complete updates).</summary>
     public bool AcceptsSnapshot(PositionUpdate u) =>
-        (_receivers is null ? _receiverScope is null || _receiverScope(u.ReceiverId) : _receivers.Contains(u.ReceiverId))
+        !(LocalOnly && u.Remote)
+        && (_receivers is null ? _receiverScope is null || _receiverScope(u.ReceiverId) : _receivers.Contains(u.ReceiverId))
         && u.QualityRank >= _minRank
         && (_zones is null || u.Zones.Any(_zones.Contains));
 
@@ -203,3 +304,10 @@ internal sealed class PositionFilter
         return true;
     }
 }
+
+/// <summary>
+/// What a node's subscribers want from the other nodes of a cluster: complete and early positions
+/// of every receiver or of named ones, sky views, zone events. Filters by pattern, zone or quality
+/// ask for every receiver (NATS subjects match whole tokens, and the hub filters the rest).
+/// </summary>
+internal sealed record HubInterest(bool AllPositions, IReadOnlySet<string> Positions, bool AllEarly, IReadOnlySet<string> Early, bool Sky, bool Zones);

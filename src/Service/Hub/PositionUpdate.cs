@@ -76,8 +76,11 @@ internal sealed record PositionUpdate
 
     public required string[] Zones { get; init; }
 
-    /// <summary>When the service handed the update out (for ages and latency).</summary>
+    /// <summary>When the service handed the update out (for ages and latency); for a remote update, when its own node did.</summary>
     public DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>True for an update another node of the cluster read (it came over NATS).</summary>
+    public bool Remote { get; init; }
 
     /// <summary>
     /// The wire form the API layer built for the most recent subscriber shape, shared by the
@@ -100,7 +103,9 @@ internal sealed record PositionUpdate
         _ => Quality is GgaQuality.Differential or GgaQuality.Pps ? 2 : 1,
     };
 
-    public static PositionUpdate From(Epoch e, bool complete, GeoPipeline geo, string[] zones, DateTimeOffset now)
+    /// <param name="sequenceBase">Added to the epoch's sequence: in a cluster, the receiver's lease
+    /// term shifted left 32 bits, so a receiver's sequence keeps growing across a take-over.</param>
+    public static PositionUpdate From(Epoch e, bool complete, GeoPipeline geo, string[] zones, DateTimeOffset now, long sequenceBase = 0)
     {
         GridPoint? grid = null;
         ParkPoint? park = null;
@@ -123,7 +128,7 @@ internal sealed record PositionUpdate
         return new PositionUpdate
         {
             ReceiverId = e.Receiver,
-            Sequence = e.Sequence,
+            Sequence = sequenceBase + e.Sequence,
             Complete = complete,
             Time = e.UtcTime,
             TimeOfDayMs = e.TimeOfDayMs,
@@ -159,7 +164,7 @@ internal sealed record PositionUpdate
 }
 
 /// <summary>A receiver's sky for one epoch.</summary>
-internal sealed record SkyUpdate(string ReceiverId, long Sequence, DateTime? Time, SkySatellite[] Satellites, int[] UsedPerConstellation);
+internal sealed record SkyUpdate(string ReceiverId, long Sequence, DateTime? Time, SkySatellite[] Satellites, int[] UsedPerConstellation, bool Remote = false);
 
-/// <summary>A zone event as the hub fans it out.</summary>
-internal sealed record ZoneUpdate(BeidouHub.Geo.Zones.ZoneEvent Event);
+/// <summary>A zone event as the hub fans it out (<paramref name="Remote"/>: read by another node of the cluster).</summary>
+internal sealed record ZoneUpdate(BeidouHub.Geo.Zones.ZoneEvent Event, bool Remote = false);

@@ -24,17 +24,24 @@ internal sealed class EpochPublisher : IEpochSink
 
     public long Epochs { get; private set; }
 
+    /// <summary>Added to every epoch's sequence (a cluster lease's base; 0 alone). Set while the worker is not running.</summary>
+    public long SequenceBase { get; set; }
+
+    /// <summary>The last epoch's own sequence (before the base), for the next lease's base.</summary>
+    public long LastSequence { get; private set; }
+
     public void OnPosition(Epoch epoch)
     {
         if (_hub.WantsEarly)
         {
-            _hub.Publish(PositionUpdate.From(epoch, complete: false, _geo, ZonesOf(epoch.Receiver), _hub.Time.GetUtcNow()));
+            _hub.Publish(PositionUpdate.From(epoch, complete: false, _geo, ZonesOf(epoch.Receiver), _hub.Time.GetUtcNow(), SequenceBase));
         }
     }
 
     public void OnEpoch(Epoch epoch)
     {
         Epochs++;
+        LastSequence = epoch.Sequence;
         if (epoch.Latitude is { } lat && epoch.Longitude is { } lon && _geo.Zones.ZoneCount > 0)
         {
             _events.Clear();
@@ -46,11 +53,11 @@ internal sealed class EpochPublisher : IEpochSink
             }
         }
 
-        PositionUpdate update = PositionUpdate.From(epoch, complete: true, _geo, ZonesOf(epoch.Receiver), _hub.Time.GetUtcNow());
+        PositionUpdate update = PositionUpdate.From(epoch, complete: true, _geo, ZonesOf(epoch.Receiver), _hub.Time.GetUtcNow(), SequenceBase);
         _hub.Publish(update);
         if (epoch.HasSky)
         {
-            _hub.Publish(new SkyUpdate(epoch.Receiver, epoch.Sequence, epoch.UtcTime, update.Satellites, update.UsedPerConstellation));
+            _hub.Publish(new SkyUpdate(epoch.Receiver, update.Sequence, epoch.UtcTime, update.Satellites, update.UsedPerConstellation));
         }
     }
 

@@ -60,6 +60,12 @@ public class BeidouHubOptionsValidatorTests
         { "History:KeepDays=-1", "BeidouHub:History:KeepDays: must be at least 0 (was -1)" },
         { "History:Enabled=true|History:Store=Postgres", "BeidouHub:History:ConnectionString: Store=Postgres needs an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=beidouhub;Username=beidouhub;Password=..." },
         { "History:Enabled=true|History:Store=Postgres|History:ConnectionString=Database=park;Password=secret", "BeidouHub:History:ConnectionString: must name the server (Host=...)" },
+        { "Cluster:Nats=http://10.0.0.5:4222", "BeidouHub:Cluster:Nats: 'http://10.0.0.5:4222' is not a NATS server URL like nats://127.0.0.1:4222 (schemes nats, tls, ws, wss, with the port)" },
+        { "Cluster:Nats=nats://u:secret@10.0.0.5:4222,ftp://u:secret@host:21", "BeidouHub:Cluster:Nats: 'ftp://host:21' is not a NATS server URL like nats://127.0.0.1:4222 (schemes nats, tls, ws, wss, with the port)" },
+        { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:NodeId=node a", "BeidouHub:Cluster:NodeId: 'node a' must be letters, digits, '-' or '_' (it names the node in leases and logs)" },
+        { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:Prefix=park.one", "BeidouHub:Cluster:Prefix: 'park.one' must be letters, digits, '-' or '_' (it starts every subject and bucket name)" },
+        { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:LeaseTtl=00:00:00.500", "BeidouHub:Cluster:LeaseTtl: must be at least 1 s (was 00:00:00.5000000)" },
+        { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:CredentialsFile=/nonexistent/park.creds", "BeidouHub:Cluster:CredentialsFile: file '/nonexistent/park.creds' not found" },
     };
 
     [Theory]

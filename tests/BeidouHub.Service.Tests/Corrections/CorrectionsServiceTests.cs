@@ -49,7 +49,9 @@ public class CorrectionsServiceTests
         await station.SendAsync(rtcm);
         Assert.Equal(rtcm, await arriving);
 
-        CorrectionStatus after = (await receivers.ListReceiversAsync(new ListReceiversRequest())).Receivers.Single().Corrections;
+        // Counted once the write has returned, which may be just after the peer has the bytes.
+        CorrectionStatus after = before;
+        await Eventually.True(async () => (after = (await receivers.ListReceiversAsync(new ListReceiversRequest())).Receivers.Single().Corrections).BytesForwarded == (ulong)rtcm.Length, "the forwarded bytes counted");
         Assert.Equal(32ul, after.Frames);
         Assert.Equal(8ul, after.MessageTypes[1124]);
         Assert.Equal((ulong)rtcm.Length, after.BytesForwarded);
