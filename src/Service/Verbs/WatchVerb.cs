@@ -196,9 +196,13 @@ internal static class WatchVerb
         return 0;
     }
 
-    // `watch --receivers`: state (connecting, connected, stale, disconnected, stopped, faulted), counters, last error.
+    // `watch --receivers`: state (connecting, connected, stale, disconnected, stopped, faulted), counters, corrections, last error.
     internal static string FormatReceiver(ReceiverStatus s) => string.Create(CultureInfo.InvariantCulture,
-        $"{s.Id,-12} {s.State.ToString().ToLowerInvariant(),-12} {s.Sentences,9} sentences {s.Epochs,8} epochs {s.ChecksumFailures} bad checksums {s.Reconnects} reconnects {s.Faults} faults {s.Source}{(s.LastError.Length > 0 ? "  last error: " + s.LastError : string.Empty)}");
+        $"{s.Id,-12} {s.State.ToString().ToLowerInvariant(),-12} {s.Sentences,9} sentences {s.Epochs,8} epochs {s.ChecksumFailures} bad checksums {s.Reconnects} reconnects {s.Faults} faults {FormatCorrections(s.Corrections)}{s.Source}{(s.LastError.Length > 0 ? "  last error: " + s.LastError : string.Empty)}");
+
+    // "rtcm streaming 160 frames 2 bad age 0.4s ": the receiver's NTRIP stream, when it has one.
+    internal static string FormatCorrections(CorrectionStatus? c) => c is null ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+        $"rtcm {c.State.ToString().ToLowerInvariant()} {c.Frames} frames {c.BadFrames} bad{(c.CorrectionAge is { } age ? $" age {age.ToTimeSpan().TotalSeconds:0.0}s" : string.Empty)} ");
 
     internal static string FormatPosition(Position p)
     {

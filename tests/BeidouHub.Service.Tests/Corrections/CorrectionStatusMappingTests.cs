@@ -50,6 +50,17 @@ public class CorrectionStatusMappingTests
     }
 
     [Fact]
+    public void FormatReceiver_WithCorrections_ShowsCasterStateFramesAndAge()
+    {
+        var s = new Protocol.V1.ReceiverStatus { Id = "truck-1", Source = "tcp://10.0.0.1:4001", State = Protocol.V1.ConnectionState.Connected };
+        Assert.DoesNotContain("rtcm", Service.Verbs.WatchVerb.FormatReceiver(s), StringComparison.Ordinal);
+
+        s.Corrections = new Protocol.V1.CorrectionStatus { State = ProtoCasterState.Streaming, Frames = 160, BadFrames = 2, CorrectionAge = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(400)) };
+
+        Assert.Contains(" rtcm streaming 160 frames 2 bad age 0.4s tcp://10.0.0.1:4001", Service.Verbs.WatchVerb.FormatReceiver(s), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToProto_NoFrameYet_NoCorrectionAge()
     {
         var s = new NtripStatus { Name = "a", Source = "s", State = CasterState.WaitingForPosition, StateSince = DateTimeOffset.UnixEpoch, MessageTypes = new Dictionary<int, long>() };
