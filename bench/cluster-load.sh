@@ -35,6 +35,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # Three NATS servers, routed to each other, JetStream in the temporary folder.
 cports=("$(free_port)" "$(free_port)" "$(free_port)")
 nports=("$(free_port)" "$(free_port)" "$(free_port)")
+nats_pids=()
 routes=$(printf '"nats-route://127.0.0.1:%s", ' "${cports[@]}"); routes=${routes%, }
 for i in 0 1 2; do
   cat > "$work/n$i.conf" <<CONF
@@ -45,6 +46,7 @@ cluster { name: bench, listen: 127.0.0.1:${cports[$i]}, routes: [$routes] }
 CONF
   nats-server -c "$work/n$i.conf" > "$work/n$i.log" 2>&1 &
   pids+=($!)
+  nats_pids+=($!)
 done
 nats="nats://127.0.0.1:${nports[0]},nats://127.0.0.1:${nports[1]},nats://127.0.0.1:${nports[2]}"
 
@@ -80,20 +82,20 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 harness() { # node port pid
-  local a0 b0 t0 t1
-  a0=$(cpu_ticks "$pid_a"); b0=$(cpu_ticks "$pid_b"); t0=$(date +%s.%N)
+  local a0 b0 n0 t0 t1
+  a0=$(cpu_ticks "$pid_a"); b0=$(cpu_ticks "$pid_b"); n0=$(cpu_ticks "${nats_pids[@]}"); t0=$(date +%s.%N)
   dotnet bench/bin/Release/net10.0/BeidouHub.Bench.dll load --transport tcp --phase staggered \
     --receivers "$RECEIVERS" --subscribers "$SUBSCRIBERS" --seconds "$MEASURE" --warmup "$WARMUP" \
     --service-url "http://127.0.0.1:$2" --service-pid "$3" --feed-port "$FEED_PORT" \
     --receivers-env "$work/harness.env" | sed "s/^/[subscribers on $1] /"
   t1=$(date +%s.%N)
-  python3 - "$t0" "$t1" "$a0" "$(cpu_ticks "$pid_a")" "$b0" "$(cpu_ticks "$pid_b")" "$(getconf CLK_TCK)" "$1" <<'PY'
+  python3 - "$t0" "$t1" "$a0" "$(cpu_ticks "$pid_a")" "$b0" "$(cpu_ticks "$pid_b")" "$n0" "$(cpu_ticks "${nats_pids[@]}")" "$(getconf CLK_TCK)" "$1" <<'PY'
 import sys
-t0, t1, a0, a1, b0, b1, hz = (float(x) for x in sys.argv[1:8])
+t0, t1, a0, a1, b0, b1, n0, n1, hz = (float(x) for x in sys.argv[1:10])
 wall = t1 - t0
-print(f"[subscribers on {sys.argv[8]}] whole run incl. connect and warm-up: node a {(a1 - a0) / hz / wall:.2f} cores, node b {(b1 - b0) / hz / wall:.2f} cores over {wall:.0f} s")
+print(f"[subscribers on {sys.argv[10]}] whole run incl. connect and warm-up: node a {(a1 - a0) / hz / wall:.2f} cores, node b {(b1 - b0) / hz / wall:.2f} cores, the three nats-servers {(n1 - n0) / hz / wall:.2f} cores over {wall:.0f} s")
 PY
 }
 echo "cluster load: $RECEIVERS receivers x 10 Hz over TCP, $SUBSCRIBERS subscribers, nodes a (reads) and b (stands by) on 3 NATS servers; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
