@@ -105,6 +105,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                 await WriteAsync(w).ConfigureAwait(false);
             }
 
+            await WriteRemoteAsync().ConfigureAwait(false);
             using var timer = new PeriodicTimer(Refresh, _time);
             Task<bool> tick = timer.WaitForNextTickAsync(cancel).AsTask();
             while (!cancel.IsCancellationRequested)
@@ -122,6 +123,7 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
                         await WriteAsync(w).ConfigureAwait(false);
                     }
 
+                    await WriteRemoteAsync().ConfigureAwait(false);
                     tick = timer.WaitForNextTickAsync(cancel).AsTask();
                     continue;
                 }
@@ -148,6 +150,21 @@ internal sealed class ReceiversService : Protocol.V1.Receivers.ReceiversBase
         {
             cancel.ThrowIfCancellationRequested();
             return responseStream.WriteAsync(Status(w), writes);
+        }
+
+        // In a cluster, the receivers only other nodes have: as they last said, at each refresh.
+        async Task WriteRemoteAsync()
+        {
+            if (_remote.Node is null)
+            {
+                return;
+            }
+
+            foreach (ProtoReceiverStatus r in _remote.All.Where(r => scope.Matches(r.Id) && !_host.Workers.Any(w => w.Id == r.Id)))
+            {
+                cancel.ThrowIfCancellationRequested();
+                await responseStream.WriteAsync(r, writes).ConfigureAwait(false);
+            }
         }
     }
 }

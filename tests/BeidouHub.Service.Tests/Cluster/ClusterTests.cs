@@ -98,6 +98,17 @@ public sealed class ClusterTests(NatsCluster nats)
         }, "a's two receivers and b's own listed on node b");
         Assert.Equal(["gate:a", "truck:a", "walker-b:b"], list.Receivers.Select(r => $"{r.Id}:{r.Node}").Order(StringComparer.Ordinal));
         Assert.All(list.Receivers, r => Assert.Equal(ConnectionState.Connected, r.State));
+
+        // WatchReceivers too: b's own receiver, then a's as a last said.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using AsyncServerStreamingCall<Protocol.V1.ReceiverStatus> watch = receivers.WatchReceivers(new WatchReceiversRequest(), cancellationToken: timeout.Token);
+        var watched = new HashSet<string>(StringComparer.Ordinal);
+        while (watched.Count < 3 && await watch.ResponseStream.MoveNext(timeout.Token))
+        {
+            watched.Add($"{watch.ResponseStream.Current.Id}:{watch.ResponseStream.Current.Node}");
+        }
+
+        Assert.Equal(["gate:a", "truck:a", "walker-b:b"], watched.Order(StringComparer.Ordinal));
     }
 
     [SkippableFact]
