@@ -94,8 +94,8 @@ internal sealed class TcpFeedTransport : IFeedTransport
 
 /// <summary>
 /// Real pseudo-terminals (posix_openpt), the serial path: the service opens each slave as it
-/// would /dev/ttyUSB0, with System.IO.Ports (<c>io=ports</c>) or the epoll source
-/// (<c>io=epoll</c>); the feeder writes the master, non-blocking. A pty has no baud rate: the
+/// would /dev/ttyUSB0, with its default serial path (no <c>io</c>), System.IO.Ports
+/// (<c>io=ports</c>) or the epoll source (<c>io=epoll</c>); the feeder writes the master, non-blocking. A pty has no baud rate: the
 /// feeder's own pacing is what spreads the bytes.
 /// </summary>
 internal sealed class PtyFeedTransport : IFeedTransport
@@ -126,7 +126,9 @@ internal sealed class PtyFeedTransport : IFeedTransport
     }
 
     // The baud parameter is what an operator would write; a pty ignores it.
-    public string SourceUri(int receiver) => $"serial://{_slaves[receiver]}?baud=115200&io={_io}";
+    public string SourceUri(int receiver) => _io == "default"
+        ? $"serial://{_slaves[receiver]}?baud=115200"
+        : $"serial://{_slaves[receiver]}?baud=115200&io={_io}";
 
     // The service reports Connected once its serial source has opened the slave; the harness waits
     // for that through ListReceivers (LoadHarness), not here.

@@ -24,7 +24,7 @@ internal static class LoadHarness
     public const string Usage = """
         usage: BeidouHub.Bench load [options]
           --transport T   tcp (default): the feeder writes loopback TCP connections, one listener per receiver
-                          pty: real pseudo-terminals, the service opens the slaves with System.IO.Ports (serial path)
+                          pty: real pseudo-terminals, the service opens the slaves as serial ports (serial path)
                           replay: the service replays the seed itself (replay://...?loop=true); no latency measured
           --receivers N   default 1000
           --rate HZ       epochs per second per receiver, default 10 (the seed is 10 Hz; other rates re-time it)
@@ -33,8 +33,9 @@ internal static class LoadHarness
           --phase P       aligned (default: every receiver's epoch starts at the same instant, as on GPS time)
                           staggered (epoch starts spread evenly over the period)
           --baud B        UART pacing, default 115200 (10 bits per byte; 0 = each epoch in one write)
-          --serial-io I   with --transport pty: the service's serial source, ports (System.IO.Ports,
-                          the default) or epoll (serial://...&io=epoll)
+          --serial-io I   with --transport pty: the service's serial source: default (no io parameter: the
+                          service's default, epoll on Linux), ports (serial://...&io=ports, System.IO.Ports)
+                          or epoll (serial://...&io=epoll)
           --tick-ms T     the feeder wakes at most every T ms (default 1) and writes what is due
           --writes W      sentence (default): one write per sentence, when its last byte leaves the UART
                           parts: two writes per epoch, the position sentences when the last of their bytes
@@ -45,6 +46,8 @@ internal static class LoadHarness
           --satellites    ask for satellites in each position (include_satellites)
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
           --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
+          --service-dll F the service to start (default: this repository's src/Service/bin/Release/net10.0/beidouhub.dll);
+                          a copy of another build's output folder, for A/B runs alternated in one time window
           --auth A        off (default): the service as configured out of the box, open on loopback
                           on: each subscriber is its own application with its own API key (BeidouHub:Applications)
                           and scope: even ones receivers rx-* (a pattern), odd ones every receiver id listed (a set)
@@ -93,7 +96,8 @@ internal static class LoadHarness
                 case "--delivery" when hasValue && args[i + 1] is "both" or "early" or "complete": o.Delivery = args[++i]; break;
                 case "--phase" when hasValue && args[i + 1] is "aligned" or "staggered": o.Staggered = args[++i] == "staggered"; break;
                 case "--baud" when hasValue: o.Baud = Int(args[++i]); break;
-                case "--serial-io" when hasValue && args[i + 1] is "ports" or "epoll": o.SerialIo = args[++i]; break;
+                case "--serial-io" when hasValue && args[i + 1] is "default" or "ports" or "epoll": o.SerialIo = args[++i]; break;
+                case "--service-dll" when hasValue: o.ServiceDll = Path.GetFullPath(args[++i]); break;
                 case "--writes" when hasValue && args[i + 1] is "sentence" or "parts": o.Parts = args[++i] == "parts"; break;
                 case "--tick-ms" when hasValue: o.Tick = TimeSpan.FromMilliseconds(double.Parse(args[++i], CultureInfo.InvariantCulture)); break;
                 case "--seconds" when hasValue: o.Seconds = Int(args[++i]); break;
@@ -122,7 +126,7 @@ internal static class LoadHarness
             return 2;
         }
 
-        string dll = Path.Combine(Corpus.RepositoryRoot, "src", "Service", "bin", "Release", "net10.0", "beidouhub.dll");
+        string dll = o.ServiceDll ?? Path.Combine(Corpus.RepositoryRoot, "src", "Service", "bin", "Release", "net10.0", "beidouhub.dll");
         o.FeedPort = o.ServiceUrl is not null && o.FeedPort == 0 ? RemoteFirstPort : o.FeedPort;
         string? error = FeedOptionsError(o, ceiling);
         if (error is not null)
@@ -676,8 +680,11 @@ internal static class LoadHarness
 
         public int Baud { get; set; } = 115200;
 
-        /// <summary>The service's serial source for --transport pty: ports (System.IO.Ports) or epoll.</summary>
-        public string SerialIo { get; set; } = "ports";
+        /// <summary>The service's serial source for --transport pty: default (no io parameter), ports (System.IO.Ports) or epoll.</summary>
+        public string SerialIo { get; set; } = "default";
+
+        /// <summary>--service-dll: the build of the service to start; null for this repository's Release build.</summary>
+        public string? ServiceDll { get; set; }
 
         public TimeSpan Tick { get; set; } = TimeSpan.FromMilliseconds(1);
 

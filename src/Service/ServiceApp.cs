@@ -143,6 +143,11 @@ internal static partial class ServiceApp
             LogSerialAdvice(log, advice);
         }
 
+        foreach ((string id, string reason) in ServiceSetup.SerialIoFallbacks(receivers))
+        {
+            LogSerialFallback(log, id, reason);
+        }
+
         app = web;
         return true;
     }
@@ -234,6 +239,9 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "{Advice}")]
     private static partial void LogSerialAdvice(ILogger logger, string advice);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Information, Message = "receiver {Id}: {Reason}")]
+    private static partial void LogSerialFallback(ILogger logger, string id, string reason);
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "web console on {Url} (open it in a browser)")]
     private static partial void LogConsole(ILogger logger, string url);

@@ -13,6 +13,9 @@ public sealed class SerialSource : IByteSource
         _options = options;
     }
 
+    /// <summary>The port's options; <see cref="SerialSourceOptions.IoFallback"/> when it is here because the epoll path could not serve it.</summary>
+    public SerialSourceOptions Options => _options;
+
     /// <inheritdoc />
     public string Description => _options.Uri;
 

@@ -8,7 +8,7 @@ public abstract record SourceOptions(string Uri)
 {
     /// <summary>
     /// Parses a source URI of Receiver's own schemes (<see cref="SourceSchemes.Receiver"/>):
-    /// <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports|epoll</c>,
+    /// <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=epoll|ports</c>,
     /// <c>tcp://host:port</c>, <c>replay://path?speed=1&amp;loop=true</c> (relative paths from the current
     /// directory; <c>replay:///abs/path</c>). Unknown schemes and bad parameters give one clear message.
     /// </summary>
@@ -109,27 +109,36 @@ public abstract record SourceOptions(string Uri)
 /// <summary>How a serial port is read.</summary>
 public enum SerialIo
 {
-    /// <summary>System.IO.Ports (the default; every platform). On Linux it runs one thread per port that wakes about every millisecond.</summary>
+    /// <summary>System.IO.Ports (every platform; the default where <see cref="Epoll"/> does not run). On Linux it runs one thread per port that wakes about every millisecond.</summary>
     Ports,
 
     /// <summary>
-    /// Linux only (x86-64, arm64): the port is opened with libc, set to raw mode with termios and read
-    /// by one epoll thread shared by all such ports, which sleeps until bytes arrive: an idle port
-    /// costs nothing. Rates are the Linux B-constants (50 ... 4000000); 1.5 stop bits are not available.
+    /// Linux only (x86-64, arm64), and the default there: the port is opened with libc, set to raw
+    /// mode with termios and read by one epoll thread shared by all such ports, which sleeps until
+    /// bytes arrive: an idle port costs nothing. Rates are the Linux B-constants (50 ... 4000000);
+    /// 1.5 stop bits are not available. A port it cannot serve is read with <see cref="Ports"/>
+    /// instead (<see cref="SerialSourceOptions.IoFallback"/> says why).
     /// </summary>
     Epoll,
 }
 
 /// <summary>
-/// A serial port: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=ports</c>.
+/// A serial port: <c>serial:///dev/ttyUSB0?baud=115200&amp;parity=none&amp;databits=8&amp;stopbits=1&amp;io=epoll</c>.
 /// <c>baud</c> 50-4000000 (default 9600), <c>parity</c> none/even/odd/mark/space, <c>databits</c> 5-8,
-/// <c>stopbits</c> 1/1.5/2, <c>io</c> <c>ports</c> (System.IO.Ports, the default) or <c>epoll</c>
-/// (<see cref="SerialIo.Epoll"/>: one shared epoll thread for all ports, Linux x86-64/arm64 only; the
-/// rate must be one Linux has a B-constant for, and 1.5 stop bits are refused). Choosing <c>io=epoll</c>
-/// elsewhere is a configuration error.
+/// <c>stopbits</c> 1/1.5/2, <c>io</c> <c>epoll</c> (<see cref="SerialIo.Epoll"/>: one shared epoll
+/// thread for all ports; the default on Linux x86-64/arm64) or <c>ports</c> (System.IO.Ports; the
+/// default elsewhere). What the epoll path cannot do (a rate without a Linux B-constant, 1.5 stop
+/// bits, another OS) is not an error: the port is read with System.IO.Ports and
+/// <see cref="IoFallback"/> says why, for the one log line the host writes.
 /// </summary>
 public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, Parity Parity, int DataBits, StopBits StopBits, SerialIo Io = SerialIo.Ports) : SourceOptions(Uri)
 {
+    /// <summary>
+    /// Why the port is read with System.IO.Ports although the epoll path was asked for or is the
+    /// default here (a rate or framing it cannot set, another OS); null when it was not.
+    /// </summary>
+    public string? IoFallback { get; init; }
+
     internal static SourceOptions? TryCreate(string uri, string path, IReadOnlyDictionary<string, string> query, out string? error) =>
         TryCreate(uri, path, query, EpollAvailable, out error);
 
@@ -182,7 +191,9 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
             return Fail($"stopbits={stopText} is not 1, 1.5 or 2", out error);
         }
 
-        string ioText = query.GetValueOrDefault("io", "ports").ToLowerInvariant();
+        // No io: epoll where it runs. Explicit or by default, what epoll cannot serve is read with
+        // System.IO.Ports, with the reason for the host's log, rather than refused at start.
+        string ioText = query.GetValueOrDefault("io", epollAvailable ? "epoll" : "ports").ToLowerInvariant();
         SerialIo? io = ioText switch
         {
             "ports" => SerialIo.Ports,
@@ -194,25 +205,15 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
             return Fail($"io={ioText} is not ports or epoll", out error);
         }
 
-        if (io == SerialIo.Epoll)
+        string? fallback = io != SerialIo.Epoll ? null
+            : !epollAvailable ? "the epoll path needs Linux on x86-64 or arm64"
+            : !LinuxSerial.TrySpeed(baud, out _) ? $"baud={baud} has no Linux B-constant, which the epoll path needs (one of {string.Join(", ", LinuxSerial.Rates)})"
+            : stop == StopBits.OnePointFive ? "stopbits=1.5 is not available on Linux (termios has 1 or 2) on the epoll path"
+            : null;
+        return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value, fallback is null ? io.Value : SerialIo.Ports)
         {
-            if (!epollAvailable)
-            {
-                return Fail("io=epoll needs Linux on x86-64 or arm64; use io=ports (the default) here", out error);
-            }
-
-            if (!LinuxSerial.TrySpeed(baud, out _))
-            {
-                return Fail($"baud={baud} has no Linux B-constant, which io=epoll needs (one of {string.Join(", ", LinuxSerial.Rates)}); use io=ports for other rates", out error);
-            }
-
-            if (stop == StopBits.OnePointFive)
-            {
-                return Fail("stopbits=1.5 is not available on Linux (termios has 1 or 2) with io=epoll", out error);
-            }
-        }
-
-        return new SerialSourceOptions(uri, path, baud, parity.Value, dataBits, stop.Value, io.Value);
+            IoFallback = fallback is null ? null : fallback + "; read with System.IO.Ports instead",
+        };
     }
 
     /// <inheritdoc />
@@ -230,7 +231,7 @@ public sealed record SerialSourceOptions(string Uri, string Port, int BaudRate, 
         }
         else
         {
-            reason = $"'{Uri}': io=epoll needs Linux; use io=ports (the default) here";
+            reason = $"'{Uri}': io=epoll needs Linux; use io=ports here";
         }
 
         return source is not null;

@@ -7,7 +7,12 @@ using Grpc.Core;
 
 namespace BeidouHub.Service.Api;
 
-/// <summary>beidouhub.v1.Positions: thin over the hub; every stream honours the call's cancellation.</summary>
+/// <summary>
+/// beidouhub.v1.Positions: thin over the hub; every stream honours the call's cancellation. Bound
+/// by <see cref="PositionsBinding"/>, so StreamPositions writes each shared message's bytes as
+/// serialised once (<see cref="PositionWire"/>).
+/// </summary>
+[BindServiceMethod(typeof(PositionsBinding), nameof(PositionsBinding.BindService))]
 internal sealed partial class PositionsService : Positions.PositionsBase
 {
     private readonly PositionHub _hub;

@@ -37,33 +37,40 @@ internal readonly record struct PositionShape(bool Grid, bool Park, bool Gcj02, 
     }
 }
 
-/// <summary>A position message shared by the subscribers of one shape (see <see cref="ProtoMapping.ToSharedProto"/>).</summary>
-internal sealed record SharedPosition(PositionShape Shape, Position Message);
+/// <summary>
+/// The position messages of one update shared by its stream subscribers, one per shape asked for
+/// (see <see cref="ProtoMapping.ToSharedProto"/>); grows by copy, so readers never lock.
+/// </summary>
+internal sealed class SharedPositions(PositionShape[] shapes, Position[] messages)
+{
+    public Position? Find(PositionShape shape)
+    {
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            if (shapes[i] == shape)
+            {
+                return messages[i];
+            }
+        }
+
+        return null;
+    }
+
+    public SharedPositions With(PositionShape shape, Position message) => new([.. shapes, shape], [.. messages, message]);
+}
 
 /// <summary>Domain values to beidouhub.v1 messages: strings and protobuf objects are made here, at the edge.</summary>
 internal static class ProtoMapping
 {
-
     /// <summary>
-    /// The message for a stream subscriber: built once per update and shape and shared by every
-    /// subscriber that asked for that shape (the writers only read it while serialising); a
-    /// subscriber with drops to report gets its own copy. Never mutate the result.
+    /// The message for a stream subscriber: built and serialised once per update and shape
+    /// (<see cref="PositionWire"/>), and shared by every subscriber that asked for that shape (the
+    /// writers only read it, or copy its bytes); a subscriber with drops to report gets its own
+    /// copy. Never mutate the result.
     /// </summary>
     public static Position ToSharedProto(PositionUpdate u, PositionShape shape, long dropped)
     {
-        Position shared;
-        if (u.WireCache is SharedPosition cached && cached.Shape == shape)
-        {
-            shared = cached.Message;
-        }
-        else
-        {
-            shared = ToProto(u, shape, dropped: 0);
-
-            // Last writer wins: subscribers of another shape may replace it, which only costs a rebuild.
-            u.WireCache = new SharedPosition(shape, shared);
-        }
-
+        Position shared = Shared(u, shape);
         if (dropped == 0)
         {
             return shared;
@@ -72,6 +79,36 @@ internal static class ProtoMapping
         Position own = shared.Clone();
         own.Dropped = (ulong)dropped;
         return own;
+    }
+
+    private static Position Shared(PositionUpdate u, PositionShape shape)
+    {
+        var cached = (SharedPositions?)u.WireCache;
+        if (cached?.Find(shape) is { } found)
+        {
+            return found;
+        }
+
+        Position built = ToProto(u, shape, dropped: 0);
+        PositionWire.Remember(built);
+        while (true)
+        {
+            // Subscribers of several shapes add theirs side by side; one that lost the race to
+            // another of the same shape takes the winner's message, so each shape's bytes are made once
+            // per update in the common case and every subscriber of a shape holds the same object.
+            SharedPositions next = cached is null ? new SharedPositions([shape], [built]) : cached.With(shape, built);
+            object? seen = u.CompareExchangeWireCache(next, cached);
+            if (ReferenceEquals(seen, cached))
+            {
+                return built;
+            }
+
+            cached = (SharedPositions?)seen;
+            if (cached?.Find(shape) is { } other)
+            {
+                return other;
+            }
+        }
     }
 
     /// <summary>A new message the caller owns.</summary>

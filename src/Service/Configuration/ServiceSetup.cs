@@ -24,22 +24,29 @@ internal static class ServiceSetup
 
     public const string DefaultNote = "no receivers configured: replaying the park recordings in seeds/ (truck, gate, walker) in a loop";
 
-    /// <summary>Serial receivers on System.IO.Ports from which, where io=epoll runs, the start-up log advises it.</summary>
+    /// <summary>Serial receivers on System.IO.Ports by <c>io=ports</c> from which, where the epoll path runs, the start-up log advises against it.</summary>
     public const int SerialPortsAdviceFrom = 32;
 
     /// <summary>
-    /// The start-up advice for a hub with many serial receivers on System.IO.Ports, where
-    /// <c>io=epoll</c> is available: on Linux each such port has a thread that wakes about every
-    /// millisecond (bench/README: 0.55-0.75 core per 100 idle ports on the 2-core reference
-    /// machine). Null when fewer, or when io=epoll does not run here.
+    /// The start-up advice for a hub with many serial receivers put on System.IO.Ports by
+    /// <c>io=ports</c> where the epoll path (the default there) is available: on Linux each such
+    /// port has a thread that wakes about every millisecond (bench/README: 0.55-0.75 core per 100
+    /// idle ports on the 2-core reference machine). Ports that fell back because epoll cannot serve
+    /// them do not count (each has its own log line). Null when fewer, or when epoll does not run here.
     /// </summary>
     public static string? SerialIoAdvice(IReadOnlyList<ReceiverPlan> receivers, bool epollAvailable)
     {
-        int ports = receivers.Count(r => r.Source is SerialSource);
+        int ports = receivers.Count(r => r.Source is SerialSource { Options.IoFallback: null });
         return !epollAvailable || ports < SerialPortsAdviceFrom
             ? null
-            : string.Create(CultureInfo.InvariantCulture, $"{ports} serial receivers are read through System.IO.Ports, which wakes a thread per port about 1,000 times a second (about 0.7 core per 100 ports on a small 2-core box, idle or not); add &io=epoll to their serial:// sources to read them all on one thread that sleeps until bytes come (README: Sources)");
+            : string.Create(CultureInfo.InvariantCulture, $"{ports} serial receivers are read through System.IO.Ports (io=ports), which wakes a thread per port about 1,000 times a second (about 0.7 core per 100 ports on a small 2-core box, idle or not); remove io=ports from their serial:// sources to read them all on one epoll thread that sleeps until bytes come (README: Sources)");
     }
+
+    /// <summary>Serial receivers read with System.IO.Ports because the epoll path cannot serve them: (id, why), one start-up log line each.</summary>
+    public static IEnumerable<(string Id, string Reason)> SerialIoFallbacks(IEnumerable<ReceiverPlan> receivers) =>
+        receivers
+            .Where(r => r.Source is SerialSource { Options.IoFallback: not null })
+            .Select(r => (r.Options.Id, ((SerialSource)r.Source).Options.IoFallback!));
 
     /// <summary>The receivers (their replay and simulator sources paced by <paramref name="time"/>), the geo pipeline and zones, or every error at once.</summary>
     public static bool TryBuild(BeidouHubOptions options, BeidouHubOptionsValidator validator, TimeProvider time, out List<ReceiverPlan> receivers, out GeoPipeline? geo, out List<string> errors, out bool usedDefault)

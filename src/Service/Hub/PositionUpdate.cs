@@ -83,15 +83,15 @@ internal sealed record PositionUpdate
     public bool Remote { get; init; }
 
     /// <summary>
-    /// The wire form the API layer built for the most recent subscriber shape, shared by the
-    /// subscribers of that shape (one message per update instead of one per subscriber). Not part
-    /// of the update's value: do not derive updates with <c>with</c> (the copy would carry it).
+    /// The wire forms the API layer built for this update, one per subscriber shape, shared by the
+    /// subscribers of that shape (one message, serialised once, per update and shape instead of
+    /// one per subscriber). Not part of the update's value: do not derive updates with <c>with</c>
+    /// (the copy would carry it).
     /// </summary>
-    public object? WireCache
-    {
-        get => Volatile.Read(ref _wireCache);
-        set => Volatile.Write(ref _wireCache, value);
-    }
+    public object? WireCache => Volatile.Read(ref _wireCache);
+
+    /// <summary>Sets <see cref="WireCache"/> to <paramref name="value"/> if it is still <paramref name="expected"/>; returns what it was.</summary>
+    public object? CompareExchangeWireCache(object value, object? expected) => Interlocked.CompareExchange(ref _wireCache, value, expected);
 
     private object? _wireCache;
 

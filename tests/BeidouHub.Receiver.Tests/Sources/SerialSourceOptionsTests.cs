@@ -6,11 +6,35 @@ namespace BeidouHub.Receiver.Tests.Sources;
 public class SerialSourceOptionsTests
 {
     [Fact]
-    public void Parse_NoIo_PortsAsBefore()
+    public void TryCreate_NoIo_EpollWhereItRunsPortsElsewhere()
     {
-        var options = Assert.IsType<SerialSourceOptions>(SourceOptions.Parse("serial:///dev/ttyUSB0?baud=115200&stopbits=1.5"));
+        var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["baud"] = "115200" };
 
-        Assert.Equal((SerialIo.Ports, StopBits.OnePointFive), (options.Io, options.StopBits));
+        var linux = Assert.IsType<SerialSourceOptions>(SerialSourceOptions.TryCreate("serial:///dev/ttyUSB0?baud=115200", "/dev/ttyUSB0", query, epollAvailable: true, out _));
+        var elsewhere = Assert.IsType<SerialSourceOptions>(SerialSourceOptions.TryCreate("serial:///dev/ttyUSB0?baud=115200", "/dev/ttyUSB0", query, epollAvailable: false, out _));
+
+        Assert.Equal((SerialIo.Epoll, null), (linux.Io, linux.IoFallback));
+        Assert.Equal((SerialIo.Ports, null), (elsewhere.Io, elsewhere.IoFallback));
+    }
+
+    [SkippableFact]
+    public void Parse_NoIoOnLinux_EpollSource()
+    {
+        Skip.IfNot(SerialSourceOptions.EpollAvailable, "the epoll path needs Linux on x86-64 or arm64");
+
+        var options = Assert.IsType<SerialSourceOptions>(SourceOptions.Parse("serial:///dev/ttyUSB0?baud=115200"));
+
+        Assert.Equal(SerialIo.Epoll, options.Io);
+        Assert.IsNotType<SerialSource>(ByteSources.Create(options));
+    }
+
+    [Fact]
+    public void Parse_IoPorts_PortsWithoutFallbackNote()
+    {
+        var options = Assert.IsType<SerialSourceOptions>(SourceOptions.Parse("serial:///dev/ttyUSB0?baud=115200&stopbits=1.5&io=ports"));
+
+        Assert.Equal((SerialIo.Ports, StopBits.OnePointFive, null), (options.Io, options.StopBits, options.IoFallback));
+        Assert.IsType<SerialSource>(ByteSources.Create(options));
     }
 
     [SkippableFact]
@@ -25,32 +49,42 @@ public class SerialSourceOptionsTests
         Assert.IsType<SerialSource>(ByteSources.Create(options with { Io = SerialIo.Ports }));
     }
 
-    [Theory]
-    [InlineData("io=fast", "io=fast is not ports or epoll")]
-    [InlineData("io=epoll&baud=250000", "baud=250000 has no Linux B-constant, which io=epoll needs (one of 50, 75,")]
-    [InlineData("io=epoll&baud=14400", "baud=14400 has no Linux B-constant")]
-    [InlineData("io=epoll&stopbits=1.5", "stopbits=1.5 is not available on Linux")]
-    public void Parse_BadIoOrWhatEpollCannotDo_OneClearMessage(string query, string message)
+    [Fact]
+    public void Parse_UnknownIo_OneClearMessage()
     {
-        Skip.IfNot(SerialSourceOptions.EpollAvailable, "io=epoll needs Linux on x86-64 or arm64");
-
-        Assert.False(SourceOptions.TryParse($"serial:///dev/ttyUSB0?{query}", out SourceOptions? options, out string? error));
+        Assert.False(SourceOptions.TryParse("serial:///dev/ttyUSB0?io=fast", out SourceOptions? options, out string? error));
 
         Assert.Null(options);
-        Assert.Contains(message, error, StringComparison.Ordinal);
-        Assert.StartsWith("'serial:///dev/ttyUSB0?", error, StringComparison.Ordinal);
+        Assert.Equal("'serial:///dev/ttyUSB0?io=fast': io=fast is not ports or epoll", error);
+    }
+
+    [SkippableTheory]
+    [InlineData("io=epoll&baud=250000", "baud=250000 has no Linux B-constant, which the epoll path needs (one of 50, 75,")]
+    [InlineData("baud=250000", "baud=250000 has no Linux B-constant")]
+    [InlineData("io=epoll&baud=14400", "baud=14400 has no Linux B-constant")]
+    [InlineData("stopbits=1.5", "stopbits=1.5 is not available on Linux")]
+    [InlineData("io=epoll&stopbits=1.5", "stopbits=1.5 is not available on Linux")]
+    public void Parse_WhatEpollCannotDo_SystemIoPortsWithTheReason(string query, string reason)
+    {
+        Skip.IfNot(SerialSourceOptions.EpollAvailable, "the epoll path needs Linux on x86-64 or arm64");
+
+        Assert.True(SourceOptions.TryParse($"serial:///dev/ttyUSB0?{query}", out SourceOptions? parsed, out string? error), error);
+
+        var options = Assert.IsType<SerialSourceOptions>(parsed);
+        Assert.Equal(SerialIo.Ports, options.Io);
+        Assert.StartsWith(reason, options.IoFallback, StringComparison.Ordinal);
+        Assert.EndsWith("; read with System.IO.Ports instead", options.IoFallback, StringComparison.Ordinal);
+        Assert.IsType<SerialSource>(ByteSources.Create(options));
     }
 
     [Fact]
-    public void TryCreate_EpollWhereNotAvailable_ConfigurationErrorNotACrash()
+    public void TryCreate_EpollWhereNotAvailable_SystemIoPortsWithTheReason()
     {
         var query = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["io"] = "epoll" };
 
-        SourceOptions? options = SerialSourceOptions.TryCreate("serial:///dev/ttyUSB0?io=epoll", "/dev/ttyUSB0", query, epollAvailable: false, out string? error);
+        var options = Assert.IsType<SerialSourceOptions>(SerialSourceOptions.TryCreate("serial:///dev/ttyUSB0?io=epoll", "/dev/ttyUSB0", query, epollAvailable: false, out string? error));
 
-        Assert.Null(options);
-        Assert.Equal("io=epoll needs Linux on x86-64 or arm64; use io=ports (the default) here", error);
-        query["io"] = "ports";
-        Assert.NotNull(SerialSourceOptions.TryCreate("serial:///dev/ttyUSB0?io=ports", "/dev/ttyUSB0", query, epollAvailable: false, out _));
+        Assert.Null(error);
+        Assert.Equal((SerialIo.Ports, "the epoll path needs Linux on x86-64 or arm64; read with System.IO.Ports instead"), (options.Io, options.IoFallback));
     }
 }

@@ -6,8 +6,9 @@ namespace BeidouHub.Receiver.Tests.Workers;
 
 public class RecordingTests
 {
-    [SkippableFact]
-    public async Task RunAsync_RecordingPtyStream_FilesReplayToTheSameEpochs()
+    [SkippableTheory]
+    [MemberData(nameof(SerialWorkerTests.IoModes), MemberType = typeof(SerialWorkerTests))]
+    public async Task RunAsync_RecordingPtyStream_FilesReplayToTheSameEpochs(string io)
     {
         Skip.IfNot(PseudoTerminal.IsSupported, "pseudo-terminals need Linux");
         string dir = Directory.CreateTempSubdirectory("beidouhub-rec-").FullName;
@@ -19,7 +20,7 @@ public class RecordingTests
 
             // Small files so the recording rotates: every file must stand on its own.
             var recording = new RecordingOptions { Directory = dir, MaxFileBytes = 8 * 1024 };
-            using var worker = SerialWorkerTests.Worker(pty.SlavePath, sink, recording: recording);
+            using var worker = SerialWorkerTests.Worker(pty.SlavePath, sink, recording: recording, io: io);
             using var stop = new CancellationTokenSource();
             Task run = worker.RunAsync(stop.Token);
             await Eventually.True(() => worker.State == ReceiverState.Connected, "connected");

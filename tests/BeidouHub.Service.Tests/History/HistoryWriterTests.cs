@@ -173,6 +173,45 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Writer_IdleThenPositions_EachWrittenAfterAFlushInterval()
+    {
+        // With nothing buffered the writer sleeps until a row comes (no timer): the first row after
+        // idle must wake it, and a second one after it has gone idle again too.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        await using var feed = new ReceiverFeed(); // connected, never sends: the hub gets only what the test publishes
+        await using ServiceFixture service = await ServiceFixture.StartAsync(clock,
+            ["--BeidouHub:Receivers:0:Id=truck-a", $"--BeidouHub:Receivers:0:Source={feed.Uri}", .. HistoryOn(DbPath)]);
+        HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+        var store = new SqliteHistoryStore(DbPath, readOnly: true);
+
+        for (int i = 1; i <= 2; i++)
+        {
+            service.Hub.Publish(Position(i));
+            await Eventually.True(() =>
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                return writer.Written == i && writer.Buffered == 0;
+            }, $"position {i} written");
+        }
+
+        await store.OpenAsync(default);
+        Assert.Equal([1L, 2L], Track(store, "truck-a").Select(r => r.Sequence));
+    }
+
+    private static Service.Hub.PositionUpdate Position(int sequence) => new()
+    {
+        ReceiverId = "truck-a",
+        Sequence = sequence,
+        Complete = true,
+        Time = new DateTime(2026, 11, 27, 3, 0, sequence, DateTimeKind.Utc),
+        Latitude = 27.8280,
+        Longitude = 113.1340,
+        UsedPerConstellation = new int[Receiver.Satellites.ConstellationNames.Count],
+        Satellites = [],
+        Zones = [],
+    };
+
+    [Fact]
     public async Task Service_KilledWhileWriting_StoreOpensWithAnUnbrokenPrefixOfTheSeed()
     {
         // The real service in a child process, killed with SIGKILL (Process.Kill) while it writes a
