@@ -88,6 +88,7 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton(geo!);
         builder.Services.AddSingleton(hub);
         History.HistorySetup.Add(builder.Services, options);
+        Integrity.IntegritySetup.Add(builder.Services, options);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());

@@ -62,6 +62,9 @@ internal sealed class BeidouHubOptions
 
     /// <summary>The web console: the park's live map, sky plot, receiver board and events in a browser.</summary>
     public WebConfig Web { get; set; } = new();
+
+    /// <summary>The integrity monitor's alerts (jamming, spoofing, RTK lost...): <see cref="Integrity.IntegrityConfig"/>.</summary>
+    public Integrity.IntegrityConfig Integrity { get; set; } = new();
 }
 
 /// <summary>
