@@ -116,6 +116,15 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped(), park), responseStream, context, access.Revoked).ConfigureAwait(false);
     }
 
+    public override async Task StreamAlerts(StreamAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context)
+    {
+        // An alert shows with its receivers in scope only; one with none in scope is not shown.
+        CallAccess access = context.Access();
+        Func<string, bool>? receivers = access.Scope.ReceiversOf(request.ReceiverIds).Predicate();
+        using Subscription<Integrity.AlertUpdate> sub = _hub.SubscribeAlerts(u => receivers is null || u.Alert.Receivers.Any(receivers));
+        await Pump(sub, u => ProtoMapping.ToProto(u, receivers, sub.TakeDropped()), responseStream, context, access.Revoked).ConfigureAwait(false);
+    }
+
     // Moves a subscription's queue to the client until the client goes, the hub ends the stream
     // (slow subscriber, shutdown), or the call is cancelled.
     // A revoked or expired credential cancels the pump; the access interceptor turns that into

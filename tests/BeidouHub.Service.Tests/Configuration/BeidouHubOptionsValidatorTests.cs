@@ -60,6 +60,15 @@ public class BeidouHubOptionsValidatorTests
         { "History:KeepDays=-1", "BeidouHub:History:KeepDays: must be at least 0 (was -1)" },
         { "History:Enabled=true|History:Store=Postgres", "BeidouHub:History:ConnectionString: Store=Postgres needs an Npgsql connection string, e.g. Host=127.0.0.1;Port=5432;Database=beidouhub;Username=beidouhub;Password=..." },
         { "History:Enabled=true|History:Store=Postgres|History:ConnectionString=Database=park;Password=secret", "BeidouHub:History:ConnectionString: must name the server (Host=...)" },
+        { "Integrity:ConfirmAfter=-00:00:01", "BeidouHub:Integrity:ConfirmAfter: must be at least 0 ms (was -00:00:01)" },
+        { "Integrity:JumpHold=00:00:00", "BeidouHub:Integrity:JumpHold: must be at least 1 s (was 00:00:00)" },
+        { "Integrity:MaxCorrectionAgeSeconds=0", "BeidouHub:Integrity:MaxCorrectionAgeSeconds: must be at least 0.1 (was 0)" },
+        { "Integrity:MaxHorizontalSigmaMetres=NaN", "BeidouHub:Integrity:MaxHorizontalSigmaMetres: must be a number (was NaN)" },
+        { "Integrity:Cn0MinFraction=1.5", "BeidouHub:Integrity:Cn0MinFraction: must be at most 1 (was 1.5)" },
+        { "Integrity:ParkMinReceivers=1", "BeidouHub:Integrity:ParkMinReceivers: must be at least 2 (was 1)" },
+        { "Integrity:References:0:Receiver=gate-1|Integrity:References:0:Latitude=95", "BeidouHub:Integrity:References:0:Latitude: must be at most 90 (was 95)" },
+        { "Integrity:References:0:Latitude=27.8", "BeidouHub:Integrity:References:0:Receiver: must name the reference receiver" },
+        { "Integrity:References:0:Receiver=g|Integrity:References:1:Receiver=g", "BeidouHub:Integrity:References:1:Receiver: 'g' is a reference twice" },
     };
 
     [Theory]
@@ -104,7 +113,9 @@ public class BeidouHubOptionsValidatorTests
             .. Args("Listen=http://127.0.0.1:0|SummaryInterval=00:00:01|SlowSubscriberTimeout=01:00:00|SubscriberQueue=16|RecordingsDirectory=rec"
                 + "|Receivers:0:BackoffCap=00:00:00.100|Receivers:0:StaleAfter=01:00:00|Receivers:0:MaxSentenceLength=60000"
                 + "|Geo:ZoneMarginMetres=0|Geo:ZoneConfirmEpochs=1|Geo:ZoneDwellSeconds=0"
-                + "|Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=-360|Geo:Park:Scale=10"),
+                + "|Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=-360|Geo:Park:Scale=10"
+                + "|Integrity:ConfirmAfter=00:00:00|Integrity:ClearAfter=01:00:00|Integrity:JumpHold=00:00:01|Integrity:ParkMinReceivers=2|Integrity:Cn0MinFraction=1"
+                + "|Integrity:References:0:Receiver=a|Integrity:References:0:Latitude=-90|Integrity:References:0:Longitude=180|Integrity:References:0:MaxDriftMetres=0.001"),
         ];
 
         Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));
