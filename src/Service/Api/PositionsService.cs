@@ -13,11 +13,13 @@ internal sealed partial class PositionsService : Positions.PositionsBase
     private readonly PositionHub _hub;
     private readonly GeoPipeline _geo;
     private readonly ILogger<PositionsService> _logger;
+    private readonly Metrics.ServiceMetrics _metrics;
 
-    public PositionsService(PositionHub hub, GeoPipeline geo, ILogger<PositionsService> logger)
+    public PositionsService(PositionHub hub, GeoPipeline geo, Metrics.ServiceMetrics metrics, ILogger<PositionsService> logger)
     {
         _hub = hub;
         _geo = geo;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -140,6 +142,7 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended, revoked);
         using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended);
         CancellationToken cancel = both.Token;
+        sub.Label = $"{context.Access().Scope.ApplicationId} {context.Peer}";
         try
         {
             // A burst (a thousand receivers' epochs at the same GPS instant) goes out in one flush:
@@ -152,6 +155,11 @@ internal sealed partial class PositionsService : Positions.PositionsBase
                 {
                     cancel.ThrowIfCancellationRequested();
                     stream.WriteOptions = reader.Count > 0 ? Buffered : null;
+                    if (update is PositionUpdate position)
+                    {
+                        _metrics.HandedOver(position);
+                    }
+
                     await stream.WriteAsync(map(update), writes.Token).ConfigureAwait(false);
                 }
             }

@@ -66,6 +66,12 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             errors.AddRange(options.Tls.Validate(options.Web.ListenOn(options.Tls), $"{WebConfig.Section}:Listen").Where(e => e.StartsWith(WebConfig.Section, StringComparison.Ordinal)));
         }
 
+        if (options.Metrics.Enabled && _checkListen)
+        {
+            // The scrape endpoint gets the same TLS rules as the gRPC one.
+            errors.AddRange(options.Tls.Validate(options.Metrics.ListenOn(options.Tls), $"{MetricsConfig.Section}:Listen").Where(e => e.StartsWith(MetricsConfig.Section, StringComparison.Ordinal)));
+        }
+
         CheckWeb(options.Web, errors);
         Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
         Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, Second, TimeSpan.FromHours(1));

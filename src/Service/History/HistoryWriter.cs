@@ -60,6 +60,7 @@ internal sealed partial class HistoryWriter : BackgroundService
         // starts, so the receivers' first epochs already find the writer.
         _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, config.MaxRateHz, early: false));
         _zones = hub.SubscribeZones(_ => true);
+        _positions.Label = _zones.Label = "history";
         receivers.StateChanged += OnStateChanged;
     }
 

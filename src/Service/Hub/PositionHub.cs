@@ -49,6 +49,13 @@ internal sealed class PositionHub
 
     public long Published => Interlocked.Read(ref _published);
 
+    /// <summary>Every subscription now: its stream (positions, sky, zones, alerts), label and drops (read by the metrics at scrape time).</summary>
+    public IEnumerable<(string Stream, string Label, long Dropped)> Subscriptions =>
+        _positions.Select(s => ("positions", s.Label, s.DroppedTotal))
+            .Concat(_skies.Select(s => ("sky", s.Label, s.DroppedTotal)))
+            .Concat(_zones.Select(s => ("zones", s.Label, s.DroppedTotal)))
+            .Concat(_alerts.Select(s => ("alerts", s.Label, s.DroppedTotal)));
+
     public long DroppedTotal => _positions.Sum(s => s.DroppedTotal) + _skies.Sum(s => s.DroppedTotal) + _zones.Sum(s => s.DroppedTotal) + _alerts.Sum(s => s.DroppedTotal);
 
     public void Publish(PositionUpdate update)

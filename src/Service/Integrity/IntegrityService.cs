@@ -27,6 +27,7 @@ internal sealed partial class IntegrityService : BackgroundService
 
         // Subscribed here, not when the service starts, so the receivers' first epochs find it.
         _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, maxRateHz: 0, early: false));
+        _positions.Label = "integrity";
     }
 
     /// <summary>Positions the hub dropped for the monitor (it fell behind).</summary>
