@@ -92,6 +92,41 @@ public class IntegrityMonitorTests(ITestOutputHelper output)
         Assert.Empty(park.Alerts.Select(a => a.Message));
     }
 
+    [Fact]
+    public void Observe_AccuracySwingsAroundTheLimit_OneAlertNotAFlap()
+    {
+        // Sigma 6 m (over the 5 m limit) for 10 s, then 4.5 m for 12 s and 5.5 m for 4 s, five
+        // times (around the limit, never back under 80 % of it), then 1 m: one alert. Without the
+        // 80 % band it would end after each 12 s and come back after each 4 s.
+        var alerts = new List<IntegrityAlert>();
+        var monitor = new IntegrityMonitor(new IntegrityConfig(), alerts.Add);
+        var sigmas = new List<double>();
+        sigmas.AddRange(Enumerable.Repeat(6.0, 10));
+        for (int i = 0; i < 5; i++)
+        {
+            sigmas.AddRange(Enumerable.Repeat(4.5, 12));
+            sigmas.AddRange(Enumerable.Repeat(5.5, 4));
+        }
+
+        sigmas.AddRange(Enumerable.Repeat(1.0, 20));
+        DateTime t0 = SimulationProfiles.DefaultStart;
+        for (int i = 0; i < sigmas.Count; i++)
+        {
+            DateTime t = t0.AddSeconds(i);
+            double axis = sigmas[i] / Math.Sqrt(2);
+            monitor.Observe(new Service.Hub.PositionUpdate
+            {
+                ReceiverId = "forklift-1", Sequence = i + 1, Complete = true, Time = t, PublishedAt = new DateTimeOffset(t).AddMilliseconds(30),
+                Latitude = 27.86, Longitude = 113.17, SpeedMps = 0, SigmaLatitude = axis, SigmaLongitude = axis,
+                UsedPerConstellation = [12, 0, 0, 10, 0, 0, 0, 0], Satellites = [], Zones = [],
+            });
+        }
+
+        Assert.Equal([(AlertKind.Accuracy, false), (AlertKind.Accuracy, true)], alerts.Select(a => (a.Kind, a.End is not null)));
+        Assert.Equal(t0, alerts[0].Start);
+        Assert.Equal(t0.AddSeconds(10 + (5 * 16)), alerts[1].End);
+    }
+
     // The fleet's static receivers (index 9, 19, ...) where SimulatedFleet puts them: on a waypoint of the loop.
     private static List<ReferenceConfig> References(int count) =>
         [.. Enumerable.Range(0, count).Where(i => i % 10 == 9).Select(i =>
