@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace BeidouHub.Service;
 
@@ -68,12 +69,14 @@ internal static partial class ServiceApp
         }
 
         // Beyond loopback: TLS (or Tls:AllowInsecure) and credentials (or AllowAnonymous).
-        if (!TryListen(builder, options, clock, errors, out TlsEndpoint? endpoint))
+        var metricsEndpoint = new MetricsEndpoint();
+        if (!TryListen(builder, options, clock, errors, metricsEndpoint, out TlsEndpoint? endpoint))
         {
             return false;
         }
 
-        bool exposed = IsExposed(builder.Configuration, options.Listen, options.Web.Enabled ? options.Web.ListenOn(options.Tls) : null);
+        bool exposed = IsExposed(builder.Configuration, options.Listen, options.Web.Enabled ? options.Web.ListenOn(options.Tls) : null)
+            || (endpoint is not null && options.Metrics.Enabled && IsExposed(builder.Configuration, options.Metrics.ListenOn(options.Tls)));
         if (AccessControl.ExposureError(security, exposed) is { } exposure)
         {
             errors.Add(exposure);
@@ -91,6 +94,8 @@ internal static partial class ServiceApp
         builder.Services.AddSingleton(hub);
         History.HistorySetup.Add(builder.Services, options);
         Cluster.ClusterSetup.Add(builder.Services, options.Cluster);
+        Integrity.IntegritySetup.Add(builder.Services, options);
+        AddMetrics(builder, options, metricsEndpoint, endpoint is not null);
         builder.Services.AddSingleton<IEnumerable<ReceiverPlan>>(receivers);
         builder.Services.AddSingleton<ReceiverHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReceiverHost>());
@@ -109,6 +114,12 @@ internal static partial class ServiceApp
         builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
+        if (metricsEndpoint.Listen is not null)
+        {
+            // Only on the metrics endpoint: it asks for no credential, the other endpoints do.
+            web.UseOpenTelemetryPrometheusScrapingEndpoint(context => context.Request.Path == MetricsConfig.Path && context.Connection.LocalPort == metricsEndpoint.Port);
+        }
+
         WebConsole.Map(web, options, geo!);
         web.MapGrpcService<PositionsService>();
         web.MapGrpcService<ReceiversService>();
@@ -207,7 +218,21 @@ internal static partial class ServiceApp
 
     // BeidouHub:Listen and BeidouHub:Tls, unless Kestrel:Endpoints is configured: then that is
     // the operator's (ASP.NET Core's own endpoint configuration) and endpoint stays null.
-    private static bool TryListen(WebApplicationBuilder builder, BeidouHubOptions options, TimeProvider time, List<string> errors, out TlsEndpoint? endpoint)
+    // The service's metrics (always made: observable instruments cost nothing unheard) and, when
+    // enabled on the service's own endpoints, OpenTelemetry's SDK exporting them to Prometheus.
+    private static void AddMetrics(WebApplicationBuilder builder, BeidouHubOptions options, MetricsEndpoint endpoint, bool ownEndpoints)
+    {
+        builder.Services.AddSingleton(endpoint);
+        builder.Services.AddSingleton<Metrics.ServiceMetrics>();
+        if (!options.Metrics.Enabled || !ownEndpoints)
+        {
+            return;
+        }
+
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(Metrics.ServiceMetrics.MeterName).AddPrometheusExporter());
+    }
+
+    private static bool TryListen(WebApplicationBuilder builder, BeidouHubOptions options, TimeProvider time, List<string> errors, MetricsEndpoint metrics, out TlsEndpoint? endpoint)
     {
         endpoint = null;
         if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
@@ -222,6 +247,11 @@ internal static partial class ServiceApp
 
         TlsEndpoint listen = endpoint!;
         builder.WebHost.ConfigureKestrel(listen.Configure);
+        if (options.Metrics.Enabled)
+        {
+            // Between the gRPC and the web endpoint: the web console's address is the last bound.
+            builder.WebHost.ConfigureKestrel(k => metrics.Listen = listen.ConfigureMetrics(k, options.Metrics.ListenOn(options.Tls)));
+        }
         if (options.Web.Enabled)
         {
             // After the gRPC endpoint: Kestrel binds in this order (WebConsole.Address relies on it).
@@ -248,4 +278,18 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "access: {Summary}")]
     private static partial void LogAccess(ILogger logger, string summary);
+}
+
+/// <summary>The metrics endpoint's listen options, once Kestrel is configured; its port once bound.</summary>
+internal sealed class MetricsEndpoint
+{
+    public Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions? Listen { get; set; }
+
+    /// <summary>The bound port; -1 before Kestrel has bound it (or without the endpoint).</summary>
+    public int Port => Listen?.EndPoint is System.Net.IPEndPoint ip && ip.Port != 0 ? ip.Port : -1;
+
+    /// <summary>http(s)://IP:port of the scrape endpoint, once bound.</summary>
+    public Uri? Address(bool tls) => Listen?.EndPoint is System.Net.IPEndPoint ip && ip.Port != 0
+        ? new Uri($"{(tls ? "https" : "http")}://{(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip.Address}]" : ip.Address.ToString())}:{ip.Port}{Configuration.MetricsConfig.Path}")
+        : null;
 }

@@ -26,6 +26,9 @@ public sealed class NmeaSimulator
     private const double FixedSigma = 0.012, FloatSigma = 0.25, AutonomousSigma = 1.6;
     private const double NoiseTimeConstant = 4.0; // s: position errors wander, they do not jump
 
+    // Below this C/N0 a receiver loses lock (tracking thresholds of mass-market receivers are 15-25 dB-Hz).
+    private const double JammedLockDbHz = 20;
+
     private readonly SimulatedReceiverOptions _options;
     private readonly Route _route;
     private readonly SentenceBuilder _builder = new();
@@ -81,9 +84,19 @@ public sealed class NmeaSimulator
 
         // Where the receiver is and what it can do there.
         (double lat, double lon, double speed, double? course) = _route.At(elapsed);
-        byte quality = Quality(TimeSpan.FromSeconds(elapsed));
+        TimeSpan since = TimeSpan.FromSeconds(elapsed);
+        byte quality = Quality(since);
         bool fix = quality != 0;
-        ComputeSky(utc, lat, lon, fix, skyEpoch);
+        double jamDb = JamDb(since);
+        ComputeSky(utc, lat, lon, fix, skyEpoch, jamDb);
+        if (fix && jamDb > 0 && UsedCount() < 4)
+        {
+            // Too few satellites left to the jammer for a fix.
+            quality = 0;
+            fix = false;
+            ComputeSky(utc, lat, lon, fix, skyEpoch, jamDb);
+        }
+
         Dops dops = fix ? Dops.From(_sky) : Dops.None;
 
         // Position error: a unit Gauss-Markov process per axis, scaled by the quality's sigma.
@@ -101,12 +114,20 @@ public sealed class NmeaSimulator
         double sigmaU = Math.Round(baseSigma * dops.Vdop * 1.1, 3);
         (double mN, double mE) = Ellipsoid.Wgs84.MetresPerDegree(lat);
         double outLat = lat + (sigmaN * _zNorth / mN), outLon = lon + (sigmaE * _zEast / mE);
+        if (SpoofAt(since) is { } spoof)
+        {
+            outLat += spoof.NorthMetres / mN;
+            outLon += spoof.EastMetres / mE;
+        }
+
         double outAlt = _options.AltitudeMsl + (sigmaU * _zUp);
         double outSpeed = fix ? Math.Max(0, speed + (speedNoise * (quality is 4 or 5 ? 0.01 : 0.08))) : 0;
         LastTruth = new SimulatedTruth(utc, lat, lon, _options.AltitudeMsl, speed, quality, sigmaN, sigmaE, sigmaU, outLat, outLon);
 
         _builder.Clear();
-        var e = new EpochFields(utc, quality, outLat, outLon, outAlt, outSpeed, fix ? course : null, dops, sigmaN, sigmaE, sigmaU, 0.3 + ageJitter * 0.9);
+        DateTime reported = SpoofAt(since) is { } s ? utc + s.ClockOffset : utc;
+        double age = 0.3 + (ageJitter * 0.9) + (CorrectionLossAt(since) is { } lost ? lost.TotalSeconds : 0);
+        var e = new EpochFields(reported, quality, outLat, outLon, outAlt, outSpeed, fix ? course : null, dops, sigmaN, sigmaE, sigmaU, age);
         if (_options.Style == NmeaStyle.Gb411)
         {
             WriteGb(e, skyEpoch);
@@ -157,11 +178,84 @@ public sealed class NmeaSimulator
             return 1;
         }
 
+        // The end of a loss of corrections or of jamming starts RTK over, as the end of an outage does.
+        foreach (TimeSpan end in _options.CorrectionLosses.Select(l => l.End).Concat(_options.Jamming.Select(j => j.Start + j.Duration)))
+        {
+            if (elapsed >= end && elapsed - end < since)
+            {
+                since = elapsed - end;
+                afterOutage = true;
+            }
+        }
+
         TimeSpan floatFor = afterOutage ? _options.FloatFor / 2 : _options.FloatFor;
-        return since < _options.AutonomousFor ? (byte)1 : since < _options.AutonomousFor + floatFor ? (byte)5 : (byte)4;
+        byte quality = since < _options.AutonomousFor ? (byte)1 : since < _options.AutonomousFor + floatFor ? (byte)5 : (byte)4;
+        if (JamDb(elapsed) > 0)
+        {
+            return 1; // no carrier phase through the jammer
+        }
+
+        if (CorrectionLossAt(elapsed) is { } lost)
+        {
+            // A rover keeps its fix a few seconds on old corrections, then floats, then gives up.
+            return lost < TimeSpan.FromSeconds(5) ? quality
+                : lost < TimeSpan.FromSeconds(15) ? quality == 4 ? (byte)5 : quality
+                : (byte)1;
+        }
+
+        return quality;
     }
 
-    private void ComputeSky(DateTime utc, double lat, double lon, bool tracking, bool withCn0)
+    private double JamDb(TimeSpan elapsed)
+    {
+        double db = 0;
+        foreach (Jamming j in _options.Jamming)
+        {
+            db = j.Contains(elapsed) ? Math.Max(db, j.DropDb) : db;
+        }
+
+        return db;
+    }
+
+    private Spoofing? SpoofAt(TimeSpan elapsed)
+    {
+        foreach (Spoofing s in _options.Spoofing)
+        {
+            if (s.Contains(elapsed))
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    // Time since the corrections stopped, inside a loss of corrections.
+    private TimeSpan? CorrectionLossAt(TimeSpan elapsed)
+    {
+        foreach (Outage l in _options.CorrectionLosses)
+        {
+            if (l.Contains(elapsed))
+            {
+                return elapsed - l.Start;
+            }
+        }
+
+        return null;
+    }
+
+    private int UsedCount()
+    {
+        int used = 0;
+        foreach (SkyEntry s in _sky)
+        {
+            used += s.Used ? 1 : 0;
+        }
+
+        return used;
+    }
+
+    private void ComputeSky(DateTime utc, double lat, double lon, bool tracking, bool withCn0, double jamDb)
     {
         _sky.Clear();
         // The receiver's horizon on WGS 84, as the orbits' GM is (CGCS2000's ellipsoid differs by < 0.11 mm).
@@ -179,13 +273,18 @@ public sealed class NmeaSimulator
             // C/N0 follows elevation (30 + 20 sin el dB-Hz) with noise; the L5/B2a signals are a little stronger.
             double cn0 = 30 + (20 * Math.Sin(el * Math.PI / 180)) + antenna;
             short? cn0First = null, cn0Second = null;
+            bool locked = cn0 - jamDb >= JammedLockDbHz;
             if (tracking && withCn0)
             {
-                cn0First = (short)Math.Clamp(Math.Round(cn0 + (1.5 * _rng.NextGaussian())), 10, 55);
-                cn0Second = (short)Math.Clamp(Math.Round(cn0 + 2 + (1.5 * _rng.NextGaussian())), 10, 55);
+                cn0First = (short)Math.Clamp(Math.Round(cn0 - jamDb + (1.5 * _rng.NextGaussian())), 10, 55);
+                cn0Second = (short)Math.Clamp(Math.Round(cn0 + 2 - jamDb + (1.5 * _rng.NextGaussian())), 10, 55);
+                if (!locked)
+                {
+                    cn0First = cn0Second = null;
+                }
             }
 
-            _sky.Add(new SkyEntry(s, el, az, look.Direction(), cn0First, cn0Second, false));
+            _sky.Add(new SkyEntry(s, el, az, look.Direction(), cn0First, cn0Second, false, locked));
         }
 
         if (!tracking)
@@ -202,7 +301,7 @@ public sealed class NmeaSimulator
                 for (int i = 0; i < _sky.Count; i++)
                 {
                     SkyEntry x = _sky[i];
-                    if (x.Satellite.Constellation == c && !x.Used && x.Elevation >= _options.ElevationMaskDeg && (best < 0 || x.Elevation > _sky[best].Elevation))
+                    if (x.Satellite.Constellation == c && !x.Used && x.Locked && x.Elevation >= _options.ElevationMaskDeg && (best < 0 || x.Elevation > _sky[best].Elevation))
                     {
                         best = i;
                     }
@@ -440,7 +539,8 @@ public sealed class NmeaSimulator
 }
 
 /// <summary>One satellite in the simulated sky at an epoch.</summary>
-internal readonly record struct SkyEntry(SimulatedSatellite Satellite, double Elevation, double Azimuth, EnuPoint LineOfSight, short? Cn0First, short? Cn0Second, bool Used);
+/// <remarks><see cref="Locked"/> is false for a satellite a jammer took: listed, without C/N0, not used.</remarks>
+internal readonly record struct SkyEntry(SimulatedSatellite Satellite, double Elevation, double Azimuth, EnuPoint LineOfSight, short? Cn0First, short? Cn0Second, bool Used, bool Locked = true);
 
 /// <summary>What the receiver should have reported: its true position and the error model of the epoch.</summary>
 internal readonly record struct SimulatedTruth(

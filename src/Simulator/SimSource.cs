@@ -6,7 +6,8 @@ namespace BeidouHub.Simulator;
 
 /// <summary>
 /// The built-in simulator as a live receiver: <c>sim://?profile=vehicle-rtk&amp;seed=1&amp;rate=10&amp;style=gb</c>,
-/// or one receiver of a fleet with <c>sim://?fleet=N&amp;index=i</c>. Epochs are written when the clock
+/// or one receiver of a fleet with <c>sim://?fleet=N&amp;index=i</c>. The incident profiles (jam, spoof,
+/// lose-rtk) take <c>at=30&amp;for=40</c> (seconds after the stream opens, and how long), also in a fleet. Epochs are written when the clock
 /// (<see cref="TimeProvider"/>, the system's unless given) reaches their time (the simulated sky is
 /// today's, seen from the park); with <c>baud=115200</c> the bytes
 /// of each epoch are spread out as a serial line at that speed would deliver them (8N1: baud/10 bytes/s).
@@ -46,7 +47,7 @@ public sealed class SimSource : IByteSource
         ArgumentNullException.ThrowIfNull(time);
         source = null;
         IReadOnlyDictionary<string, string> p = options.Parameters;
-        string[] known = ["profile", "seed", "rate", "style", "fleet", "index", "baud"];
+        string[] known = ["profile", "seed", "rate", "style", "fleet", "index", "baud", "at", "for"];
         string? unknown = p.Keys.FirstOrDefault(k => !known.Contains(k, StringComparer.OrdinalIgnoreCase));
         if (unknown is not null)
         {
@@ -57,13 +58,15 @@ public sealed class SimSource : IByteSource
         SimulationProfile profile = SimulationProfile.VehicleRtk;
         if (p.TryGetValue("profile", out string? name) && !SimulationProfiles.TryParse(name, out profile))
         {
-            error = $"'{options.Uri}': profile={name} is not vehicle-rtk, handheld-bd, gate or faults";
+            error = $"'{options.Uri}': profile={name} is not vehicle-rtk, handheld-bd, gate, faults, jam, spoof or lose-rtk";
             return false;
         }
 
         if (!Number(p, "seed", 1, 0, long.MaxValue, out double seed, out error) || !Number(p, "rate", SimulationProfiles.DefaultRate(profile), 1, 20, out double rate, out error)
             || !Number(p, "fleet", 0, 0, 100_000, out double fleet, out error) || !Number(p, "index", 0, 0, 99_999, out double index, out error)
-            || !Number(p, "baud", 0, 0, 4_000_000, out double baud, out error))
+            || !Number(p, "baud", 0, 0, 4_000_000, out double baud, out error)
+            || !Number(p, "at", SimulationProfiles.IncidentAt.TotalSeconds, 0, 86_400, out double at, out error)
+            || !Number(p, "for", SimulationProfiles.IncidentDuration(profile).TotalSeconds, 0, 86_400, out double length, out error))
         {
             error = $"'{options.Uri}': {error}";
             return false;
@@ -94,9 +97,16 @@ public sealed class SimSource : IByteSource
 
         // The start is replaced when the stream opens; the sky follows the clock.
         DateTime start = time.GetUtcNow().UtcDateTime;
+        // An incident profile (jam, spoof, lose-rtk) in a fleet strikes every receiver at once:
+        // each one's incident is timed from its own start, and the fleet's receivers open together.
         SimulatedReceiverOptions receiver = fleet > 0
             ? SimulatedFleet.ReceiverOptions(new SimulationOptions { Count = (int)fleet, RateHz = rate, Seed = (ulong)seed, Start = start, Style = style }, (int)index)
             : SimulationProfiles.Create(profile, start, (ulong)seed, rate, style);
+        if (profile.IsIncident())
+        {
+            receiver = SimulationProfiles.WithIncident(receiver with { Jamming = [], Spoofing = [], CorrectionLosses = [] }, profile, TimeSpan.FromSeconds(at), TimeSpan.FromSeconds(length));
+        }
+
         source = new SimSource(options, receiver, (int)baud, time);
         error = null;
         return true;

@@ -40,6 +40,21 @@ public static class SimulatedLog
             lines.Add(string.Create(inv, $"# Outage: {o.Start.TotalSeconds:0.###}-{o.End.TotalSeconds:0.###} s after start, {o.Cause}"));
         }
 
+        foreach (Jamming j in options.Jamming)
+        {
+            lines.Add(string.Create(inv, $"# Jamming: {j.Start.TotalSeconds:0.###}-{(j.Start + j.Duration).TotalSeconds:0.###} s after start, every C/N0 {j.DropDb:0.#} dB lower"));
+        }
+
+        foreach (Spoofing sp in options.Spoofing)
+        {
+            lines.Add(string.Create(inv, $"# Spoofing: {sp.Start.TotalSeconds:0.###}-{(sp.Start + sp.Duration).TotalSeconds:0.###} s after start, positions {sp.NorthMetres:0.#} m north {sp.EastMetres:0.#} m east, time {sp.ClockOffset.TotalSeconds:+0.###;-0.###} s"));
+        }
+
+        foreach (Outage l in options.CorrectionLosses)
+        {
+            lines.Add(string.Create(inv, $"# No corrections: {l.Start.TotalSeconds:0.###}-{l.End.TotalSeconds:0.###} s after start, {l.Cause}"));
+        }
+
         if (options.Faults)
         {
             lines.Add($"# Faults: every {FaultInjector.Period}th epoch from epoch {FaultInjector.FirstEpoch}, in turn: bad GGA checksum, UBX MON-HW frame, truncated VTG, 300-byte line, 16 NUL bytes, doubled start character before RMC");

@@ -54,6 +54,19 @@ public sealed record SimulatedReceiverOptions
     /// <summary>Intervals without a fix.</summary>
     public IReadOnlyList<Outage> Outages { get; init; } = [];
 
+    /// <summary>Intervals in which a jammer lowers every signal's C/N0.</summary>
+    public IReadOnlyList<Jamming> Jamming { get; init; } = [];
+
+    /// <summary>Intervals in which a spoofer moves the reported positions and times.</summary>
+    public IReadOnlyList<Spoofing> Spoofing { get; init; } = [];
+
+    /// <summary>
+    /// Intervals in which an RTK rover gets no corrections (caster or radio link down): the age of
+    /// corrections grows, the fix stays fixed 5 s, then float until the age is 15 s, then autonomous
+    /// (no age); after the interval it fixes again as after an outage.
+    /// </summary>
+    public IReadOnlyList<Outage> CorrectionLosses { get; init; } = [];
+
     /// <summary>Inject framing faults (bad checksums, UBX frames, truncated and overlong lines, NULs, <c>$$</c>) for robustness tests.</summary>
     public bool Faults { get; init; }
 }

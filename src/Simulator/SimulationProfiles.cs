@@ -11,6 +11,12 @@ public enum SimulationProfile
     Gate,
     /// <summary>A forklift (3.5 m/s) with an RTK rover whose serial line is damaged: framing faults for robustness tests.</summary>
     Faults,
+    /// <summary>The truck of vehicle-rtk (no outages) jammed from 30 s for 40 s: every C/N0 20 dB lower, RTK lost. In a fleet: every receiver at once.</summary>
+    Jam,
+    /// <summary>The truck of vehicle-rtk (no outages) spoofed from 30 s for 20 s: positions 300 m north and 200 m east, time 2 s ahead. In a fleet: every receiver at once (a coherent jump).</summary>
+    Spoof,
+    /// <summary>The truck of vehicle-rtk (no outages) without corrections from 30 s for 40 s: fixed, float, then autonomous, and RTK again after.</summary>
+    LoseRtk,
 }
 
 /// <summary>The profiles' settings, the default park loop and the profile names of the verb.</summary>
@@ -36,13 +42,16 @@ public static class SimulationProfiles
         new(27.8612, 113.1680),            // west road, by the shed
     ];
 
-    /// <summary>The verb's name of a profile: vehicle-rtk, handheld-bd, gate, faults.</summary>
+    /// <summary>The verb's name of a profile: vehicle-rtk, handheld-bd, gate, faults, jam, spoof, lose-rtk.</summary>
     public static string ToName(this SimulationProfile profile) => profile switch
     {
         SimulationProfile.VehicleRtk => "vehicle-rtk",
         SimulationProfile.HandheldBd => "handheld-bd",
         SimulationProfile.Gate => "gate",
         SimulationProfile.Faults => "faults",
+        SimulationProfile.Jam => "jam",
+        SimulationProfile.Spoof => "spoof",
+        SimulationProfile.LoseRtk => "lose-rtk",
         _ => throw new ArgumentOutOfRangeException(nameof(profile)),
     };
 
@@ -62,6 +71,31 @@ public static class SimulationProfiles
         return false;
     }
 
+    /// <summary>When the incident of jam, spoof and lose-rtk starts, after the start of the log.</summary>
+    public static readonly TimeSpan IncidentAt = TimeSpan.FromSeconds(30);
+
+    /// <summary>True for the profiles that are an incident (jam, spoof, lose-rtk), which a fleet can have too.</summary>
+    public static bool IsIncident(this SimulationProfile profile) => profile is SimulationProfile.Jam or SimulationProfile.Spoof or SimulationProfile.LoseRtk;
+
+    /// <summary>How long an incident profile's incident lasts by default.</summary>
+    public static TimeSpan IncidentDuration(SimulationProfile profile) => profile == SimulationProfile.Spoof ? TimeSpan.FromSeconds(20) : TimeSpan.FromSeconds(40);
+
+    /// <summary>
+    /// <paramref name="options"/> with the incident of <paramref name="incident"/> (jam, spoof or
+    /// lose-rtk) from <paramref name="at"/> for <paramref name="duration"/>; any other profile: unchanged.
+    /// </summary>
+    public static SimulatedReceiverOptions WithIncident(SimulatedReceiverOptions options, SimulationProfile incident, TimeSpan at, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return incident switch
+        {
+            SimulationProfile.Jam => options with { Jamming = [.. options.Jamming, new Jamming(at, duration, 20)] },
+            SimulationProfile.Spoof => options with { Spoofing = [.. options.Spoofing, new Spoofing(at, duration, 300, 200, TimeSpan.FromSeconds(2))] },
+            SimulationProfile.LoseRtk => options with { CorrectionLosses = [.. options.CorrectionLosses, new Outage(at, duration, "corrections lost (caster or radio link down)")] },
+            _ => options,
+        };
+    }
+
     /// <summary>The default rate of a profile, epochs per second.</summary>
     public static double DefaultRate(SimulationProfile profile) => profile == SimulationProfile.VehicleRtk ? 10 : 1;
 
@@ -73,6 +107,7 @@ public static class SimulationProfiles
     {
         SimulationProfile.HandheldBd => TimeSpan.FromMinutes(10),
         SimulationProfile.Faults => TimeSpan.FromMinutes(1),
+        SimulationProfile.Jam or SimulationProfile.Spoof or SimulationProfile.LoseRtk => TimeSpan.FromMinutes(2),
         _ => TimeSpan.FromMinutes(5),
     };
 
@@ -120,6 +155,8 @@ public static class SimulationProfiles
                 Rtk = true,
                 Faults = true,
             },
+            SimulationProfile.Jam or SimulationProfile.Spoof or SimulationProfile.LoseRtk =>
+                WithIncident(common with { SpeedMps = 10, Rtk = true }, profile, IncidentAt, IncidentDuration(profile)),
             _ => throw new ArgumentOutOfRangeException(nameof(profile)),
         };
     }

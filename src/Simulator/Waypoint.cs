@@ -36,3 +36,28 @@ public enum NmeaStyle
     /// </summary>
     Bd,
 }
+
+/// <summary>
+/// An interval in which a jammer near the park lowers every signal's C/N0 by <paramref name="DropDb"/>:
+/// satellites whose C/N0 would fall below 20 dB-Hz lose lock (listed without C/N0, not used), and an
+/// RTK rover loses its carrier-phase solution (autonomous fixes only), as in-band interference does.
+/// </summary>
+/// <param name="Start">From the start of the log.</param>
+/// <param name="Duration">Length of the jamming.</param>
+/// <param name="DropDb">C/N0 lost by every signal, dB.</param>
+public readonly record struct Jamming(TimeSpan Start, TimeSpan Duration, double DropDb)
+{
+    /// <summary>True when <paramref name="elapsed"/> is inside the interval.</summary>
+    public bool Contains(TimeSpan elapsed) => elapsed >= Start && elapsed < Start + Duration;
+}
+
+/// <summary>
+/// An interval in which a spoofer captures the receiver: every reported position is moved by
+/// (<paramref name="NorthMetres"/>, <paramref name="EastMetres"/>) and every reported time by
+/// <paramref name="ClockOffset"/>, the same for every receiver it captures (a coherent jump).
+/// </summary>
+public readonly record struct Spoofing(TimeSpan Start, TimeSpan Duration, double NorthMetres, double EastMetres, TimeSpan ClockOffset)
+{
+    /// <summary>True when <paramref name="elapsed"/> is inside the interval.</summary>
+    public bool Contains(TimeSpan elapsed) => elapsed >= Start && elapsed < Start + Duration;
+}

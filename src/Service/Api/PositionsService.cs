@@ -18,11 +18,13 @@ internal sealed partial class PositionsService : Positions.PositionsBase
     private readonly PositionHub _hub;
     private readonly GeoPipeline _geo;
     private readonly ILogger<PositionsService> _logger;
+    private readonly Metrics.ServiceMetrics _metrics;
 
-    public PositionsService(PositionHub hub, GeoPipeline geo, ILogger<PositionsService> logger)
+    public PositionsService(PositionHub hub, GeoPipeline geo, Metrics.ServiceMetrics metrics, ILogger<PositionsService> logger)
     {
         _hub = hub;
         _geo = geo;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -121,6 +123,15 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         await Pump(sub, u => ProtoMapping.ToProto(u, sub.TakeDropped(), park), responseStream, context, access.Revoked).ConfigureAwait(false);
     }
 
+    public override async Task StreamAlerts(StreamAlertsRequest request, IServerStreamWriter<AlertEvent> responseStream, ServerCallContext context)
+    {
+        // An alert shows with its receivers in scope only; one with none in scope is not shown.
+        CallAccess access = context.Access();
+        Func<string, bool>? receivers = access.Scope.ReceiversOf(request.ReceiverIds).Predicate();
+        using Subscription<Integrity.AlertUpdate> sub = _hub.SubscribeAlerts(u => receivers is null || u.Alert.Receivers.Any(receivers));
+        await Pump(sub, u => ProtoMapping.ToProto(u, receivers, sub.TakeDropped()), responseStream, context, access.Revoked).ConfigureAwait(false);
+    }
+
     // Moves a subscription's queue to the client until the client goes, the hub ends the stream
     // (slow subscriber, shutdown), or the call is cancelled.
     // A revoked or expired credential cancels the pump; the access interceptor turns that into
@@ -136,6 +147,7 @@ internal sealed partial class PositionsService : Positions.PositionsBase
         using var both = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended, revoked);
         using var writes = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, sub.Ended);
         CancellationToken cancel = both.Token;
+        sub.Label = $"{context.Access().Scope.ApplicationId} {context.Peer}";
         try
         {
             // A burst (a thousand receivers' epochs at the same GPS instant) goes out in one flush:
@@ -148,6 +160,11 @@ internal sealed partial class PositionsService : Positions.PositionsBase
                 {
                     cancel.ThrowIfCancellationRequested();
                     stream.WriteOptions = reader.Count > 0 ? Buffered : null;
+                    if (update is PositionUpdate position)
+                    {
+                        _metrics.HandedOver(position);
+                    }
+
                     await stream.WriteAsync(map(update), writes.Token).ConfigureAwait(false);
                 }
             }

@@ -10,6 +10,8 @@ using Google.Protobuf.WellKnownTypes;
 using ProtoConstellation = BeidouHub.Protocol.V1.Constellation;
 using ProtoReceiverStatus = BeidouHub.Protocol.V1.ReceiverStatus;
 using ProtoZoneEvent = BeidouHub.Protocol.V1.ZoneEvent;
+using ProtoAlertKind = BeidouHub.Protocol.V1.AlertKind;
+using ProtoAlertSeverity = BeidouHub.Protocol.V1.AlertSeverity;
 
 namespace BeidouHub.Service.Api;
 
@@ -333,6 +335,30 @@ internal static class ProtoMapping
         }
 
         return c;
+    }
+
+    /// <summary>An alert event; <paramref name="receivers"/> (the caller's scope, null: all) narrows the receivers it names.</summary>
+    public static AlertEvent ToProto(Integrity.AlertUpdate u, Func<string, bool>? receivers, long dropped)
+    {
+        Integrity.IntegrityAlert a = u.Alert;
+        var alert = new Alert
+        {
+            Id = a.Id,
+            // The proto enums are the domain's in the same order, after their UNSPECIFIED zero.
+            Kind = (ProtoAlertKind)((int)a.Kind + 1),
+            Severity = (ProtoAlertSeverity)((int)a.Severity + 1),
+            StartTime = Timestamp.FromDateTime(DateTime.SpecifyKind(a.Start, DateTimeKind.Utc)),
+            EndTime = a.End is { } end ? Timestamp.FromDateTime(DateTime.SpecifyKind(end, DateTimeKind.Utc)) : null,
+            Message = a.Message,
+            ParkWide = a.ParkWide,
+        };
+        alert.ReceiverIds.AddRange(receivers is null ? a.Receivers : a.Receivers.Where(receivers));
+        return new AlertEvent
+        {
+            Kind = u.Snapshot ? AlertEventKind.Open : a.End is null ? AlertEventKind.Started : AlertEventKind.Ended,
+            Alert = alert,
+            Dropped = (ulong)dropped,
+        };
     }
 
     public static ProtoReceiverStatus ToProto(Receiver.Workers.ReceiverStatus s)

@@ -68,6 +68,38 @@ internal sealed class BeidouHubOptions
 
     /// <summary>RTCM corrections from NTRIP casters to the receivers: <see cref="CorrectionsConfig"/>.</summary>
     public CorrectionsConfig Corrections { get; set; } = new();
+
+    /// <summary>The integrity monitor's alerts (jamming, spoofing, RTK lost...): <see cref="Integrity.IntegrityConfig"/>.</summary>
+    public Integrity.IntegrityConfig Integrity { get; set; } = new();
+
+    /// <summary>OpenTelemetry metrics on a Prometheus scrape endpoint: <see cref="MetricsConfig"/>.</summary>
+    public MetricsConfig Metrics { get; set; } = new();
+}
+
+/// <summary>
+/// <c>BeidouHub:Metrics</c>: a Prometheus scrape endpoint (<c>GET /metrics</c>) on its own port,
+/// loopback by default. Its own port because Prometheus scrapes over HTTP/1.1 (the gRPC endpoint
+/// is HTTP/2 only), scraping must not depend on the web console being on, and a scraper carries
+/// no API key: the endpoint asks for none, so it is served only where the operator puts it. Beyond
+/// loopback it follows the gRPC endpoint's rules (https with <c>BeidouHub:Tls</c>'s certificate,
+/// or Tls:AllowInsecure; credentials or AllowAnonymous for the service).
+/// </summary>
+internal sealed class MetricsConfig
+{
+    public const string Section = "BeidouHub:Metrics";
+
+    /// <summary>The path Prometheus scrapes.</summary>
+    public const string Path = "/metrics";
+
+    /// <summary>OpenTelemetry's registered port for the Prometheus exporter.</summary>
+    public const int DefaultPort = 9464;
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>http://IP:port or https://IP:port; not set: port 9464 on loopback, https when there is a certificate.</summary>
+    public string? Listen { get; set; }
+
+    public string ListenOn(TlsConfig tls) => Listen ?? $"{(tls.HasCertificate ? "https" : "http")}://127.0.0.1:{DefaultPort}";
 }
 
 /// <summary>

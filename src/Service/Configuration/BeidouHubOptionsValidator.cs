@@ -66,6 +66,12 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
             errors.AddRange(options.Tls.Validate(options.Web.ListenOn(options.Tls), $"{WebConfig.Section}:Listen").Where(e => e.StartsWith(WebConfig.Section, StringComparison.Ordinal)));
         }
 
+        if (options.Metrics.Enabled && _checkListen)
+        {
+            // The scrape endpoint gets the same TLS rules as the gRPC one.
+            errors.AddRange(options.Tls.Validate(options.Metrics.ListenOn(options.Tls), $"{MetricsConfig.Section}:Listen").Where(e => e.StartsWith(MetricsConfig.Section, StringComparison.Ordinal)));
+        }
+
         CheckWeb(options.Web, errors);
         Range(errors, $"{S}:SubscriberQueue", options.SubscriberQueue, MinSubscriberQueue, MaxSubscriberQueue);
         Range(errors, $"{S}:SlowSubscriberTimeout", options.SlowSubscriberTimeout, Second, TimeSpan.FromHours(1));
@@ -77,6 +83,7 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
 
         CheckHistory(options.History, errors);
         CheckCluster(options.Cluster, errors);
+        CheckIntegrity(options.Integrity, errors);
         for (int i = 0; i < options.Receivers.Count; i++)
         {
             ReceiverConfig r = options.Receivers[i];
@@ -271,6 +278,51 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
 
             Range(errors, $"{key}:BackoffCap", m.BackoffCap, Second, TimeSpan.FromHours(1));
             Range(errors, $"{key}:ReadTimeout", m.ReadTimeout, Second, TimeSpan.FromMinutes(10));
+        }
+    }
+
+    private static void CheckIntegrity(Integrity.IntegrityConfig c, List<string> errors)
+    {
+        const string Key = Integrity.IntegrityConfig.Section;
+        TimeSpan hour = TimeSpan.FromHours(1);
+
+        // Debounce times are epoch times: 0 raises on one epoch (a jump does), an hour is already no monitor.
+        Range(errors, $"{Key}:ConfirmAfter", c.ConfirmAfter, TimeSpan.Zero, hour);
+        Range(errors, $"{Key}:ClearAfter", c.ClearAfter, TimeSpan.Zero, hour);
+        Range(errors, $"{Key}:RtkLostAfter", c.RtkLostAfter, TimeSpan.Zero, hour);
+        Range(errors, $"{Key}:RtkRegainedAfter", c.RtkRegainedAfter, TimeSpan.Zero, hour);
+        Range(errors, $"{Key}:JumpHold", c.JumpHold, Second, hour);
+        Range(errors, $"{Key}:ParkWindow", c.ParkWindow, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Range(errors, $"{Key}:MaxCorrectionAgeSeconds", c.MaxCorrectionAgeSeconds, 0.1, 3600);
+        Range(errors, $"{Key}:MaxHorizontalSigmaMetres", c.MaxHorizontalSigmaMetres, 0.001, 10_000);
+        Range(errors, $"{Key}:JumpSigmas", c.JumpSigmas, 0, 100);
+        Range(errors, $"{Key}:JumpMarginMetres", c.JumpMarginMetres, 0, 100_000);
+        Range(errors, $"{Key}:MaxAccelerationMps2", c.MaxAccelerationMps2, 0, 100);
+        Range(errors, $"{Key}:TimeJumpSeconds", c.TimeJumpSeconds, 0.1, 86_400);
+        Range(errors, $"{Key}:Cn0DropDb", c.Cn0DropDb, 1, 60);
+        Range(errors, $"{Key}:Cn0MinSatellites", c.Cn0MinSatellites, 1, 200);
+        Range(errors, $"{Key}:Cn0MinFraction", c.Cn0MinFraction, 0, 1);
+        Range(errors, $"{Key}:Cn0MinElevationDeg", c.Cn0MinElevationDeg, 0, 90);
+        Range(errors, $"{Key}:SatelliteDropFraction", c.SatelliteDropFraction, 0.05, 1);
+        Range(errors, $"{Key}:ParkMinReceivers", c.ParkMinReceivers, 2, 100_000);
+        Range(errors, $"{Key}:ParkMinFraction", c.ParkMinFraction, 0, 1);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < c.References.Count; i++)
+        {
+            Integrity.ReferenceConfig r = c.References[i];
+            string key = $"{Key}:References:{i}";
+            if (string.IsNullOrWhiteSpace(r.Receiver))
+            {
+                errors.Add($"{key}:Receiver: must name the reference receiver");
+            }
+            else if (!seen.Add(r.Receiver))
+            {
+                errors.Add($"{key}:Receiver: '{r.Receiver}' is a reference twice");
+            }
+
+            Range(errors, $"{key}:Latitude", r.Latitude, -90, 90);
+            Range(errors, $"{key}:Longitude", r.Longitude, -180, 180);
+            Range(errors, $"{key}:MaxDriftMetres", r.MaxDriftMetres, 0.001, 100_000);
         }
     }
 

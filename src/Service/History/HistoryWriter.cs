@@ -62,6 +62,7 @@ internal sealed partial class HistoryWriter : BackgroundService
         // This node's receivers only: in a cluster each node stores what it reads.
         _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, config.MaxRateHz, early: false) { LocalOnly = true });
         _zones = hub.SubscribeZones(_ => true, localOnly: true);
+        _positions.Label = _zones.Label = "history";
         receivers.StateChanged += OnStateChanged;
     }
 

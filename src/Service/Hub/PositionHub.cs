@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using BeidouHub.Service.Integrity;
 
 namespace BeidouHub.Service.Hub;
 
@@ -20,6 +21,9 @@ internal sealed class PositionHub
     private ImmutableArray<PositionFilter> _filters = [];
     private int _skyWatchers;
     private int _zoneWatchers;
+    private ImmutableArray<Subscription<AlertUpdate>> _alerts = [];
+    private readonly Dictionary<string, IntegrityAlert> _openAlerts = new(StringComparer.Ordinal);
+    private readonly Lock _alertLock = new();
     private int _earlySubscribers;
     private volatile bool _clusterWantsEarly;
     private long _published;
@@ -83,11 +87,18 @@ internal sealed class PositionHub
         return new HubInterest(all, all ? [] : complete, allEarly, allEarly ? [] : early, Volatile.Read(ref _skyWatchers) > 0, Volatile.Read(ref _zoneWatchers) > 0);
     }
 
-    public int SubscriberCount => _positions.Length + _skies.Length + _zones.Length;
+    public int SubscriberCount => _positions.Length + _skies.Length + _zones.Length + _alerts.Length;
 
     public long Published => Interlocked.Read(ref _published);
 
-    public long DroppedTotal => _positions.Sum(s => s.DroppedTotal) + _skies.Sum(s => s.DroppedTotal) + _zones.Sum(s => s.DroppedTotal);
+    /// <summary>Every subscription now: its stream (positions, sky, zones, alerts), label and drops (read by the metrics at scrape time).</summary>
+    public IEnumerable<(string Stream, string Label, long Dropped)> Subscriptions =>
+        _positions.Select(s => ("positions", s.Label, s.DroppedTotal))
+            .Concat(_skies.Select(s => ("sky", s.Label, s.DroppedTotal)))
+            .Concat(_zones.Select(s => ("zones", s.Label, s.DroppedTotal)))
+            .Concat(_alerts.Select(s => ("alerts", s.Label, s.DroppedTotal)));
+
+    public long DroppedTotal => _positions.Sum(s => s.DroppedTotal) + _skies.Sum(s => s.DroppedTotal) + _zones.Sum(s => s.DroppedTotal) + _alerts.Sum(s => s.DroppedTotal);
 
     public void Publish(PositionUpdate update)
     {
@@ -117,6 +128,65 @@ internal sealed class PositionHub
         {
             s.Offer(update);
         }
+    }
+
+    /// <summary>
+    /// An alert's start (no end) or end, from the integrity monitor: kept while open, so a new
+    /// alert subscriber gets the open ones first. Under a lock with <see cref="SubscribeAlerts"/>
+    /// (alerts are rare): a subscriber sees each alert's start before its end, and none twice.
+    /// </summary>
+    public void Publish(IntegrityAlert alert)
+    {
+        lock (_alertLock)
+        {
+            if (alert.End is null)
+            {
+                _openAlerts[alert.Id] = alert;
+            }
+            else
+            {
+                _openAlerts.Remove(alert.Id);
+            }
+
+            var update = new AlertUpdate(alert, Snapshot: false);
+            foreach (Subscription<AlertUpdate> s in _alerts)
+            {
+                s.Offer(update);
+            }
+        }
+    }
+
+    /// <summary>The open alerts, oldest first.</summary>
+    public IReadOnlyList<IntegrityAlert> OpenAlerts
+    {
+        get
+        {
+            lock (_alertLock)
+            {
+                return [.. _openAlerts.Values.OrderBy(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <summary>Subscribes to alerts; the open alerts the filter accepts come first, marked as a snapshot.</summary>
+    public Subscription<AlertUpdate> SubscribeAlerts(Func<AlertUpdate, bool> accepts)
+    {
+        var sub = new Subscription<AlertUpdate>(_capacity, accepts, s => ImmutableInterlocked.Update(ref _alerts, (list, x) => list.Remove(x), s), _time, _hopelessAfter);
+        lock (_alertLock)
+        {
+            foreach (IntegrityAlert open in _openAlerts.Values.OrderBy(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal))
+            {
+                var update = new AlertUpdate(open, Snapshot: true);
+                if (accepts(update))
+                {
+                    sub.Prime(update);
+                }
+            }
+
+            ImmutableInterlocked.Update(ref _alerts, (list, s) => list.Add(s), sub);
+        }
+
+        return sub;
     }
 
     public bool TryGetLatest(string receiverId, out PositionUpdate? update) => _latest.TryGetValue(receiverId, out update);
@@ -231,6 +301,11 @@ internal sealed class PositionHub
         }
 
         foreach (Subscription<ZoneUpdate> s in _zones)
+        {
+            s.End(error);
+        }
+
+        foreach (Subscription<AlertUpdate> s in _alerts)
         {
             s.End(error);
         }

@@ -46,6 +46,9 @@ internal sealed class Subscription<T> : IDisposable
 
     public ChannelReader<T> Reader => _channel.Reader;
 
+    /// <summary>Who reads it, for metrics (the hub's stream kind and a number; the history, the integrity monitor and gRPC calls name themselves).</summary>
+    public string Label { get; set; } = "";
+
     /// <summary>
     /// Cancelled a grace period after the hub ended the subscriber, if its pump is still stuck in
     /// a write that the client's flow control holds (a client that never reads again). A client

@@ -33,7 +33,7 @@ internal sealed class AccessInterceptor : Interceptor
     /// <summary>What an RPC needs in an application's <c>Rpcs</c>; reflection needs only a valid credential.</summary>
     public static ApiParts Required(string method) => method switch
     {
-        "/beidouhub.v1.Positions/StreamPositions" or "/beidouhub.v1.Positions/GetLatestPositions" => ApiParts.Positions,
+        "/beidouhub.v1.Positions/StreamPositions" or "/beidouhub.v1.Positions/GetLatestPositions" or "/beidouhub.v1.Positions/StreamAlerts" => ApiParts.Positions,
         "/beidouhub.v1.Positions/StreamSky" => ApiParts.Sky,
         "/beidouhub.v1.Positions/StreamZoneEvents" or "/beidouhub.v1.Positions/ListZones" => ApiParts.Zones,
         "/beidouhub.v1.Receivers/ListReceivers" or "/beidouhub.v1.Receivers/WatchReceivers" => ApiParts.Receivers,

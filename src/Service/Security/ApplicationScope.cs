@@ -12,7 +12,7 @@ internal enum ApiParts
 {
     None = 0,
 
-    /// <summary>StreamPositions, GetLatestPositions; History.QueryTrack, History.PositionAt.</summary>
+    /// <summary>StreamPositions, GetLatestPositions, StreamAlerts; History.QueryTrack, History.PositionAt.</summary>
     Positions = 1,
 
     /// <summary>StreamSky.</summary>

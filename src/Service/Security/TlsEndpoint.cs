@@ -159,6 +159,32 @@ internal sealed class TlsEndpoint
     /// (and HTTP/2 over TLS) for browsers, over TLS with the same certificate when there is one. Browsers are
     /// not asked for client certificates (a prompt in every operator's browser); they present keys.
     /// </summary>
+    /// <summary>
+    /// The metrics endpoint: HTTP/1.1 (what Prometheus speaks; over TLS HTTP/2 as well), with the
+    /// service's certificate when there is one. Returns its listen options, whose end point holds
+    /// the bound port once Kestrel has started (port 0 in tests).
+    /// </summary>
+    public ListenOptions? ConfigureMetrics(KestrelServerOptions kestrel, string metricsListen)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        if (!TryParseListen(metricsListen, out Uri? uri, out IPAddress? address, out string? error, MetricsConfig.Section + ":Listen"))
+        {
+            throw new InvalidOperationException(error); // not reached: the validator has parsed it
+        }
+
+        ListenOptions? bound = null;
+        kestrel.Listen(address!, uri!.Port, listen =>
+        {
+            bound = listen;
+            listen.Protocols = Certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
+            if (Certificate is not null)
+            {
+                listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = Certificate, ServerCertificateChain = Chain });
+            }
+        });
+        return bound;
+    }
+
     public void ConfigureWeb(KestrelServerOptions kestrel, string webListen)
     {
         ArgumentNullException.ThrowIfNull(kestrel);

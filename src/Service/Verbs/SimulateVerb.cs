@@ -12,10 +12,11 @@ namespace BeidouHub.Service.Verbs;
 internal static class SimulateVerb
 {
     public const string Usage = """
-        usage: beidouhub simulate [--profile vehicle-rtk|handheld-bd|gate|faults] [--duration 300s] [--rate 10]
+        usage: beidouhub simulate [--profile vehicle-rtk|handheld-bd|gate|faults|jam|spoof|lose-rtk] [--duration 300s] [--rate 10]
                                   [--seed N] [--start 2026-11-27T02:00:00Z] [--style gb|bd] [--out FILE]
           --profile P    vehicle-rtk (default: truck, RTK, 10 Hz), handheld-bd (walk, autonomous, BD talker, 1 Hz),
-                         gate (static RTK receiver with an outage, 1 Hz), faults (forklift with a damaged serial line, 1 Hz)
+                         gate (static RTK receiver with an outage, 1 Hz), faults (forklift with a damaged serial line, 1 Hz),
+                         jam / spoof / lose-rtk (the truck at 1 Hz, jammed, spoofed or without corrections from 30 s)
           --duration D   length of the log: 300s, 5m, 1h30m or 00:05:00, at most 24h (default: the profile's)
           --rate HZ      epochs per second, whole number 1-20 (default: the profile's)
           --seed N       unsigned 64-bit seed; the same seed gives the same bytes (default 1)
@@ -48,7 +49,7 @@ internal static class SimulateVerb
                 case "--profile":
                     if (cli.TryValue(out string p) && !SimulationProfiles.TryParse(p, out profile))
                     {
-                        cli.Invalid("one of vehicle-rtk, handheld-bd, gate, faults");
+                        cli.Invalid("one of vehicle-rtk, handheld-bd, gate, faults, jam, spoof, lose-rtk");
                     }
 
                     break;

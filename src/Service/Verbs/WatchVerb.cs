@@ -9,18 +9,19 @@ namespace BeidouHub.Service.Verbs;
 
 /// <summary>
 /// <c>beidouhub watch</c>: a console subscriber, one compact line per position (like gpspipe/cgps
-/// for gpsd); <c>--sky</c>, <c>--events</c> and <c>--receivers</c> follow the other streams.
+/// for gpsd); <c>--sky</c>, <c>--events</c>, <c>--receivers</c> and <c>--alerts</c> follow the other streams.
 /// </summary>
 internal static class WatchVerb
 {
     public const string Usage = """
         usage: beidouhub watch [--url URL] [--ca FILE] [--token TOKEN] [--cert FILE --key FILE] [--receiver ID]... [--zone ID]...
                                [--min-quality any|fix|dgps|float|fixed] [--rate HZ] [--early] [--count N]
-                               [--sky | --events | --receivers]
+                               [--sky | --events | --receivers | --alerts]
           default     one line per position: time, receiver, fix, lat lon, grid N/E, satellites used (BDS/GPS/other)
           --sky       one line per sky report: satellites per constellation, * = used
           --events    zone Enter/Exit/Dwell events
           --receivers receiver states and counters as they change
+          --alerts    integrity alerts: the open ones first, then each start and end
           --early     positions as soon as the epoch's position sentences are in (no DOPs/sigmas)
           --count N   stop after N lines
         """ + "\n" + TlsClientOptions.Usage;
@@ -85,7 +86,7 @@ internal static class WatchVerb
                 case "--early":
                     request.Delivery = Delivery.Early;
                     break;
-                case "--sky" or "--events" or "--receivers":
+                case "--sky" or "--events" or "--receivers" or "--alerts":
                     mode = cli.Option[2..];
                     break;
                 default:
@@ -161,6 +162,22 @@ internal static class WatchVerb
                         break;
                     }
 
+                case "alerts":
+                    {
+                        var client = new Positions.PositionsClient(channel.CallInvoker);
+                        using AsyncServerStreamingCall<AlertEvent> call = client.StreamAlerts(new StreamAlertsRequest { ReceiverIds = { request.ReceiverIds } }, cancellationToken: cancellationToken);
+                        await foreach (AlertEvent e in call.ResponseStream.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            await stdout.WriteLineAsync(FormatAlert(e)).ConfigureAwait(false);
+                            if (--count == 0)
+                            {
+                                break;
+                            }
+                        }
+
+                        break;
+                    }
+
                 default:
                     {
                         var client = new BeidouHub.Protocol.V1.Receivers.ReceiversClient(channel.CallInvoker);
@@ -194,6 +211,34 @@ internal static class WatchVerb
         }
 
         return 0;
+    }
+
+    // `watch --alerts`: what happened (OPEN: already open when watch started), severity, kind, since when (and until), who, the message.
+    internal static string FormatAlert(AlertEvent e)
+    {
+        Alert a = e.Alert;
+        string what = e.Kind switch
+        {
+            AlertEventKind.Open => "OPEN ",
+            AlertEventKind.Started => "START",
+            AlertEventKind.Ended => "END  ",
+            _ => "?    ",
+        };
+        string severity = a.Severity switch
+        {
+            AlertSeverity.Critical => "CRITICAL",
+            AlertSeverity.Warning => "warning ",
+            _ => "info    ",
+        };
+        string kind = a.Kind.ToString();
+        string start = a.StartTime.ToDateTime().ToString("yyyy-MM-ddTHH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        string span = a.EndTime is { } end
+            ? string.Create(CultureInfo.InvariantCulture, $"{start} to {end.ToDateTime():HH:mm:ss'Z'} ({(end.ToDateTime() - a.StartTime.ToDateTime()).TotalSeconds:0} s)")
+            : "since " + start;
+        // The message names the receiver (or says park); a park alert lists the receivers it has.
+        string who = a.ParkWide ? string.Create(CultureInfo.InvariantCulture, $" [{a.ReceiverIds.Count} receivers: {string.Join(",", a.ReceiverIds)}]") : string.Empty;
+        string dropped = e.Dropped > 0 ? string.Create(CultureInfo.InvariantCulture, $" [dropped {e.Dropped}]") : string.Empty;
+        return $"{what} {severity} {kind,-18} {span}  {a.Message}{who}{dropped}";
     }
 
     // `watch --receivers`: state (connecting, connected, stale, disconnected, stopped, faulted), counters, corrections, last error.

@@ -47,6 +47,8 @@ public class BeidouHubOptionsValidatorTests
         { "Web:Enabled=true|Web:Listen=http://0.0.0.0:8080", "BeidouHub:Web:Listen 'http://0.0.0.0:8080' would serve positions unencrypted to the network: listen on https:// with a BeidouHub:Tls certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set BeidouHub:Tls:AllowInsecure=true" },
         { "Web:Enabled=true|Web:Listen=https://127.0.0.1:8080", "BeidouHub:Web:Listen 'https://127.0.0.1:8080' needs a certificate: BeidouHub:Tls:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)" },
         { "Web:Enabled=true|Web:Listen=http://park-hub:8080", "BeidouHub:Web:Listen 'http://park-hub:8080': give an IP address (127.0.0.1, 0.0.0.0, [::1], [::])" },
+        { "Metrics:Enabled=true|Metrics:Listen=http://0.0.0.0:9464", "BeidouHub:Metrics:Listen 'http://0.0.0.0:9464' would serve positions unencrypted to the network: listen on https:// with a BeidouHub:Tls certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set BeidouHub:Tls:AllowInsecure=true" },
+        { "Metrics:Enabled=true|Metrics:Listen=https://127.0.0.1:9464", "BeidouHub:Metrics:Listen 'https://127.0.0.1:9464' needs a certificate: BeidouHub:Tls:CertificateFile and KeyFile, or PfxFile ('beidouhub tls-dev' makes one to try)" },
         { "Web:Tiles:Url=https://tiles.example/{z}/{x}.png", "BeidouHub:Web:Tiles:Url: must be an http(s) URL template with {x}, {y} and {z} (was 'https://tiles.example/{z}/{x}.png')" },
         { "Web:Tiles:Url=https://tiles.example/{z}/{x}/{y}.png|Web:Tiles:MaxZoom=30", "BeidouHub:Web:Tiles:MaxZoom: must be at most 23 (was 30)" },
         { "History:Enabled=true|History:Path= ", "BeidouHub:History:Path: must name the SQLite file, e.g. data/history.db (was ' '), or set BeidouHub:History:Enabled=false" },
@@ -66,6 +68,15 @@ public class BeidouHubOptionsValidatorTests
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:Prefix=park.one", "BeidouHub:Cluster:Prefix: 'park.one' must be letters, digits, '-' or '_' (it starts every subject and bucket name)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:LeaseTtl=00:00:00.500", "BeidouHub:Cluster:LeaseTtl: must be at least 1 s (was 00:00:00.5000000)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:CredentialsFile=/nonexistent/park.creds", "BeidouHub:Cluster:CredentialsFile: file '/nonexistent/park.creds' not found" },
+        { "Integrity:ConfirmAfter=-00:00:01", "BeidouHub:Integrity:ConfirmAfter: must be at least 0 ms (was -00:00:01)" },
+        { "Integrity:JumpHold=00:00:00", "BeidouHub:Integrity:JumpHold: must be at least 1 s (was 00:00:00)" },
+        { "Integrity:MaxCorrectionAgeSeconds=0", "BeidouHub:Integrity:MaxCorrectionAgeSeconds: must be at least 0.1 (was 0)" },
+        { "Integrity:MaxHorizontalSigmaMetres=NaN", "BeidouHub:Integrity:MaxHorizontalSigmaMetres: must be a number (was NaN)" },
+        { "Integrity:Cn0MinFraction=1.5", "BeidouHub:Integrity:Cn0MinFraction: must be at most 1 (was 1.5)" },
+        { "Integrity:ParkMinReceivers=1", "BeidouHub:Integrity:ParkMinReceivers: must be at least 2 (was 1)" },
+        { "Integrity:References:0:Receiver=gate-1|Integrity:References:0:Latitude=95", "BeidouHub:Integrity:References:0:Latitude: must be at most 90 (was 95)" },
+        { "Integrity:References:0:Latitude=27.8", "BeidouHub:Integrity:References:0:Receiver: must name the reference receiver" },
+        { "Integrity:References:0:Receiver=g|Integrity:References:1:Receiver=g", "BeidouHub:Integrity:References:1:Receiver: 'g' is a reference twice" },
     };
 
     [Theory]
@@ -110,7 +121,9 @@ public class BeidouHubOptionsValidatorTests
             .. Args("Listen=http://127.0.0.1:0|SummaryInterval=00:00:01|SlowSubscriberTimeout=01:00:00|SubscriberQueue=16|RecordingsDirectory=rec"
                 + "|Receivers:0:BackoffCap=00:00:00.100|Receivers:0:StaleAfter=01:00:00|Receivers:0:MaxSentenceLength=60000"
                 + "|Geo:ZoneMarginMetres=0|Geo:ZoneConfirmEpochs=1|Geo:ZoneDwellSeconds=0"
-                + "|Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=-360|Geo:Park:Scale=10"),
+                + "|Geo:Park:OriginNorthing=3082900|Geo:Park:OriginEasting=418000|Geo:Park:RotationDeg=-360|Geo:Park:Scale=10"
+                + "|Integrity:ConfirmAfter=00:00:00|Integrity:ClearAfter=01:00:00|Integrity:JumpHold=00:00:01|Integrity:ParkMinReceivers=2|Integrity:Cn0MinFraction=1"
+                + "|Integrity:References:0:Receiver=a|Integrity:References:0:Latitude=-90|Integrity:References:0:Longitude=180|Integrity:References:0:MaxDriftMetres=0.001"),
         ];
 
         Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors), string.Join("\n", errors));

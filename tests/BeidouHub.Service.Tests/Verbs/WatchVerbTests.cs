@@ -110,4 +110,30 @@ public class WatchVerbTests
 
         Assert.Equal("gate-1       faulted            420 sentences       60 epochs 0 bad checksums 1 reconnects 2 faults tcp://10.0.0.7:5017  last error: InvalidOperationException: broken", line);
     }
+
+    [Fact]
+    public async Task RunAsync_Alerts_OpenAlertThenStartAndEndAsLines()
+    {
+        await using Support.ServiceFixture service = await Support.ServiceFixture.StartAsync();
+        var start = new DateTime(2026, 12, 5, 2, 0, 0, DateTimeKind.Utc);
+        var rtk = new Service.Integrity.IntegrityAlert("rtk-fixed-lost/truck-1/1", Service.Integrity.AlertKind.RtkFixedLost, Service.Integrity.AlertSeverity.Warning, false, start, null, ["truck-1"], "truck-1: RTK fixed lost (now float)");
+        service.Hub.Publish(rtk);
+        var stdout = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task<int> watch = WatchVerb.RunAsync(["--url", service.Address.ToString(), "--alerts", "--count", "3"], stdout, new StringWriter(), stop.Token);
+        await Testing.Eventually.True(() => service.Hub.SubscriberCount == 1, "watch subscribed");
+
+        var jam = new Service.Integrity.IntegrityAlert("jamming/park/1", Service.Integrity.AlertKind.Jamming, Service.Integrity.AlertSeverity.Critical, true, start.AddSeconds(5), null, ["a", "b", "c"], "park: jamming");
+        service.Hub.Publish(jam);
+        service.Hub.Publish(jam with { End = start.AddSeconds(65) });
+
+        Assert.Equal(0, await watch);
+        Assert.Equal(
+            [
+                "OPEN  warning  RtkFixedLost       since 2026-12-05T02:00:00Z  truck-1: RTK fixed lost (now float)",
+                "START CRITICAL Jamming            since 2026-12-05T02:00:05Z  park: jamming [3 receivers: a,b,c]",
+                "END   CRITICAL Jamming            2026-12-05T02:00:05Z to 02:01:05Z (60 s)  park: jamming [3 receivers: a,b,c]",
+            ],
+            stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+    }
 }

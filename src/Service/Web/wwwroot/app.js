@@ -6,6 +6,7 @@
 const V1 = "beidouhub.v1";
 const TAIL_POINTS = 40; // track tail: 20 s at the map's 2 Hz
 const EVENTS_KEPT = 200;
+const ENDED_ALERTS_KEPT = 50;
 
 // Fix classes, in the order a park trusts them; the colours are the legend's.
 const FIX = {
@@ -72,6 +73,7 @@ const state = {
   selected: null,
   sky: null,
   events: [],
+  alerts: new Map(), // id -> the alert's last event (open ones, and the last ended ones)
   streams: {},
 };
 
@@ -179,6 +181,8 @@ async function connect() {
   follow("positions", `${V1}.Positions/StreamPositions`, "StreamPositionsRequest", { coordinates, maxRateHz: state.config.mapRateHz }, "Position", onPosition);
   follow("receivers", `${V1}.Receivers/WatchReceivers`, "WatchReceiversRequest", {}, "ReceiverStatus", onStatus);
   follow("zone events", `${V1}.Positions/StreamZoneEvents`, "StreamZoneEventsRequest", {}, "ZoneEvent", onZoneEvent);
+  state.alerts.clear();
+  follow("alerts", `${V1}.Positions/StreamAlerts`, "StreamAlertsRequest", {}, "AlertEvent", onAlert);
   if (state.selected) followSky(state.selected);
   setStatus("live", "ok");
 }
@@ -254,6 +258,15 @@ function onStatus(s) {
 function onZoneEvent(e) {
   state.events.unshift(e);
   if (state.events.length > EVENTS_KEPT) state.events.length = EVENTS_KEPT;
+  scheduleDraw("events");
+}
+
+// Integrity alerts: open ones first (OPEN), then each start and end; the last ended ones are kept below the open.
+function onAlert(e) {
+  state.alerts.delete(e.alert.id);
+  state.alerts.set(e.alert.id, e);
+  const ended = [...state.alerts.values()].filter((x) => x.alert.endTime);
+  for (const x of ended.slice(0, Math.max(0, ended.length - ENDED_ALERTS_KEPT))) state.alerts.delete(x.alert.id);
   scheduleDraw("events");
 }
 
@@ -807,7 +820,29 @@ function drawBoard() {
   }
 }
 
+function drawAlerts() {
+  const list = $("alerts");
+  list.textContent = "";
+  const all = [...state.alerts.values()].reverse();
+  const open = all.filter((e) => !e.alert.endTime);
+  for (const e of [...open, ...all.filter((x) => x.alert.endTime)]) {
+    const a = e.alert;
+    const li = document.createElement("li");
+    li.dataset.kind = a.kind.replace("ALERT_KIND_", "").toLowerCase();
+    li.dataset.state = a.endTime ? "ended" : "open";
+    li.dataset.severity = a.severity.replace("ALERT_SEVERITY_", "").toLowerCase();
+    const start = timeOf(a.startTime);
+    const end = a.endTime ? timeOf(a.endTime) : null;
+    const span = `${start ? start.toISOString().slice(11, 19) : "–"}${end ? `–${end.toISOString().slice(11, 19)}` : " (open)"}`;
+    const who = a.parkWide ? ` [${a.receiverIds.length} receivers: ${a.receiverIds.join(", ")}]` : "";
+    li.textContent = `${span}  ${li.dataset.severity.toUpperCase()}  ${a.message}${who}`;
+    list.append(li);
+  }
+  $("alerts-count").textContent = open.length ? `(${open.length} open)` : "";
+}
+
 function drawEvents() {
+  drawAlerts();
   const list = $("events");
   list.textContent = "";
   for (const e of state.events) {
