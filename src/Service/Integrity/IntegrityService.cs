@@ -26,7 +26,9 @@ internal sealed partial class IntegrityService : BackgroundService
         _monitor = new IntegrityMonitor(config, Raise);
 
         // Subscribed here, not when the service starts, so the receivers' first epochs find it.
-        _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, maxRateHz: 0, early: false));
+        // This node's receivers only: in a cluster each node watches what it reads (a monitor
+        // of every receiver would pull the whole cluster's positions to every node).
+        _positions = hub.SubscribePositions(new PositionFilter([], [], minRank: 0, maxRateHz: 0, early: false) { LocalOnly = true });
         _positions.Label = "integrity";
     }
 

@@ -23,7 +23,8 @@ internal sealed class ServiceMetrics
     private readonly Histogram<double> _latency;
     private readonly TimeProvider _time;
 
-    public ServiceMetrics(IMeterFactory meters, PositionHub hub, ReceiverHost receivers, TimeProvider time)
+    /// <param name="cluster">The cluster bridge, when the node is in a cluster (BeidouHub:Cluster).</param>
+    public ServiceMetrics(IMeterFactory meters, PositionHub hub, ReceiverHost receivers, TimeProvider time, Cluster.ClusterBridge? cluster = null)
     {
         _time = time;
         Meter meter = meters.Create(MeterName);
@@ -35,6 +36,14 @@ internal sealed class ServiceMetrics
         meter.CreateObservableGauge("beidouhub.receiver.correction_age", () => Latest(hub, receivers, u => u.DiffAge), "s", "Age of the differential corrections of the receiver's last position");
         meter.CreateObservableCounter("beidouhub.hub.positions", () => hub.Published, "{position}", "Positions published into the hub (rate() is positions per second)");
         meter.CreateObservableCounter("beidouhub.subscriber.dropped", () => hub.Subscriptions.Select(s => new Measurement<long>(s.Dropped, new("stream", s.Stream), new("subscriber", s.Label))), "{update}", "Updates dropped for a slow subscriber");
+        if (cluster is not null)
+        {
+            meter.CreateObservableCounter("beidouhub.cluster.published", () => cluster.Published, "{message}", "This node's updates published to NATS");
+            meter.CreateObservableCounter("beidouhub.cluster.not_published", () => cluster.NotPublished, "{message}", "This node's updates not published (NATS unreachable)");
+            meter.CreateObservableCounter("beidouhub.cluster.received", () => cluster.Received, "{position}", "Other nodes' positions taken into this hub");
+            meter.CreateObservableCounter("beidouhub.cluster.duplicates", () => cluster.Duplicates, "{position}", "Other nodes' positions dropped as not newer than the last (duplicates, stragglers of a take-over)");
+        }
+
         _latency = meter.CreateHistogram(
             "beidouhub.hub.latency", "s", "From a position's publication into the hub to its hand-over to a gRPC stream",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
