@@ -54,6 +54,7 @@ nats="nats://127.0.0.1:${nports[0]},nats://127.0.0.1:${nports[1]},nats://127.0.0
 env="$work/receivers.env"
 {
   echo "BeidouHub__Web__Listen=http://127.0.0.1:0"
+  echo "BeidouHub__Metrics__Listen=http://127.0.0.1:0"
   echo "BeidouHub__History__Enabled=false"
   echo "BeidouHub__Cluster__Nats=$nats"
   echo "BeidouHub__Cluster__Prefix=bench"
@@ -80,6 +81,15 @@ start_node b "$port_b"
 for _ in $(seq 1 120); do
   grep -q "uses buckets" "$work/node-b.log" 2>/dev/null && break
   sleep 0.5
+done
+
+for n in a b; do
+  p=$(eval echo "\$pid_$n")
+  if ! kill -0 "$p" 2>/dev/null || ! grep -q "uses buckets" "$work/node-$n.log"; then
+    echo "node $n did not come up (pid $p); the end of its log:" >&2
+    tail -20 "$work/node-$n.log" >&2
+    exit 1
+  fi
 done
 
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
