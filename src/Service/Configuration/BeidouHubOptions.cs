@@ -365,9 +365,10 @@ internal sealed class TlsConfig
     /// The section's problems with <paramref name="listen"/> (<c>BeidouHub:Listen</c>), one line
     /// per bad value, before any file is read: an address that is no URL, https:// without a
     /// certificate or a certificate with http://, plain HTTP/2 beyond loopback without
-    /// AllowInsecure, settings that only mean something together.
+    /// AllowInsecure, settings that only mean something together. <paramref name="serves"/> says
+    /// in that last message what the endpoint would give away.
     /// </summary>
-    public List<string> Validate(string listen, string key = "BeidouHub:Listen")
+    public List<string> Validate(string listen, string key = "BeidouHub:Listen", string serves = "positions")
     {
         var problems = new List<string>();
         if (CertificateFile is not null && PfxFile is not null)
@@ -416,7 +417,7 @@ internal sealed class TlsConfig
         }
         else if (uri.Scheme == "http" && !System.Net.IPAddress.IsLoopback(address!) && !AllowInsecure)
         {
-            problems.Add($"{key} '{listen}' would serve positions unencrypted to the network: listen on https:// with a {Section} certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set {Section}:AllowInsecure=true");
+            problems.Add($"{key} '{listen}' would serve {serves} unencrypted to the network: listen on https:// with a {Section} certificate ('beidouhub tls-dev' makes one to try), on 127.0.0.1, or set {Section}:AllowInsecure=true");
         }
 
         return problems;

@@ -69,7 +69,7 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         if (options.Metrics.Enabled && _checkListen)
         {
             // The scrape endpoint gets the same TLS rules as the gRPC one.
-            errors.AddRange(options.Tls.Validate(options.Metrics.ListenOn(options.Tls), $"{MetricsConfig.Section}:Listen").Where(e => e.StartsWith(MetricsConfig.Section, StringComparison.Ordinal)));
+            errors.AddRange(options.Tls.Validate(options.Metrics.ListenOn(options.Tls), $"{MetricsConfig.Section}:Listen", "the metrics (receiver ids, counters)").Where(e => e.StartsWith(MetricsConfig.Section, StringComparison.Ordinal)));
         }
 
         CheckWeb(options.Web, errors);
