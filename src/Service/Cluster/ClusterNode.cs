@@ -2,6 +2,7 @@ using BeidouHub.Protocol.V1;
 using BeidouHub.Service.Configuration;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace BeidouHub.Service.Cluster;
@@ -21,6 +22,7 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     private readonly NatsConnection _nats;
     private readonly CancellationTokenSource _stop = new();
     private Task<(INatsKVStore Leases, INatsKVStore Latest)>? _buckets;
+    private Task<INatsJSContext>? _historyStream;
 
     public ClusterNode(ClusterConfig config, TimeProvider time, ILogger<ClusterNode> logger)
     {
@@ -137,6 +139,55 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The history stream (<c>{prefix}-history</c>, file storage, the buckets' replicas, limited by
+    /// Cluster:HistoryStreamMaxAge and HistoryStreamMaxBytes, the oldest going first), created or
+    /// updated once connected; its JetStream context. Waits until then.
+    /// </summary>
+    public Task<INatsJSContext> HistoryStreamAsync(CancellationToken cancellationToken)
+    {
+        Task<INatsJSContext> stream = LazyInitializer.EnsureInitialized(ref _historyStream, () => CreateHistoryStreamAsync(_stop.Token));
+        return stream.WaitAsync(cancellationToken);
+    }
+
+    private async Task<INatsJSContext> CreateHistoryStreamAsync(CancellationToken stop)
+    {
+        await BucketsAsync(stop).ConfigureAwait(false); // connected, JetStream there
+        int replicas = _config.Replicas > 0 ? _config.Replicas : string.IsNullOrEmpty(_nats.ServerInfo?.Cluster) ? 1 : 3;
+        var js = new NatsJSContext(_nats);
+        string? lastProblem = null;
+        while (true)
+        {
+            try
+            {
+                await js.CreateOrUpdateStreamAsync(
+                    new StreamConfig(Subjects.HistoryStream, [Subjects.History + ">"])
+                    {
+                        Storage = StreamConfigStorage.File,
+                        NumReplicas = replicas,
+                        MaxAge = _config.HistoryStreamMaxAge,
+                        MaxBytes = _config.HistoryStreamMaxBytes,
+                        Discard = StreamConfigDiscard.Old,
+                        DuplicateWindow = TimeSpan.FromMinutes(2),
+                        Description = "BeidouHub: history batches on their way to the store",
+                    },
+                    stop).ConfigureAwait(false);
+                LogHistoryStream(_logger, Node, Subjects.HistoryStream, replicas, _config.HistoryStreamMaxAge.TotalHours, _config.HistoryStreamMaxBytes >> 20);
+                return js;
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested && e is NatsException or TimeoutException or OperationCanceledException)
+            {
+                if (e.Message != lastProblem)
+                {
+                    lastProblem = e.Message;
+                    LogHistoryStreamFailed(_logger, Node, Subjects.HistoryStream, e.Message, _config.HistoryStreamMaxBytes >> 20);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>The latest position the cluster holds for a receiver (its sequence carries over on a take-over); null when none.</summary>
     public async Task<Position?> LatestOfAsync(string receiverId, CancellationToken cancellationToken)
     {
@@ -153,6 +204,12 @@ internal sealed partial class ClusterNode : IAsyncDisposable
 
     [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "cluster: node {Node} uses buckets {Leases} and {Latest} ({Replicas} replica(s))")]
     private static partial void LogBuckets(ILogger logger, string node, string leases, string latest, int replicas);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "cluster: node {Node} sends its history through the stream {Stream} ({Replicas} replica(s), kept up to {Hours:0.#} h or {MegaBytes} MB)")]
+    private static partial void LogHistoryStream(ILogger logger, string node, string stream, int replicas, double hours, long megaBytes);
+
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "cluster: node {Node} cannot create the history stream {Stream} yet: {Problem}; history batches wait in the writer's buffer; trying again every second (HistoryStreamMaxBytes, {MegaBytes} MB per replica, must fit in the servers' JetStream max_file_store)")]
+    private static partial void LogHistoryStreamFailed(ILogger logger, string node, string stream, string problem, long megaBytes);
 
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "cluster: node {Node} cannot reach NATS or create its buckets yet: {Problem}; trying again every second (JetStream must be on: nats-server -js)")]
     private static partial void LogBucketsFailed(ILogger logger, string node, string problem);

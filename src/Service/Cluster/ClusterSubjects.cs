@@ -24,6 +24,8 @@ internal sealed class ClusterSubjects
         Receivers = prefix + ".v1.rx.";
         LatestBucket = prefix + "-latest";
         LeaseBucket = prefix + "-leases";
+        History = prefix + ".v1.history.";
+        HistoryStream = prefix + "-history";
     }
 
     public string Prefix { get; }
@@ -41,6 +43,12 @@ internal sealed class ClusterSubjects
     public string LatestBucket { get; }
 
     public string LeaseBucket { get; }
+
+    /// <summary>History batches, <c>{prefix}.v1.history.{node}</c> (only with Cluster:HistoryStream).</summary>
+    public string History { get; }
+
+    /// <summary>The JetStream stream of the history batches.</summary>
+    public string HistoryStream { get; }
 
     /// <summary>An id as one subject token and key-value key.</summary>
     public static string Token(string id)

@@ -83,6 +83,18 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
 
         CheckHistory(options.History, errors);
         CheckCluster(options.Cluster, errors);
+        if (options.Cluster.HistoryStream)
+        {
+            if (!options.Cluster.Enabled)
+            {
+                errors.Add($"{ClusterConfig.Section}:HistoryStream needs {ClusterConfig.Section}:Nats (the stream lives on the NATS cluster)");
+            }
+            else if (!options.History.Enabled || options.History.Store != HistoryStoreKind.Postgres)
+            {
+                errors.Add($"{ClusterConfig.Section}:HistoryStream needs a history store the nodes share: {HistoryConfig.Section}:Store=Postgres (with SQLite each node would keep a random share of the rows)");
+            }
+        }
+
         CheckIntegrity(options.Integrity, errors);
         for (int i = 0; i < options.Receivers.Count; i++)
         {
@@ -181,6 +193,8 @@ internal sealed class BeidouHubOptionsValidator : IValidateOptions<BeidouHubOpti
         Range(errors, $"{Key}:LeaseTtl", cluster.LeaseTtl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
         Range(errors, $"{Key}:LatestInterval", cluster.LatestInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         Range(errors, $"{Key}:Replicas", cluster.Replicas, 0, 5);
+        Range(errors, $"{Key}:HistoryStreamMaxAge", cluster.HistoryStreamMaxAge, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365));
+        Range(errors, $"{Key}:HistoryStreamMaxBytes", cluster.HistoryStreamMaxBytes, 1L << 20, long.MaxValue);
         foreach ((string name, string? file) in (ReadOnlySpan<(string, string?)>)[("CredentialsFile", cluster.CredentialsFile), ("CaFile", cluster.CaFile)])
         {
             if (!string.IsNullOrWhiteSpace(file) && !File.Exists(file))

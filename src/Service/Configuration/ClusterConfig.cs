@@ -44,6 +44,21 @@ internal sealed class ClusterConfig
     /// <summary>The subject prefix (and bucket name prefix): several parks can share one NATS with different prefixes.</summary>
     public string Prefix { get; set; } = "beidouhub";
 
+    /// <summary>
+    /// The history goes through a JetStream stream (<c>{prefix}-history</c>): each node publishes
+    /// its history batches there, and the nodes' history stores consume them as one group (each
+    /// batch written by one node, acknowledged after its commit). A store outage is then absorbed
+    /// by the stream (up to <see cref="HistoryStreamMaxAge"/> and <see cref="HistoryStreamMaxBytes"/>),
+    /// not by each node's memory. Needs a store the nodes share (History:Store=Postgres).
+    /// </summary>
+    public bool HistoryStream { get; set; }
+
+    /// <summary>How long the history stream keeps batches no store has taken (a store outage longer than this loses the oldest).</summary>
+    public TimeSpan HistoryStreamMaxAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The history stream's size limit, bytes per replica (beyond it the oldest batches go).</summary>
+    public long HistoryStreamMaxBytes { get; set; } = 1L << 30;
+
     /// <summary>Receiver sources every node can open (tcp, replay, sim, history) are read by one node at a time, by lease; serial ports always by their own machine.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(Nats);
 

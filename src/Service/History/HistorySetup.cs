@@ -1,3 +1,4 @@
+using BeidouHub.Service.Cluster;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Receivers;
@@ -30,8 +31,18 @@ internal static class HistorySetup
         services.AddSingleton<IHistoryStore>(_ => config.Store == HistoryStoreKind.Postgres
             ? new PostgresHistoryStore(config.ConnectionString!)
             : new SqliteHistoryStore(config.Path));
+        // With the cluster's history stream the writer publishes into the stream, and every
+        // node's consumer writes what the stream holds into the shared store.
+        bool stream = options.Cluster.Enabled && options.Cluster.HistoryStream;
+        if (stream)
+        {
+            services.AddSingleton(sp => new HistoryStreamStore(sp.GetRequiredService<IHistoryStore>(), sp.GetRequiredService<ClusterNode>()));
+            services.AddSingleton<HistoryStreamConsumer>();
+            services.AddHostedService(sp => sp.GetRequiredService<HistoryStreamConsumer>());
+        }
+
         services.AddSingleton(sp => new HistoryWriter(
-            sp.GetRequiredService<IHistoryStore>(),
+            stream ? sp.GetRequiredService<HistoryStreamStore>() : sp.GetRequiredService<IHistoryStore>(),
             config,
             sp.GetRequiredService<PositionHub>(),
             sp.GetRequiredService<ReceiverHost>(),

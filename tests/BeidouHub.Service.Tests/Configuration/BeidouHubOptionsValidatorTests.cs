@@ -66,6 +66,8 @@ public class BeidouHubOptionsValidatorTests
         { "Cluster:Nats=nats://u:secret@10.0.0.5:4222,ftp://u:secret@host:21", "BeidouHub:Cluster:Nats: 'ftp://host:21' is not a NATS server URL like nats://127.0.0.1:4222 (schemes nats, tls, ws, wss, with the port)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:NodeId=node a", "BeidouHub:Cluster:NodeId: 'node a' must be letters, digits, '-' or '_' (it names the node in leases and logs)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:Prefix=park.one", "BeidouHub:Cluster:Prefix: 'park.one' must be letters, digits, '-' or '_' (it starts every subject and bucket name)" },
+        { "Cluster:HistoryStream=true", "BeidouHub:Cluster:HistoryStream needs BeidouHub:Cluster:Nats (the stream lives on the NATS cluster)" },
+        { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:HistoryStream=true", "BeidouHub:Cluster:HistoryStream needs a history store the nodes share: BeidouHub:History:Store=Postgres (with SQLite each node would keep a random share of the rows)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:LeaseTtl=00:00:00.500", "BeidouHub:Cluster:LeaseTtl: must be at least 1 s (was 00:00:00.5000000)" },
         { "Cluster:Nats=nats://127.0.0.1:4222|Cluster:CredentialsFile=/nonexistent/park.creds", "BeidouHub:Cluster:CredentialsFile: file '/nonexistent/park.creds' not found" },
         { "Integrity:ConfirmAfter=-00:00:01", "BeidouHub:Integrity:ConfirmAfter: must be at least 0 ms (was -00:00:01)" },
