@@ -29,13 +29,22 @@ internal sealed partial class ServiceProcess : IDisposable
 
     public string Output => string.Join("\n", Lines);
 
-    /// <summary>Starts <paramref name="file"/> with <paramref name="args"/> and these environment variables added (a null value removes one).</summary>
-    public static ServiceProcess Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    /// <summary>
+    /// Starts <paramref name="file"/> with <paramref name="args"/> and these environment variables
+    /// added (a null value removes one) to the test's, or to none with <paramref name="cleanEnvironment"/>
+    /// (as systemd starts a service).
+    /// </summary>
+    public static ServiceProcess Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, bool cleanEnvironment = false)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (cleanEnvironment)
+        {
+            start.Environment.Clear();
         }
 
         foreach ((string name, string? value) in environment ?? new Dictionary<string, string?>())
