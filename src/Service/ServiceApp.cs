@@ -36,6 +36,7 @@ internal static partial class ServiceApp
         TimeProvider clock = time ?? TimeProvider.System;
         app = null;
         WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+        string? configurationFile = DaemonSetup.AddConfigurationFile(builder.Configuration, Environment.GetEnvironmentVariable(DaemonSetup.DirectoryVariable));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -46,6 +47,9 @@ internal static partial class ServiceApp
 
         // One line per request is noise at a park hub with long-lived streams; keep warnings.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Under systemd: notify, journald's format (replacing the one above), reload on SIGHUP.
+        DaemonSetup.Add(builder);
 
         BeidouHubOptions options;
         try
@@ -144,6 +148,11 @@ internal static partial class ServiceApp
         if (usedDefault)
         {
             LogDefault(log, ServiceSetup.DefaultNote);
+        }
+
+        if (configurationFile is not null)
+        {
+            LogConfigurationFile(log, configurationFile, File.Exists(configurationFile) ? "read" : "absent: the defaults");
         }
 
         string access = web.Services.GetRequiredService<AccessControl>().Current.Summary;
@@ -275,6 +284,9 @@ internal static partial class ServiceApp
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "web console on {Url} (open it in a browser)")]
     private static partial void LogConsole(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "configuration file {Path} ({State})")]
+    private static partial void LogConfigurationFile(ILogger logger, string path, string state);
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "access: {Summary}")]
     private static partial void LogAccess(ILogger logger, string summary);

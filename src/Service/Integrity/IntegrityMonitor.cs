@@ -36,10 +36,10 @@ internal sealed class IntegrityMonitor
         AlertKind.Accuracy, AlertKind.RtkFixedLost, AlertKind.CorrectionAge,
     ];
 
-    private readonly IntegrityConfig _config;
     private readonly Action<IntegrityAlert> _raise;
     private readonly Dictionary<string, ReceiverState> _receivers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ReferenceConfig> _references;
+    private volatile IntegrityConfig _config;
+    private volatile Dictionary<string, ReferenceConfig> _references;
     private readonly List<ParkState> _parks = [];
 
     public IntegrityMonitor(IntegrityConfig config, Action<IntegrityAlert> raise)
@@ -47,6 +47,21 @@ internal sealed class IntegrityMonitor
         _config = config;
         _raise = raise;
         _references = config.References.ToDictionary(r => r.Receiver, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The thresholds and references in force. Set on a configuration reload, from another thread
+    /// than the one observing: the next epochs are judged on the new values, the conditions and
+    /// alerts already open carry on under them.
+    /// </summary>
+    public IntegrityConfig Config
+    {
+        get => _config;
+        set
+        {
+            _references = value.References.ToDictionary(r => r.Receiver, StringComparer.Ordinal);
+            _config = value;
+        }
     }
 
     /// <summary>Epochs observed (complete, with a UTC time).</summary>

@@ -32,6 +32,13 @@ internal sealed partial class IntegrityService : BackgroundService
         _positions.Label = "integrity";
     }
 
+    /// <summary>The monitor's thresholds; a configuration reload sets new ones (<see cref="Configuration.ConfigurationReload"/>).</summary>
+    public IntegrityConfig Thresholds
+    {
+        get => _monitor.Config;
+        set => _monitor.Config = value;
+    }
+
     /// <summary>Positions the hub dropped for the monitor (it fell behind).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 

@@ -2,14 +2,14 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
 
-namespace BeidouHub.Receiver.Tests.Support;
+namespace BeidouHub.Testing;
 
 /// <summary>
 /// A real pseudo-terminal pair (posix_openpt/grantpt/unlockpt/ptsname_r): the test writes to the
 /// master side, System.IO.Ports opens the slave side as if it were /dev/ttyUSB0. Disposing closes
 /// the master, which is what a receiver's USB cable being pulled looks like to the reader (EIO).
 /// </summary>
-internal sealed partial class PseudoTerminal : IDisposable
+public sealed partial class PseudoTerminal : IDisposable
 {
     private const int ORdWr = 2;
     private const int ONoCtty = 0x100;
