@@ -32,7 +32,7 @@ case "$rid" in
             # cannot link aarch64) and the cross binutils' objcopy to strip the symbols.
             sysroot=/usr/aarch64-linux-gnu
             [ -d "$sysroot/lib" ] || { echo "publish: no arm64 sysroot at $sysroot (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross lld), or use --r2r" >&2; exit 1; }
-            extra=(-p:SysRoot=/ -p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
+            extra=(-p:LinkerFlavor=lld -p:ObjCopyName=aarch64-linux-gnu-objcopy)
         fi
         ;;
     *) usage ;;
