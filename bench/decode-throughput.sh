@@ -4,6 +4,9 @@
 # /dev/null, RUNS times each, alternately (so a change of load hits both alike).
 #
 #   bench/decode-throughput.sh [RUNS] [MEGABYTES]     defaults: 3 runs, 75 MB
+#   BEIDOUHUB_BIN=artifacts/publish/linux-x64/beidouhub bench/decode-throughput.sh
+#                                                     a published binary (deploy/publish.sh) instead
+#                                                     of the JIT build of src/Service (not rebuilt then)
 #
 # The file is the lines starting with '$' of the shared corpus's gpsd captures, repeated; it is
 # made once under /tmp. MB/s is 10^6 bytes of input per second of wall time (process start,
@@ -20,8 +23,15 @@ dll=$root/src/Service/bin/Release/net10.0/beidouhub.dll
 
 command -v gpsdecode >/dev/null || { echo "gpsdecode not found (apt-get install gpsd-clients)" >&2; exit 1; }
 
-echo "building src/Service (Release)..." >&2
-dotnet build "$root/src/Service" -c Release -nologo -v quiet >/dev/null
+if [ -n "${BEIDOUHUB_BIN:-}" ]; then
+    [ -x "$BEIDOUHUB_BIN" ] || { echo "BEIDOUHUB_BIN=$BEIDOUHUB_BIN is not an executable (deploy/publish.sh RID makes one)" >&2; exit 1; }
+    beidouhub=("$BEIDOUHUB_BIN")
+    echo "beidouhub: $BEIDOUHUB_BIN (published, $(stat -c %s "$BEIDOUHUB_BIN") bytes)"
+else
+    echo "building src/Service (Release)..." >&2
+    dotnet build "$root/src/Service" -c Release -nologo -v quiet >/dev/null
+    beidouhub=(dotnet "$dll")
+fi
 
 if [ ! -s "$file" ]; then
     one=$(mktemp)
@@ -56,10 +66,10 @@ measure() {
 
 for i in $(seq 1 "$runs"); do
     echo "run $i"
-    measure beidouhub dotnet "$dll" decode --format jsonl "$file"
+    measure beidouhub "${beidouhub[@]}" decode --format jsonl "$file"
     measure gpsdecode sh -c 'gpsdecode -j < "$1"' sh "$file"
 done
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "beidouhub's own summary of the file (stderr of one more run):"
-dotnet "$dll" decode --format jsonl "$file" 2>&1 >/dev/null | tail -1
+"${beidouhub[@]}" decode --format jsonl "$file" 2>&1 >/dev/null | tail -1

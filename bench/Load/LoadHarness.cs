@@ -47,7 +47,8 @@ internal static class LoadHarness
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
           --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
           --service-dll F the service to start (default: this repository's src/Service/bin/Release/net10.0/beidouhub.dll);
-                          a copy of another build's output folder, for A/B runs alternated in one time window
+                          a copy of another build's output folder, for A/B runs alternated in one time window,
+                          or a published executable (deploy/publish.sh: artifacts/publish/linux-x64/beidouhub)
           --auth A        off (default): the service as configured out of the box, open on loopback
                           on: each subscriber is its own application with its own API key (BeidouHub:Applications)
                           and scope: even ones receivers rx-* (a pattern), odd ones every receiver id listed (a set)
@@ -235,13 +236,21 @@ internal static class LoadHarness
         }
 
         int port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // A .dll runs through dotnet (the JIT build); anything else is a published executable
+        // (deploy/publish.sh: artifacts/publish/RID/beidouhub), run as it is.
+        bool managed = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(managed ? "dotnet" : dll)
         {
-            ArgumentList = { dll, "serve" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (managed)
+        {
+            start.ArgumentList.Add(dll);
+        }
+
+        start.ArgumentList.Add("serve");
 
         // Receivers through the environment (BeidouHub__Receivers__i__...): a thousand of them
         // would make an unreadable command line.

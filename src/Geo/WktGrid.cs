@@ -66,10 +66,27 @@ public sealed class WktGrid : IGrid
     public static WktGrid FromWkt(string wkt) =>
         TryFromWkt(wkt, out WktGrid? grid, out string? error) ? grid : throw new ArgumentException(error, nameof(wkt));
 
+    /// <summary>
+    /// Whether this build transforms WKT grids: false in the native (AOT) build, which sets the switch
+    /// <c>BeidouHub.Geo.WktGrids</c> off and so leaves ProjNET's transformations out. ProjNET 2.0 creates
+    /// its projections with <c>Activator.CreateInstance</c> on internal types it keeps in a dictionary,
+    /// which native code cannot do (README: Publishing a native binary).
+    /// </summary>
+    [FeatureSwitchDefinition(WktGridsSwitch)]
+    public static bool IsSupported => !AppContext.TryGetSwitch(WktGridsSwitch, out bool on) || on;
+
+    private const string WktGridsSwitch = "BeidouHub.Geo.WktGrids";
+
     /// <summary>The grid a WKT defines, or false and the reason in one line (for configuration and command lines).</summary>
     public static bool TryFromWkt(string wkt, [NotNullWhen(true)] out WktGrid? grid, [NotNullWhen(false)] out string? error)
     {
         grid = null;
+        if (!IsSupported)
+        {
+            error = "this is the native (AOT) build, which has no WKT or Transverse Mercator parameter grids (ProjNET cannot run as native code); use the ReadyToRun build (deploy/publish.sh --r2r) or an Epsg grid";
+            return false;
+        }
+
         if (string.IsNullOrWhiteSpace(wkt))
         {
             error = "the WKT is empty";

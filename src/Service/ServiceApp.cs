@@ -114,7 +114,11 @@ internal static partial class ServiceApp
             o.MaxReceiveMessageSize = 256 * 1024;
             o.Interceptors.Add<AccessInterceptor>();
         });
-        builder.Services.AddGrpcReflection();
+        // Reflection lists our services and health by their descriptors, named here: AddGrpcReflection
+        // finds them by reflecting over the mapped service types, which the native (AOT) build cannot.
+        builder.Services.AddSingleton(new Grpc.Reflection.ReflectionServiceImpl(
+            Protocol.V1.Positions.Descriptor, Protocol.V1.Receivers.Descriptor, Protocol.V1.History.Descriptor,
+            Grpc.Health.V1.Health.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor));
         builder.Services.AddGrpcHealthChecks().AddCheck<ReceiversHealthCheck>("receivers");
 
         WebApplication web = builder.Build();
@@ -128,7 +132,7 @@ internal static partial class ServiceApp
         web.MapGrpcService<PositionsService>();
         web.MapGrpcService<ReceiversService>();
         web.MapGrpcService<HistoryService>();
-        web.MapGrpcReflectionService();
+        web.MapGrpcService<Grpc.Reflection.ReflectionServiceImpl>();
         web.MapGrpcHealthChecksService();
 
         ILogger log = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("BeidouHub");

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using BeidouHub.Service.Configuration;
 using BeidouHub.Service.Hub;
 using BeidouHub.Service.Security;
@@ -21,8 +22,6 @@ internal static class WebConsole
     public const string ConfigPath = "/console/config.json";
 
     public const string ProtoPath = "/beidouhub.proto";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>gRPC-Web for every service, the console's files and its settings.</summary>
     public static void Map(WebApplication app, BeidouHubOptions options, GeoPipeline geo)
@@ -49,8 +48,8 @@ internal static class WebConsole
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ContentTypeProvider = types });
 
-        object settings = Settings(options.Web, geo);
-        app.MapGet(ConfigPath, () => Results.Json(settings, Json));
+        ConsoleSettings settings = Settings(options.Web, geo);
+        app.MapGet(ConfigPath, () => Results.Json(settings, ConsoleJson.Default.ConsoleSettings));
         app.MapGet(ProtoPath, () => Results.Stream(OpenProto(), "text/plain; charset=utf-8"));
     }
 
@@ -59,15 +58,13 @@ internal static class WebConsole
         webEndpointAdded && urls.Count > 1 ? urls.Last() : null;
 
     /// <summary>What the page reads at start: the map's plane, the tile layer if any, the rate it asks for.</summary>
-    internal static object Settings(WebConfig web, GeoPipeline geo) => new
-    {
-        plane = geo.Park is null ? "grid" : "park",
-        gridName = geo.Grid.Name,
-        mapRateHz = web.MapRateHz,
-        tiles = web.Tiles is { } t
-            ? new { url = t.Url, datum = t.Datum == TileDatum.Gcj02 ? "gcj02" : "cgcs2000", attribution = t.Attribution ?? "", maxZoom = t.MaxZoom }
-            : null,
-    };
+    internal static ConsoleSettings Settings(WebConfig web, GeoPipeline geo) => new(
+        Plane: geo.Park is null ? "grid" : "park",
+        GridName: geo.Grid.Name,
+        MapRateHz: web.MapRateHz,
+        Tiles: web.Tiles is { } t
+            ? new ConsoleTiles(t.Url, t.Datum == TileDatum.Gcj02 ? "gcj02" : "cgcs2000", t.Attribution ?? "", t.MaxZoom)
+            : null);
 
     /// <summary>
     /// The tile template's origin for the page's img-src, a host that is itself a template
@@ -109,3 +106,17 @@ internal static class WebConsole
         return $"default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src {images}; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
     }
 }
+
+/// <summary>The page's settings as <c>/console/config.json</c> carries them (camelCase, tiles null when there are none).</summary>
+internal sealed record ConsoleSettings(string Plane, string GridName, double MapRateHz, ConsoleTiles? Tiles);
+
+/// <summary>The tile layer of <see cref="ConsoleSettings"/>.</summary>
+internal sealed record ConsoleTiles(string Url, string Datum, string Attribution, int MaxZoom);
+
+/// <summary>
+/// The settings' serializer, generated at build: reflection-based System.Text.Json is not available
+/// to the native (AOT) build, and the generated one writes the same JSON.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ConsoleSettings))]
+internal sealed partial class ConsoleJson : JsonSerializerContext;

@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Start-up of two or more builds of beidouhub, alternated run by run (issue 18: JIT vs AOT).
+
+Usage: /usr/bin/python3 bench/startup.py ROUNDS SMALL_FILE LABEL COMMAND [LABEL COMMAND]...
+  COMMAND  how to start beidouhub, split on spaces: 'dotnet src/Service/bin/Release/net10.0/beidouhub.dll'
+           or 'artifacts/publish/linux-x64/beidouhub'
+
+Per round and build, two figures, both wall time from the process's start:
+  decode  `decode --format jsonl SMALL_FILE` until its first line of output on stdout
+  serve   `serve` (the embedded default: seeds/ replayed; web console and metrics off, gRPC on a
+          free loopback port) until a client that was already waiting (wait_for_ready) has the
+          first streamed position; Python's grpcio with stubs generated here by protoc
+          (Debian protobuf-compiler, protobuf-compiler-grpc, python3-grpcio)
+Known issue (5 Dec 2026): the serve figure timed out here (DEADLINE_EXCEEDED) although the same
+binary streams to `watch` and to the Deployment tests; not yet found why; it prints nan then
+(STARTUP_NO_SERVE=1 skips it).
+Each process's peak RSS (VmHWM) is printed too. No verdict: note the load average it prints.
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def stubs():
+    out = tempfile.mkdtemp(prefix='beidouhub-startup-')
+    include = os.path.expanduser('~/.nuget/packages/grpc.tools')
+    versions = sorted(os.listdir(include)) if os.path.isdir(include) else []
+    wkt = '/usr/include' if os.path.exists('/usr/include/google/protobuf/timestamp.proto') \
+        else os.path.join(include, versions[-1], 'build/native/include')
+    protos = os.path.join(ROOT, 'src/Service/Protos')
+    subprocess.run(['protoc', '-I', protos, '-I', wkt, '--python_out=' + out, '--grpc_python_out=' + out,
+                    '--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin', os.path.join(protos, 'beidouhub.proto')],
+                   check=True)
+    sys.path.insert(0, out)
+
+
+def hwm(pid):
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float('nan')
+
+
+def decode(command, small):
+    start = time.perf_counter()
+    p = subprocess.Popen(command + ['decode', '--format', 'jsonl', small], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    p.stdout.readline()
+    first = time.perf_counter() - start
+    rss = hwm(p.pid)
+    p.stdout.read()
+    p.wait()
+    return first, rss
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def serve(command):
+    import grpc
+    import beidouhub_pb2 as v1
+    import beidouhub_pb2_grpc as v1_grpc
+    port = free_port()
+    channel = grpc.insecure_channel(f'127.0.0.1:{port}', options=[('grpc.enable_http_proxy', 0)])
+    got = {}
+
+    def wait_first():
+        call = v1_grpc.PositionsStub(channel).StreamPositions(v1.StreamPositionsRequest(), wait_for_ready=True, timeout=60)
+        for _ in call:
+            got['at'] = time.perf_counter()
+            call.cancel()
+            break
+
+    waiter = threading.Thread(target=wait_first)
+    waiter.start()
+    time.sleep(0.2)  # the client is waiting before the service starts
+    work = tempfile.mkdtemp(prefix='beidouhub-startup-serve-')
+    start = time.perf_counter()
+    p = subprocess.Popen(command + ['serve', f'--BeidouHub:Listen=http://127.0.0.1:{port}', '--BeidouHub:Web:Enabled=false',
+                                    '--BeidouHub:Metrics:Enabled=false'], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    waiter.join()
+    first = got.get('at', float('nan')) - start
+    time.sleep(2)  # idle-ish: three receivers replaying, nobody subscribed
+    rss = hwm(p.pid)
+    p.terminate()
+    p.wait()
+    channel.close()
+    return first, rss
+
+
+def main():
+    rounds, small = int(sys.argv[1]), sys.argv[2]
+    builds = [(sys.argv[i], sys.argv[i + 1].split()) for i in range(3, len(sys.argv), 2)]
+    stubs()
+    print(f'machine: {os.cpu_count()} cores, load average before: {" ".join(open("/proc/loadavg").read().split()[:3])}')
+    print(f'small file: {small} ({os.path.getsize(small)} bytes)')
+    results = {label: [] for label, _ in builds}
+    for r in range(1, rounds + 1):
+        for label, command in builds:
+            d, drss = decode(command, small)
+            try:
+                if os.environ.get('STARTUP_NO_SERVE'):
+                    raise RuntimeError('STARTUP_NO_SERVE set')
+                s, srss = serve(command)
+            except Exception as e:  # noqa: BLE001 -- reported, the decode figure still counts
+                print(f'serve not measured: {type(e).__name__}', flush=True)
+                s, srss = float('nan'), float('nan')
+            results[label].append((d, s))
+            print(f'round {r} {label:8} decode first line {d * 1000:7.1f} ms (peak RSS {drss:5.1f} MB)   '
+                  f'serve first position {s * 1000:7.1f} ms (peak RSS after 2 s {srss:5.1f} MB)', flush=True)
+    for label, rows in results.items():
+        ds = sorted(x[0] for x in rows)
+        ss = sorted(x[1] for x in rows)
+        print(f'{label:8} median decode first line {ds[len(ds) // 2] * 1000:7.1f} ms, median serve first position {ss[len(ss) // 2] * 1000:7.1f} ms ({len(rows)} runs)')
+    print(f'load average after: {" ".join(open("/proc/loadavg").read().split()[:3])}')
+
+
+if __name__ == '__main__':
+    main()
