@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "web-console")
 }
 
 // dotnet run -c Release --project bench -- history-write [--receivers 1000 --rate 10 --seconds 30]   the history store keeping pace
-// dotnet run -c Release --project bench -- history-query [--rows 10000000 --receivers 100]            one-hour track queries in a full file
+// dotnet run -c Release --project bench -- history-query [--rows 10000000 --receivers 100 --db FILE]  one-hour track queries in a full file (kept with --db)
 if (args.Length > 0 && args[0] == "history-write")
 {
     return await BeidouHub.Bench.History.HistoryStoreLoad.WriteAsync(args[1..]);
@@ -35,6 +35,12 @@ if (args.Length > 0 && args[0] == "history-write")
 if (args.Length > 0 && args[0] == "history-query")
 {
     return await BeidouHub.Bench.History.HistoryStoreLoad.QueryAsync(args[1..]);
+}
+
+// dotnet run -c Release --project bench -- history-profile --db FILE   where a track query's time goes (a file kept by history-query --db)
+if (args.Length > 0 && args[0] == "history-profile")
+{
+    return await BeidouHub.Bench.History.HistoryReadProfile.RunAsync(args[1..]);
 }
 
 bool quick = args.Contains("--quick");

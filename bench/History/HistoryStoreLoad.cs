@@ -80,39 +80,51 @@ internal static class HistoryStoreLoad
         int rows = Option(args, "--rows", 10_000_000);
         int receivers = Option(args, "--receivers", 100);
         int rate = Option(args, "--rate", 10);
-        string folder = Directory.CreateTempSubdirectory("beidouhub-history-bench-").FullName;
-        string path = Path.Combine(folder, "history.db");
+        int queries = Option(args, "--queries", 20);
+
+        // --db PATH keeps the file (filled when absent, reused as it is when present), so two
+        // builds can be timed on the same file, alternately, without filling it again.
+        string? kept = TextOption(args, "--db");
+        string folder = kept is null ? Directory.CreateTempSubdirectory("beidouhub-history-bench-").FullName : Path.GetDirectoryName(Path.GetFullPath(kept))!;
+        string path = kept is null ? Path.Combine(folder, "history.db") : Path.GetFullPath(kept);
+        bool fill = !File.Exists(path);
         try
         {
             var store = new SqliteHistoryStore(path);
             await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-            Console.WriteLine($"history-query: SQLite (WAL) at {path}: {rows:N0} rows, {receivers} receivers x {rate} Hz ({rows / receivers / rate / 3600.0:F1} h each)");
+            Console.WriteLine($"history-query: SQLite (WAL) at {path}: {rows:N0} rows, {receivers} receivers x {rate} Hz ({rows / receivers / rate / 3600.0:F1} h each){(fill ? "" : ", file reused as it is")}");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-            var clock = Stopwatch.StartNew();
-            var batch = new HistoryBatch();
-            int perBatch = receivers * rate; // one second of the fleet per transaction
-            for (int second = 0; (long)second * perBatch < rows; second++)
+            if (fill)
             {
-                batch.Clear();
-                for (int tenth = 0; tenth < 10; tenth++)
+                var clock = Stopwatch.StartNew();
+                TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var batch = new HistoryBatch();
+                int perBatch = receivers * rate; // one second of the fleet per transaction
+                for (int second = 0; (long)second * perBatch < rows; second++)
                 {
-                    Fill(batch, (second * 10) + tenth, perBatch / 10, receivers, rate);
+                    batch.Clear();
+                    for (int tenth = 0; tenth < 10; tenth++)
+                    {
+                        Fill(batch, (second * 10) + tenth, perBatch / 10, receivers, rate);
+                    }
+
+                    await store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                await store.WriteAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / clock.Elapsed.TotalSeconds;
+                long bytes = new DirectoryInfo(folder).GetFiles("history.db*").Sum(f => f.Length);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled in {clock.Elapsed.TotalSeconds:F0} s ({rows / clock.Elapsed.TotalSeconds:F0} rows/s unpaced, {cores:F2} cores), {bytes / 1048576.0:F0} MB"));
             }
-
-            long bytes = new DirectoryInfo(folder).GetFiles().Sum(f => f.Length);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled in {clock.Elapsed.TotalSeconds:F0} s ({rows / clock.Elapsed.TotalSeconds:F0} rows/s unpaced), {bytes / 1048576.0:F0} MB"));
 
             // One hour of one receiver, 36,000 rows at 10 Hz: receivers and hours spread over the file.
             var rng = new Random(7);
             var times = new List<double>();
             int hours = Math.Max(1, rows / receivers / rate / 3600);
-            for (int q = 0; q < 20; q++)
+            for (int q = 0; q < queries; q++)
             {
                 string receiver = $"rx-{rng.Next(receivers)}";
                 DateTime since = Start.AddHours(rng.Next(hours));
+                long allocated = GC.GetAllocatedBytesForCurrentThread();
                 long t0 = Stopwatch.GetTimestamp();
                 int n = 0;
                 await foreach (PositionRecord _ in store.ReadTrackAsync(receiver, since, since.AddHours(1), 0, CancellationToken.None).ConfigureAwait(false))
@@ -121,8 +133,9 @@ internal static class HistoryStoreLoad
                 }
 
                 double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
                 times.Add(ms);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query {q + 1}: {receiver} {since:HH:mm}-{since.AddHours(1):HH:mm}: {n:N0} rows in {ms:F1} ms"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"query {q + 1}: {receiver} {since:HH:mm}-{since.AddHours(1):HH:mm}: {n:N0} rows in {ms:F1} ms, {allocated / 1048576.0:F1} MB allocated"));
             }
 
             times.Sort();
@@ -132,7 +145,10 @@ internal static class HistoryStoreLoad
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            if (kept is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 
@@ -181,6 +197,12 @@ internal static class HistoryStoreLoad
     }
 
     private static double Pick(List<double> sorted, double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+
+    private static string? TextOption(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
 
     private static int Option(string[] args, string name, int fallback)
     {

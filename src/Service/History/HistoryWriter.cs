@@ -16,7 +16,8 @@ namespace BeidouHub.Service.History;
 /// transaction per <see cref="HistoryConfig.FlushInterval"/> or <see cref="HistoryConfig.BatchSize"/>
 /// rows. When the store fails the rows wait in the buffer and the write is retried with backoff on
 /// the service's clock; beyond <see cref="HistoryConfig.BufferLimit"/> new rows are counted as
-/// dropped, with one log line when an outage starts dropping and one when the store works again.
+/// dropped, with one log line when an outage (or a slow store) starts dropping and one when the
+/// store works again (or has caught up, half the buffer free).
 /// </summary>
 internal sealed partial class HistoryWriter : BackgroundService
 {
@@ -374,12 +375,28 @@ internal sealed partial class HistoryWriter : BackgroundService
 
     private void Committed(int taken, int stored)
     {
+        long caughtUp = -1;
         lock (_bufferLock)
         {
             for (int i = 0; i < taken; i++)
             {
                 _buffer.Dequeue();
             }
+
+            // A store that was slow, not failing, has caught up (half the buffer free again): the
+            // next overflow is logged again. After an outage Recovered does this; without this a
+            // slow store's second overflow went unlogged until some failure recovered.
+            if (_droppingLogged && !_failing && _buffer.Count <= _config.BufferLimit / 2)
+            {
+                caughtUp = _outageDropped;
+                _outageDropped = 0;
+                _droppingLogged = false;
+            }
+        }
+
+        if (caughtUp >= 0)
+        {
+            LogCaughtUp(_logger, caughtUp);
         }
 
         Interlocked.Add(ref _written, stored);
@@ -427,6 +444,9 @@ internal sealed partial class HistoryWriter : BackgroundService
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "history: {Written} positions written in {Batches} batches, {Buffered} buffered, {Dropped} dropped, {Untimed} without a date not kept; store {State}")]
     private static partial void LogSummary(ILogger logger, long written, long batches, int buffered, long dropped, long untimed, string state);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Information, Message = "history: the store has caught up, the buffer has room again; {Dropped} rows were dropped while it was slower than the receivers")]
+    private static partial void LogCaughtUp(ILogger logger, long dropped);
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Error, Message = "history: the hub ended the writer's subscription ({Reason}); positions are no longer kept")]
     private static partial void LogEnded(ILogger logger, string reason);

@@ -95,44 +95,59 @@ public sealed class SqliteHistoryStore : IHistoryStore
         int stored = 0;
         if (batch.Positions.Count > 0)
         {
-            using SqliteCommand insert = c.CreateCommand();
-            insert.Transaction = t;
-            insert.CommandText = """
+            // One statement for the batch, its 34 parameters bound by index for each row.
+            using var insert = new SqliteStatement(c, """
                 INSERT OR IGNORE INTO positions (receiver, time_us, sequence, quality, mode, rtk, lat, lon, alt_msl, geoid_sep,
                     grid_epsg, grid_name, grid_n, grid_e, park_e, park_n, speed_mps, course_deg, hdop, vdop, pdop,
                     sigma_lat, sigma_lon, sigma_alt, diff_age, diff_station,
                     used_gps, used_glonass, used_galileo, used_beidou, used_qzss, used_navic, used_sbas, zones)
-                VALUES ($r, $t, $seq, $q, $mode, $rtk, $lat, $lon, $alt, $sep, $epsg, $gname, $gn, $ge, $pe, $pn, $speed, $course,
-                    $hdop, $vdop, $pdop, $slat, $slon, $salt, $age, $station, $u1, $u2, $u3, $u4, $u5, $u6, $u7, $zones);
-                """;
-            string[] names = ["$r", "$t", "$seq", "$q", "$mode", "$rtk", "$lat", "$lon", "$alt", "$sep", "$epsg", "$gname", "$gn", "$ge", "$pe", "$pn", "$speed", "$course",
-                "$hdop", "$vdop", "$pdop", "$slat", "$slon", "$salt", "$age", "$station", "$u1", "$u2", "$u3", "$u4", "$u5", "$u6", "$u7", "$zones"];
-            SqliteParameter[] p = names.Select(n => insert.Parameters.Add(n, SqliteType.Blob)).ToArray();
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                    ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34);
+                """);
             foreach (PositionRecord r in batch.Positions)
             {
                 cancel.ThrowIfCancellationRequested();
-                object?[] values =
-                [
-                    ReceiverId(c, t, r.Receiver, added), Micros(r.Time), r.Sequence, r.Quality, r.Mode, r.Rtk,
-                    r.Latitude, r.Longitude, r.AltitudeMsl, r.GeoidSeparation, r.GridEpsg, r.GridName, r.GridNorthing, r.GridEasting,
-                    r.ParkEast, r.ParkNorth, r.SpeedMps, r.CourseDeg, r.Hdop, r.Vdop, r.Pdop,
-                    r.SigmaLatitude, r.SigmaLongitude, r.SigmaAltitude, r.DiffAge, r.DiffStation,
-                    Used(r, 0), Used(r, 1), Used(r, 2), Used(r, 3), Used(r, 4), Used(r, 5), Used(r, 6),
-                    r.Zones.Length == 0 ? null : JsonSerializer.Serialize(r.Zones, StoreJson.Default.StringArray),
-                ];
-                for (int i = 0; i < p.Length; i++)
+                insert.Bind(1, ReceiverId(c, t, r.Receiver, added));
+                insert.Bind(2, Micros(r.Time));
+                insert.Bind(3, r.Sequence);
+                insert.Bind(4, r.Quality);
+                insert.Bind(5, r.Mode);
+                insert.Bind(6, r.Rtk);
+                insert.Bind(7, r.Latitude);
+                insert.Bind(8, r.Longitude);
+                insert.Bind(9, r.AltitudeMsl);
+                insert.Bind(10, r.GeoidSeparation);
+                insert.Bind(11, r.GridEpsg);
+                insert.Bind(12, r.GridName);
+                insert.Bind(13, r.GridNorthing);
+                insert.Bind(14, r.GridEasting);
+                insert.Bind(15, r.ParkEast);
+                insert.Bind(16, r.ParkNorth);
+                insert.Bind(17, r.SpeedMps);
+                insert.Bind(18, r.CourseDeg);
+                insert.Bind(19, r.Hdop);
+                insert.Bind(20, r.Vdop);
+                insert.Bind(21, r.Pdop);
+                insert.Bind(22, r.SigmaLatitude);
+                insert.Bind(23, r.SigmaLongitude);
+                insert.Bind(24, r.SigmaAltitude);
+                insert.Bind(25, r.DiffAge);
+                insert.Bind(26, r.DiffStation);
+                for (int i = 0; i < 7; i++)
                 {
-                    p[i].Value = values[i] ?? DBNull.Value;
-                    p[i].SqliteType = values[i] switch
-                    {
-                        double => SqliteType.Real,
-                        string => SqliteType.Text,
-                        null => SqliteType.Text,
-                        _ => SqliteType.Integer,
-                    };
+                    insert.Bind(27 + i, Used(r, i));
                 }
 
-                stored += insert.ExecuteNonQuery();
+                if (r.Zones.Length == 0)
+                {
+                    insert.Bind(34, (string?)null);
+                }
+                else
+                {
+                    insert.BindUtf8(34, JsonSerializer.SerializeToUtf8Bytes(r.Zones, StoreJson.Default.StringArray));
+                }
+
+                stored += insert.Execute();
             }
         }
 
@@ -201,13 +216,22 @@ public sealed class SqliteHistoryStore : IHistoryStore
             stride = Math.Max(1, (n + maxPoints - 1) / maxPoints);
         }
 
-        using SqliteCommand read = Range(c, "SELECT " + PositionColumns + " FROM positions", id, since, until, " ORDER BY time_us");
-        using SqliteDataReader rows = await read.ExecuteReaderAsync(cancel).ConfigureAwait(false);
-        for (long i = 0; await rows.ReadAsync(cancel).ConfigureAwait(false); i++)
+        // Read through SQLitePCLRaw by column index, not SqliteDataReader: most of a long track's
+        // time was the driver handing out 34 columns a row (bench/README.md, History store).
+        using var read = new SqliteStatement(c, "SELECT " + PositionColumns + " FROM positions WHERE receiver = ?1 AND time_us >= ?2 AND time_us < ?3 ORDER BY time_us;");
+        read.Bind(1, id);
+        read.Bind(2, Micros(since));
+        read.Bind(3, Micros(until));
+        for (long i = 0; read.Step(); i++)
         {
+            if (i % 4096 == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+            }
+
             if (i % stride == 0)
             {
-                yield return ReadPosition(rows, receiver);
+                yield return read.Position(receiver);
             }
         }
     }
@@ -225,12 +249,10 @@ public sealed class SqliteHistoryStore : IHistoryStore
 
         PositionRecord? One(string compare, string order)
         {
-            using SqliteCommand q = c.CreateCommand();
-            q.CommandText = $"SELECT {PositionColumns} FROM positions WHERE receiver = $r AND time_us {compare} $t ORDER BY time_us {order} LIMIT 1;";
-            q.Parameters.AddWithValue("$r", id);
-            q.Parameters.AddWithValue("$t", Micros(time));
-            using SqliteDataReader rows = q.ExecuteReader();
-            return rows.Read() ? ReadPosition(rows, receiver) : null;
+            using var q = new SqliteStatement(c, $"SELECT {PositionColumns} FROM positions WHERE receiver = ?1 AND time_us {compare} ?2 ORDER BY time_us {order} LIMIT 1;");
+            q.Bind(1, id);
+            q.Bind(2, Micros(time));
+            return q.Step() ? q.Position(receiver) : null;
         }
     }
 
@@ -349,11 +371,6 @@ public sealed class SqliteHistoryStore : IHistoryStore
     public static DateTime Time(long micros) => new(UnixTicks + (micros * 10), DateTimeKind.Utc);
 
     private const string PositionColumns = "time_us, " + PositionRows.AfterTime;
-
-    private static PositionRecord ReadPosition(SqliteDataReader r, string receiver) =>
-        PositionRows.Read(r, receiver, Time(r.GetInt64(0)), r.IsDBNull(PositionRows.Zones) ? [] : JsonSerializer.Deserialize(r.GetString(PositionRows.Zones), StoreJson.Default.StringArray) ?? []);
-
-    private static double? Real(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
     private static int Used(PositionRecord r, int i) => i < r.Used.Length ? r.Used[i] : 0;
 

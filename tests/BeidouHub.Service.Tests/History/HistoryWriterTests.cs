@@ -71,6 +71,50 @@ public sealed class HistoryWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Writer_SlowStoreOverflowsTwice_BothOverflowsLogged()
+    {
+        // A store that is slow, never failing: the real SQLite store behind a gate the test holds
+        // shut (a deliberately slow store; nothing here can make a real file slow on cue). While a
+        // write waits the buffer fills and overflows; the gate opens, the store catches up; the
+        // next overflow must be logged again, not only after an outage recovers (commit 33636ef).
+        var logs = new ListLoggerProvider();
+        var store = new GatedStore(new SqliteHistoryStore(DbPath));
+        await using var feed = new ReceiverFeed(); // connected, never sends: the hub gets only what the test publishes
+        await using ServiceFixture service = await ServiceFixture.StartAsync(TimeProvider.System, logs, s => s.AddSingleton<IHistoryStore>(store),
+        [
+            "--BeidouHub:Receivers:0:Id=truck-a", $"--BeidouHub:Receivers:0:Source={feed.Uri}", .. HistoryOn(DbPath),
+            "--BeidouHub:History:BufferLimit=4", "--BeidouHub:History:BatchSize=4",
+        ]);
+        HistoryWriter writer = service.Services.GetRequiredService<HistoryWriter>();
+        await Eventually.True(() => writer.Batches > 0 && writer.Buffered == 0, "the receiver's state changes stored");
+
+        int sequence = 0;
+        string[] overflows = [];
+        for (int round = 1; round <= 2; round++)
+        {
+            store.Hold();
+            long dropped = writer.Dropped;
+            for (int published = 1; writer.Dropped < dropped + 2; published++)
+            {
+                service.Hub.Publish(Position(++sequence));
+                await Eventually.True(() => writer.Buffered + writer.Dropped - dropped >= published, $"position {sequence} buffered or dropped");
+            }
+
+            Assert.False(writer.Failing);
+            store.Release();
+            await Eventually.True(() => writer.Buffered == 0 && Lines("caught up").Length == round, $"the store caught up after overflow {round}, and said so");
+            overflows = Lines("buffer full (4 rows)");
+            Assert.Equal(round, overflows.Length);
+        }
+
+        Assert.All(overflows, l => Assert.Contains("slower than the receivers", l, StringComparison.Ordinal));
+        Assert.Equal(writer.Dropped, Lines("caught up").Sum(l => long.Parse(l.Split(' ').SkipWhile(w => w != "again;").ElementAt(1), System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.False(writer.Failing);
+
+        string[] Lines(string part) => [.. logs.Lines.Where(l => l.Category == typeof(HistoryWriter).FullName).Select(l => l.Message).Where(m => m.Contains(part, StringComparison.Ordinal))];
+    }
+
+    [Fact]
     public async Task Writer_ReplayedSeed_StoresEveryEpochOnceWithStateChanges()
     {
         await using (ServiceFixture service = await ServiceFixture.StartAsync(
@@ -285,4 +329,43 @@ public sealed class HistoryWriterTests : IDisposable
 
     internal static string[] HistoryOn(string path) =>
         ["--BeidouHub:History:Enabled=true", $"--BeidouHub:History:Path={path}", "--Logging:LogLevel:BeidouHub.Service.History=Information"];
+
+    /// <summary>A store whose writes wait while the test holds them: slow on purpose, never failing.</summary>
+    private sealed class GatedStore(IHistoryStore inner) : IHistoryStore
+    {
+        private volatile TaskCompletionSource _gate = Opened();
+
+        public string Location => inner.Location;
+
+        public void Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
+
+        public Task OpenAsync(CancellationToken cancel) => inner.OpenAsync(cancel);
+
+        public async Task<int> WriteAsync(HistoryBatch batch, CancellationToken cancel)
+        {
+            await _gate.Task.WaitAsync(cancel);
+            return await inner.WriteAsync(batch, cancel);
+        }
+
+        public IAsyncEnumerable<PositionRecord> ReadTrackAsync(string receiver, DateTime since, DateTime until, int maxPoints, CancellationToken cancel) => inner.ReadTrackAsync(receiver, since, until, maxPoints, cancel);
+
+        public Task<(PositionRecord? Before, PositionRecord? After)> ReadAroundAsync(string receiver, DateTime time, CancellationToken cancel) => inner.ReadAroundAsync(receiver, time, cancel);
+
+        public IAsyncEnumerable<ZoneEventRecord> ReadZoneEventsAsync(IReadOnlyCollection<string> receivers, IReadOnlyCollection<string> zones, DateTime since, DateTime until, CancellationToken cancel) => inner.ReadZoneEventsAsync(receivers, zones, since, until, cancel);
+
+        public IAsyncEnumerable<ZoneEventRecord> ReadLastZoneEventsAsync(string zone, DateTime time, CancellationToken cancel) => inner.ReadLastZoneEventsAsync(zone, time, cancel);
+
+        public IAsyncEnumerable<ReceiverStateRecord> ReadStatesAsync(IReadOnlyCollection<string> receivers, DateTime since, DateTime until, CancellationToken cancel) => inner.ReadStatesAsync(receivers, since, until, cancel);
+
+        public Task<int> DeleteBeforeAsync(DateTime cutoff, int maxRows, CancellationToken cancel) => inner.DeleteBeforeAsync(cutoff, maxRows, cancel);
+
+        private static TaskCompletionSource Opened()
+        {
+            var opened = new TaskCompletionSource();
+            opened.SetResult();
+            return opened;
+        }
+    }
 }

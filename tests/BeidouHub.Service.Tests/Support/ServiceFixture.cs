@@ -45,10 +45,24 @@ internal sealed class ServiceFixture : IAsyncDisposable
     /// <param name="time">The service's clock.</param>
     /// <param name="logs">A logger provider that gets the service's log lines as well (their levels as configured).</param>
     /// <param name="configuration">Command-line configuration.</param>
-    public static async Task<ServiceFixture> StartAsync(TimeProvider time, ILoggerProvider? logs, params string[] configuration)
+    public static Task<ServiceFixture> StartAsync(TimeProvider time, ILoggerProvider? logs, params string[] configuration) => StartAsync(time, logs, null, configuration);
+
+    /// <param name="time">The service's clock.</param>
+    /// <param name="logs">A logger provider that gets the service's log lines as well (their levels as configured).</param>
+    /// <param name="more">Services registered after the service's own (the last registration of a type wins).</param>
+    /// <param name="configuration">Command-line configuration.</param>
+    public static async Task<ServiceFixture> StartAsync(TimeProvider time, ILoggerProvider? logs, Action<IServiceCollection>? more, params string[] configuration)
     {
         string[] args = ["--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:SummaryInterval=00:00:01", "--Logging:LogLevel:Default=Warning", .. configuration];
-        Action<IServiceCollection>? services = logs is null ? null : s => s.AddSingleton(logs);
+        Action<IServiceCollection> services = s =>
+        {
+            if (logs is not null)
+            {
+                s.AddSingleton(logs);
+            }
+
+            more?.Invoke(s);
+        };
         Assert.True(ServiceApp.TryCreate(args, out WebApplication? app, out List<string> errors, time, services), string.Join("\n", errors));
         await app!.StartAsync();
         var address = new Uri(app.Urls.First());
