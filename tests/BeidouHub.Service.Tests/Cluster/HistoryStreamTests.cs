@@ -49,7 +49,8 @@ public sealed class HistoryStreamTests(PostgresCluster postgres, ITestOutputHelp
             .. common, "--BeidouHub:Cluster:NodeId=a",
             "--BeidouHub:Receivers:0:Id=truck", $"--BeidouHub:Receivers:0:Source=replay://{Repo.Seed("park-vehicle-rtk-10hz.nmea")}?speed=2&loop=true",
         ]);
-        await using ServiceFixture b = await ServiceFixture.StartAsync([.. common, "--BeidouHub:Cluster:NodeId=b"]);
+        // Both nodes log into one list: which of the group's consumers gets which batch is NATS's choice.
+        await using ServiceFixture b = await ServiceFixture.StartAsync(TimeProvider.System, logs, [.. common, "--BeidouHub:Cluster:NodeId=b"]);
         HistoryWriter writer = a.Services.GetRequiredService<HistoryWriter>();
         HistoryStreamConsumer[] consumers = [a.Services.GetRequiredService<HistoryStreamConsumer>(), b.Services.GetRequiredService<HistoryStreamConsumer>()];
         await Eventually.True(() => a.Services.GetRequiredService<ReceiverHost>().ReadsHere("truck"), "node a reading truck");
@@ -91,7 +92,9 @@ public sealed class HistoryStreamTests(PostgresCluster postgres, ITestOutputHelp
 
             return seen.All(stored.Contains);
         }, "every delivered position in the store", 90);
-        Assert.All(consumers, c => Assert.False(c.Failing, c.LastError));
+        // A consumer that failed knows the store is back at its next batch; the group may have
+        // given every batch since to the other one, so only "one works again" is certain.
+        Assert.Contains(consumers, c => !c.Failing);
         output.WriteLine($"{seen.Length} positions delivered and stored; consumer a stored {consumers[0].Positions} in {consumers[0].Batches} batches, b {consumers[1].Positions} in {consumers[1].Batches}");
 
         string[] lines = [.. logs.Lines.Where(l => l.Category == typeof(HistoryStreamConsumer).FullName).Select(l => l.Message)];
