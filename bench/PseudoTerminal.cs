@@ -7,7 +7,7 @@ namespace BeidouHub.Bench;
 /// Pseudo-terminal masters for the benchmarks that feed a serial receiver (the load harness's pty
 /// transport, <c>serial-cpu</c>): libc by P/Invoke, the master non-blocking so one feeder thread
 /// can write many ports, and the thread CPU reading both report. (The tests have their own copy in
-/// tests/.../Support/PseudoTerminal.cs: bench and tests share no project.)
+/// tests/BeidouHub.Testing/PseudoTerminal.cs, blocking and one per test: bench and tests share no project.)
 /// </summary>
 internal static partial class PseudoTerminal
 {

@@ -92,52 +92,37 @@ internal sealed partial class ClusterNode : IAsyncDisposable
         return buckets.WaitAsync(cancellationToken);
     }
 
-    // Connects (retrying) and creates or updates the buckets; retried until it works, with one
-    // log line per distinct problem.
-    private async Task<(INatsKVStore, INatsKVStore)> CreateBucketsAsync(CancellationToken stop)
-    {
-        string? lastProblem = null;
-        while (true)
+    // Connects and creates or updates the buckets, retried until it works.
+    private Task<(INatsKVStore, INatsKVStore)> CreateBucketsAsync(CancellationToken stop) => RetryAsync(
+        async () =>
         {
-            try
-            {
-                await _nats.ConnectAsync().ConfigureAwait(false);
-                int replicas = _config.Replicas > 0 ? _config.Replicas : string.IsNullOrEmpty(_nats.ServerInfo?.Cluster) ? 1 : 3;
-                var kv = new NatsKVContext(new NatsJSContext(_nats));
-                INatsKVStore leases = await kv.CreateOrUpdateStoreAsync(
-                    new NatsKVConfig(Subjects.LeaseBucket)
-                    {
-                        History = 1,
-                        MaxAge = _config.LeaseTtl,
-                        NumberOfReplicas = replicas,
-                        Storage = NatsKVStorageType.Memory,
-                        Description = "BeidouHub: which node reads which receiver",
-                    },
-                    stop).ConfigureAwait(false);
-                INatsKVStore latest = await kv.CreateOrUpdateStoreAsync(
-                    new NatsKVConfig(Subjects.LatestBucket)
-                    {
-                        History = 1,
-                        NumberOfReplicas = replicas,
-                        Storage = NatsKVStorageType.File,
-                        Description = "BeidouHub: every receiver's latest complete position (beidouhub.v1.Position)",
-                    },
-                    stop).ConfigureAwait(false);
-                LogBuckets(_logger, Node, Subjects.LeaseBucket, Subjects.LatestBucket, replicas);
-                return (leases, latest);
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested && e is NatsException or TimeoutException or OperationCanceledException)
-            {
-                if (e.Message != lastProblem)
+            await _nats.ConnectAsync().ConfigureAwait(false);
+            int replicas = Replicas();
+            var kv = new NatsKVContext(new NatsJSContext(_nats));
+            INatsKVStore leases = await kv.CreateOrUpdateStoreAsync(
+                new NatsKVConfig(Subjects.LeaseBucket)
                 {
-                    lastProblem = e.Message;
-                    LogBucketsFailed(_logger, Node, e.Message);
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
-            }
-        }
-    }
+                    History = 1,
+                    MaxAge = _config.LeaseTtl,
+                    NumberOfReplicas = replicas,
+                    Storage = NatsKVStorageType.Memory,
+                    Description = "BeidouHub: which node reads which receiver",
+                },
+                stop).ConfigureAwait(false);
+            INatsKVStore latest = await kv.CreateOrUpdateStoreAsync(
+                new NatsKVConfig(Subjects.LatestBucket)
+                {
+                    History = 1,
+                    NumberOfReplicas = replicas,
+                    Storage = NatsKVStorageType.File,
+                    Description = "BeidouHub: every receiver's latest complete position (beidouhub.v1.Position)",
+                },
+                stop).ConfigureAwait(false);
+            LogBuckets(_logger, Node, Subjects.LeaseBucket, Subjects.LatestBucket, replicas);
+            return (leases, latest);
+        },
+        problem => LogBucketsFailed(_logger, Node, problem),
+        stop);
 
     /// <summary>
     /// The history stream (<c>{prefix}-history</c>, file storage, the buckets' replicas, limited by
@@ -153,13 +138,11 @@ internal sealed partial class ClusterNode : IAsyncDisposable
     private async Task<INatsJSContext> CreateHistoryStreamAsync(CancellationToken stop)
     {
         await BucketsAsync(stop).ConfigureAwait(false); // connected, JetStream there
-        int replicas = _config.Replicas > 0 ? _config.Replicas : string.IsNullOrEmpty(_nats.ServerInfo?.Cluster) ? 1 : 3;
         var js = new NatsJSContext(_nats);
-        string? lastProblem = null;
-        while (true)
-        {
-            try
+        return await RetryAsync(
+            async () =>
             {
+                int replicas = Replicas();
                 await js.CreateOrUpdateStreamAsync(
                     new StreamConfig(Subjects.HistoryStream, [Subjects.History + ">"])
                     {
@@ -173,14 +156,31 @@ internal sealed partial class ClusterNode : IAsyncDisposable
                     },
                     stop).ConfigureAwait(false);
                 LogHistoryStream(_logger, Node, Subjects.HistoryStream, replicas, _config.HistoryStreamMaxAge.TotalHours, _config.HistoryStreamMaxBytes >> 20);
-                return js;
+                return (INatsJSContext)js;
+            },
+            problem => LogHistoryStreamFailed(_logger, Node, Subjects.HistoryStream, problem, _config.HistoryStreamMaxBytes >> 20),
+            stop).ConfigureAwait(false);
+    }
+
+    // Cluster:Replicas, or three on a NATS cluster and one on a single server (once connected).
+    private int Replicas() => _config.Replicas > 0 ? _config.Replicas : string.IsNullOrEmpty(_nats.ServerInfo?.Cluster) ? 1 : 3;
+
+    // Runs the attempt until it works, every second, with one log line per distinct problem.
+    private async Task<T> RetryAsync<T>(Func<Task<T>> attempt, Action<string> problem, CancellationToken stop)
+    {
+        string? lastProblem = null;
+        while (true)
+        {
+            try
+            {
+                return await attempt().ConfigureAwait(false);
             }
             catch (Exception e) when (!stop.IsCancellationRequested && e is NatsException or TimeoutException or OperationCanceledException)
             {
                 if (e.Message != lastProblem)
                 {
                     lastProblem = e.Message;
-                    LogHistoryStreamFailed(_logger, Node, Subjects.HistoryStream, e.Message, _config.HistoryStreamMaxBytes >> 20);
+                    problem(e.Message);
                 }
 
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, stop).ConfigureAwait(false);
