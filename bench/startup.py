@@ -11,9 +11,8 @@ Per round and build, two figures, both wall time from the process's start:
           free loopback port) until a client that was already waiting (wait_for_ready) has the
           first streamed position; Python's grpcio with stubs generated here by protoc
           (Debian protobuf-compiler, protobuf-compiler-grpc, python3-grpcio)
-Known issue (5 Dec 2026): the serve figure timed out here (DEADLINE_EXCEEDED) although the same
-binary streams to `watch` and to the Deployment tests; not yet found why; it prints nan then
-(STARTUP_NO_SERVE=1 skips it).
+          (the time the port first accepts a TCP connection is printed too; STARTUP_NO_SERVE=1
+          skips the serve figure)
 Each process's peak RSS (VmHWM) is printed too. No verdict: note the load average it prints.
 """
 import os
@@ -73,36 +72,45 @@ def serve(command):
     import beidouhub_pb2 as v1
     import beidouhub_pb2_grpc as v1_grpc
     port = free_port()
-    channel = grpc.insecure_channel(f'127.0.0.1:{port}', options=[('grpc.enable_http_proxy', 0)])
-    got = {}
-
-    def wait_first():
-        call = v1_grpc.PositionsStub(channel).StreamPositions(v1.StreamPositionsRequest(), wait_for_ready=True, timeout=60)
-        for _ in call:
-            got['at'] = time.perf_counter()
-            call.cancel()
-            break
-
-    waiter = threading.Thread(target=wait_first)
-    waiter.start()
-    time.sleep(0.2)  # the client is waiting before the service starts
     work = tempfile.mkdtemp(prefix='beidouhub-startup-serve-')
     start = time.perf_counter()
     p = subprocess.Popen(command + ['serve', f'--BeidouHub:Listen=http://127.0.0.1:{port}', '--BeidouHub:Web:Enabled=false',
                                     '--BeidouHub:Metrics:Enabled=false'], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    waiter.join()
-    first = got.get('at', float('nan')) - start
-    time.sleep(2)  # idle-ish: three receivers replaying, nobody subscribed
-    rss = hwm(p.pid)
-    p.terminate()
-    p.wait()
-    channel.close()
-    return first, rss
+    try:
+        # Debian's grpcio 1.51 does not leave TRANSIENT_FAILURE once its first connect was refused
+        # (wait_for_ready then waits until the deadline: the 'nan' of the first version of this
+        # script), so the port is polled every millisecond with a plain TCP connect and the channel
+        # made once it accepts; the figure is late by at most that millisecond.
+        while True:
+            if p.poll() is not None:
+                raise RuntimeError(f'serve exited with {p.returncode} before listening')
+            if time.perf_counter() - start > 60:
+                raise TimeoutError('serve did not listen within 60 s')
+            try:
+                with socket.create_connection(('127.0.0.1', port), timeout=0.1):
+                    break
+            except OSError:
+                time.sleep(0.001)
+        listening = time.perf_counter() - start
+        with grpc.insecure_channel(f'127.0.0.1:{port}', options=[('grpc.enable_http_proxy', 0)]) as channel:
+            call = v1_grpc.PositionsStub(channel).StreamPositions(v1.StreamPositionsRequest(), timeout=60)
+            for _ in call:
+                first = time.perf_counter() - start
+                call.cancel()
+                break
+        time.sleep(2)  # idle-ish: three receivers replaying, nobody subscribed
+        rss = hwm(p.pid)
+    finally:
+        p.terminate()
+        p.wait()
+    return listening, first, rss
 
 
 def main():
     rounds, small = int(sys.argv[1]), sys.argv[2]
-    builds = [(sys.argv[i], sys.argv[i + 1].split()) for i in range(3, len(sys.argv), 2)]
+    # serve runs in a temp folder (its data/ there): relative paths in a COMMAND are made absolute.
+    builds = [(sys.argv[i], [os.path.abspath(a) if os.path.exists(a) else a for a in sys.argv[i + 1].split()])
+              for i in range(3, len(sys.argv), 2)]
     stubs()
     print(f'machine: {os.cpu_count()} cores, load average before: {" ".join(open("/proc/loadavg").read().split()[:3])}')
     print(f'small file: {small} ({os.path.getsize(small)} bytes)')
@@ -113,13 +121,13 @@ def main():
             try:
                 if os.environ.get('STARTUP_NO_SERVE'):
                     raise RuntimeError('STARTUP_NO_SERVE set')
-                s, srss = serve(command)
+                listen, s, srss = serve(command)
             except Exception as e:  # noqa: BLE001 -- reported, the decode figure still counts
-                print(f'serve not measured: {type(e).__name__}', flush=True)
-                s, srss = float('nan'), float('nan')
+                print(f'serve not measured: {type(e).__name__}: {e}', flush=True)
+                listen, s, srss = float('nan'), float('nan'), float('nan')
             results[label].append((d, s))
             print(f'round {r} {label:8} decode first line {d * 1000:7.1f} ms (peak RSS {drss:5.1f} MB)   '
-                  f'serve first position {s * 1000:7.1f} ms (peak RSS after 2 s {srss:5.1f} MB)', flush=True)
+                  f'serve listening {listen * 1000:7.1f} ms, first position {s * 1000:7.1f} ms (peak RSS after 2 s {srss:5.1f} MB)', flush=True)
     for label, rows in results.items():
         ds = sorted(x[0] for x in rows)
         ss = sorted(x[1] for x in rows)
