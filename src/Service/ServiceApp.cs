@@ -11,6 +11,7 @@ using BeidouHub.Service.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
@@ -176,6 +177,25 @@ internal static partial class ServiceApp
         return true;
     }
 
+    // AddAuthentication brings ASP.NET data protection, whose hosted service makes a key ring in
+    // the user's home at start ("No XML encryptor configured" at a fresh install's first start; the
+    // package's system user has no home, and the unit's ProtectSystem=strict would refuse it).
+    // Nothing here protects data with it (no cookies, no antiforgery: API keys, JWTs and client
+    // certificates are checked, never issued), so that start-up step is removed, and a protector
+    // asked for all the same has keys in memory only.
+    private static void WithoutDataProtectionKeys(IServiceCollection services)
+    {
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        for (int i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService)
+                && services[i].ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService")
+            {
+                services.RemoveAt(i);
+            }
+        }
+    }
+
     // Applications with API keys, JWT bearer tokens or client certificates (clientCa: the CA the
     // endpoint checks them against, when it asks for them), the scope per call
     // (AccessInterceptor), and the access configuration reloaded when it changes.
@@ -189,6 +209,7 @@ internal static partial class ServiceApp
             .AddPolicyScheme(AccessInterceptor.PolicyScheme, "BeidouHub API key, JWT or client certificate", o => o.ForwardDefaultSelector = SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(JwtBearerSetup.Scheme, _ => { });
+        WithoutDataProtectionKeys(builder.Services);
         if (clientCa is not null)
         {
             builder.Services.AddSingleton<IConfigureOptions<CertificateAuthenticationOptions>>(sp => new ClientCertificateSetup(sp.GetRequiredService<AccessControl>(), clientCa));
