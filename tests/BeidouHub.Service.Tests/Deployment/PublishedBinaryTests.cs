@@ -20,6 +20,18 @@ public sealed partial class PublishedBinaryTests
         ? null
         : $"{Binary} not found: run `bash deploy/publish.sh linux-x64` first (.ci/run does)";
 
+    // The arm64 binary, run on this x64 machine by qemu's user-mode emulator against Debian's
+    // arm64 cross libc: the same binary a park's ARM gateway runs, on an emulated CPU.
+    private static readonly string Arm64Binary = Path.Combine(Repo.Root, "artifacts", "publish", "linux-arm64", "beidouhub");
+    private const string Qemu = "/usr/bin/qemu-aarch64-static";
+    private const string Arm64Sysroot = "/usr/aarch64-linux-gnu";
+
+    private static string? Arm64Absent =>
+        !File.Exists(Arm64Binary) ? $"{Arm64Binary} not found: run `bash deploy/publish.sh linux-arm64` first (.ci/run does)"
+        : !File.Exists(Qemu) ? $"{Qemu} not found (apt-get install qemu-user-static)"
+        : !File.Exists(Path.Combine(Arm64Sysroot, "lib", "ld-linux-aarch64.so.1")) ? $"no arm64 libc in {Arm64Sysroot} (apt-get install libc6-arm64-cross)"
+        : null;
+
     [SkippableFact]
     public async Task Serve_WithNoConfiguration_StreamsTheSeedsBesideTheBinary()
     {
@@ -95,6 +107,59 @@ public sealed partial class PublishedBinaryTests
     }
 
     [SkippableFact]
+    public async Task Arm64_DecodeUnderQemu_IsByteIdenticalToTheJitBuild()
+    {
+        Skip.If(Arm64Absent is not null, Arm64Absent);
+        string file = Repo.Seed("park-vehicle-rtk-10hz.nmea");
+        (int jitExit, byte[] jit) = await RunAsync("dotnet", Path.Combine(AppContext.BaseDirectory, "beidouhub.dll"), "decode", "--format", "jsonl", file);
+        (int armExit, byte[] arm) = await RunAsync(Qemu, "-L", Arm64Sysroot, Arm64Binary, "decode", "--format", "jsonl", file);
+
+        Assert.Equal(0, jitExit);
+        Assert.Equal(0, armExit);
+        Assert.True(jit.Length > 1000, $"the JIT build wrote only {jit.Length} bytes");
+        Assert.True(jit.AsSpan().SequenceEqual(arm), $"the arm64 binary's JSON lines ({arm.Length} bytes) differ from the JIT build's ({jit.Length})");
+    }
+
+    [SkippableFact]
+    public async Task Arm64_ServeUnderQemu_StreamsTheSeeds()
+    {
+        Skip.If(Arm64Absent is not null, Arm64Absent);
+        string work = Directory.CreateTempSubdirectory("beidouhub-arm64-").FullName;
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using Process service = Start(Qemu, work, lines,
+            "-L", Arm64Sysroot, Arm64Binary, "serve",
+            "--BeidouHub:Listen=http://127.0.0.1:0", "--BeidouHub:Web:Enabled=false", "--BeidouHub:Metrics:Enabled=false");
+        try
+        {
+            // Emulated, start-up takes seconds rather than a fraction of one.
+            string? url = null;
+            await Eventually.True(() => (url = ListeningUrl(lines)) is not null || service.HasExited, "the arm64 service listening", seconds: 90);
+            Assert.False(service.HasExited, "the arm64 service exited: " + string.Join("\n", lines));
+
+            using var channel = GrpcChannel.ForAddress(url!);
+            var client = new Positions.PositionsClient(channel);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using AsyncServerStreamingCall<Position> stream = client.StreamPositions(new StreamPositionsRequest(), cancellationToken: timeout.Token);
+            var receivers = new HashSet<string>();
+            while (receivers.Count < 3 && await stream.ResponseStream.MoveNext(timeout.Token))
+            {
+                Position p = stream.ResponseStream.Current;
+                Assert.InRange(p.Latitude, 27.8, 27.9);
+                Assert.InRange(p.Longitude, 113.1, 113.2);
+                receivers.Add(p.ReceiverId);
+            }
+
+            Assert.Equal(["gate-1", "truck-1", "walker-1"], receivers.Order());
+        }
+        finally
+        {
+            service.Kill();
+            await service.WaitForExitAsync();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public async Task WktGrid_IsRefusedWithItsReason()
     {
         Skip.If(Absent is not null, Absent);
@@ -112,9 +177,12 @@ public sealed partial class PublishedBinaryTests
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
     private static partial Regex Listening();
 
-    private static Process Start(string directory, System.Collections.Concurrent.ConcurrentQueue<string> lines, params string[] args)
+    private static Process Start(string directory, System.Collections.Concurrent.ConcurrentQueue<string> lines, params string[] args) =>
+        Start(Binary, directory, lines, args);
+
+    private static Process Start(string program, string directory, System.Collections.Concurrent.ConcurrentQueue<string> lines, params string[] args)
     {
-        var start = new ProcessStartInfo(Binary) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
 
         // A home of its own, as on a fresh install: nothing from an earlier run (ASP.NET's key ring
         // in ~/.aspnet, say) hides what a first start does.
