@@ -92,6 +92,7 @@ internal static class HistoryStoreLoad
         {
             var store = new SqliteHistoryStore(path);
             await store.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            Console.WriteLine($"SQLite connection mutexes {(SqliteHistoryStore.ConnectionMutexesOff ? "off (multi-thread mode)" : "on (serialized mode)")}");
             Console.WriteLine($"history-query: SQLite (WAL) at {path}: {rows:N0} rows, {receivers} receivers x {rate} Hz ({rows / receivers / rate / 3600.0:F1} h each){(fill ? "" : ", file reused as it is")}");
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {File.ReadAllText("/proc/loadavg").Trim()}");
             if (fill)

@@ -15,6 +15,17 @@ namespace BeidouHub.Store.Sqlite;
 public sealed class SqliteHistoryStore : IHistoryStore
 {
     private static readonly long UnixTicks = DateTime.UnixEpoch.Ticks;
+
+    /// <summary>
+    /// True when SQLite runs in multi-thread mode in this process (set once, before its first
+    /// connection): a connection then has no mutex of its own, which every sqlite3_step, bind and
+    /// column call otherwise takes and gives back (a third of a long track's read; bench/README.md,
+    /// History store). Safe here because a connection is only ever used by one operation at a
+    /// time (one per operation, from the pool). False when something in the process opened SQLite
+    /// before this class was first used: then it stays in its default serialized mode, as correct
+    /// and slower.
+    /// </summary>
+    public static bool ConnectionMutexesOff { get; } = MultiThreadMode();
     private readonly string _connectionString;
     private readonly bool _readOnly;
     private readonly Dictionary<string, long> _receiverIds = new(StringComparer.Ordinal);
@@ -370,16 +381,31 @@ public sealed class SqliteHistoryStore : IHistoryStore
     /// <summary>The stored time as a UTC <see cref="DateTime"/>.</summary>
     public static DateTime Time(long micros) => new(UnixTicks + (micros * 10), DateTimeKind.Utc);
 
+    /// <summary>Page cache per connection, KiB (SQLite's default is 2,000).</summary>
+    internal const int CacheKiB = 16 * 1024;
+
     private const string PositionColumns = "time_us, " + PositionRows.AfterTime;
 
     private static int Used(PositionRecord r, int i) => i < r.Used.Length ? r.Used[i] : 0;
 
+    private static bool MultiThreadMode()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        return SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD) == SQLitePCL.raw.SQLITE_OK;
+    }
+
     private async Task<SqliteConnection> ConnectAsync(CancellationToken cancel)
     {
+        _ = ConnectionMutexesOff; // the mode is chosen before this process's first connection
         var c = new SqliteConnection(_connectionString);
         try
         {
             await c.OpenAsync(cancel).ConfigureAwait(false);
+
+            // SQLite's default page cache is 2 MB (500 pages): 1,000 receivers writing at once touch
+            // 1,000 leaf pages and their parents in every batch, so each batch re-read them from the
+            // OS through a system call each. The connections are pooled, so the cache outlives a batch.
+            Execute(c, $"PRAGMA cache_size=-{CacheKiB};");
             if (!_readOnly)
             {
                 // Per connection: with WAL, NORMAL syncs at checkpoints, not at every commit; a

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -16,6 +17,14 @@ internal sealed class SqliteStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
+    // The statement's native pointer, for the column getters below: valid while _statement is,
+    // which this object owns and disposes.
+    private readonly nint _handle;
+
+    // The last text read by Text, and its bytes: a track's grid name is the same row after row.
+    private byte[] _lastTextBytes = [];
+    private string? _lastText;
+
     public SqliteStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("the connection is not open");
@@ -25,6 +34,8 @@ internal sealed class SqliteStatement : IDisposable
             _statement.Dispose();
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
+
+        _handle = _statement.DangerousGetHandle();
     }
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
@@ -70,15 +81,45 @@ internal sealed class SqliteStatement : IDisposable
     /// <summary>Back to before the first row, the bindings kept.</summary>
     public void Reset() => raw.sqlite3_reset(_statement);
 
-    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+    // The column getters call e_sqlite3 directly rather than through SQLitePCLRaw, whose every call
+    // adds an interface call and a SafeHandle's AddRef/Release: a position row is ~55 such calls,
+    // and they were most of a long track's read (bench/README.md, History store).
+    public bool IsNull(int column) => Native.sqlite3_column_type(_handle, column) == raw.SQLITE_NULL;
 
-    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+    public long Int64(int column) => Native.sqlite3_column_int64(_handle, column);
 
-    public int Int32(int column) => raw.sqlite3_column_int(_statement, column);
+    public int Int32(int column) => Native.sqlite3_column_int(_handle, column);
 
-    public double? Real(int column) => IsNull(column) ? null : raw.sqlite3_column_double(_statement, column);
+    // A NULL reads as 0.0, so only a zero needs the second call that tells the two apart: most
+    // columns of a position are not zero, and each call into SQLite costs ~15 ns.
+    public double? Real(int column)
+    {
+        double value = Native.sqlite3_column_double(_handle, column);
+        return value == 0 && IsNull(column) ? null : value;
+    }
 
-    public string? Text(int column) => IsNull(column) ? null : raw.sqlite3_column_text(_statement, column).utf8_to_string();
+    public int? NullableInt32(int column)
+    {
+        int value = Native.sqlite3_column_int(_handle, column);
+        return value == 0 && IsNull(column) ? null : value;
+    }
+
+    public string? Text(int column)
+    {
+        ReadOnlySpan<byte> bytes = raw.sqlite3_column_blob(_statement, column);
+        if (bytes.IsEmpty && IsNull(column))
+        {
+            return null;
+        }
+
+        if (_lastText is null || !bytes.SequenceEqual(_lastTextBytes))
+        {
+            _lastTextBytes = bytes.ToArray();
+            _lastText = System.Text.Encoding.UTF8.GetString(bytes);
+        }
+
+        return _lastText;
+    }
 
     /// <summary>The column's UTF-8 bytes, valid until the next step.</summary>
     public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
@@ -114,12 +155,33 @@ internal sealed class SqliteStatement : IDisposable
         SigmaLongitude = Real(21),
         SigmaAltitude = Real(22),
         DiffAge = Real(23),
-        DiffStation = IsNull(24) ? null : Int32(24),
+        DiffStation = NullableInt32(24),
         Used = [Int32(25), Int32(26), Int32(27), Int32(28), Int32(29), Int32(30), Int32(31)],
-        Zones = IsNull(PositionRows.Zones) ? [] : JsonSerializer.Deserialize(Utf8(PositionRows.Zones), StoreJson.Default.StringArray) ?? [],
+        Zones = Utf8(PositionRows.Zones) is { IsEmpty: false } zones ? JsonSerializer.Deserialize(zones, StoreJson.Default.StringArray) ?? [] : [],
     };
 
     public void Dispose() => _statement.Dispose();
+
+    // Blittable arguments and results only, so nothing is marshalled; none of these blocks or
+    // calls back, so the GC transition is left out. The library is the one Microsoft.Data.Sqlite
+    // loads (SQLitePCLRaw.bundle_e_sqlite3: runtimes/RID/native beside the JIT build, beside the
+    // binary in a published one).
+    private static class Native
+    {
+        private const string Library = "e_sqlite3";
+
+        [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_column_type(nint statement, int column);
+
+        [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern long sqlite3_column_int64(nint statement, int column);
+
+        [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern int sqlite3_column_int(nint statement, int column);
+
+        [DllImport(Library), SuppressGCTransition, DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories)]
+        public static extern double sqlite3_column_double(nint statement, int column);
+    }
 
     private void Check(int rc)
     {
