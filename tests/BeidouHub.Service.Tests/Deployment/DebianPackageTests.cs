@@ -21,6 +21,7 @@ public sealed class DebianPackageTests
             ? new DirectoryInfo(Path.Combine(Repo.Root, "artifacts", "deb")).GetFiles("beidouhub_*.deb").OrderByDescending(f => f.LastWriteTimeUtc).FirstOrDefault()?.FullName
             : null;
         Skip.If(deb is null, "no artifacts/deb/beidouhub_*.deb: run deploy/deb/build.sh first (.ci/run does)");
+        Skip.IfNot(SystemdUnitTests.HasPythonSeccomp, "the unit's MemoryDenyWriteExecute=yes is applied by deploy/mdwe-exec.py, which needs python3-seccomp (Debian)");
 
         try
         {
@@ -84,6 +85,17 @@ public sealed class DebianPackageTests
             ["BeidouHub__Receivers__1__Source"] = "replay:///usr/share/beidouhub/seeds/park-vehicle-rtk-10hz.nmea?speed=1&loop=true",
         };
         string[] execStart = Setting("ExecStart").Split(' ');
+
+        // MemoryDenyWriteExecute=yes: systemd 252's seccomp rules, loaded by deploy/mdwe-exec.py
+        // (copied where the service's user can read it) before the ExecStart is executed.
+        if (unit.Contains("MemoryDenyWriteExecute=yes") && OperatingSystem.IsLinux())
+        {
+            string wrapper = Path.Combine(Path.GetTempPath(), $"beidouhub-mdwe-exec-{Environment.ProcessId}.py");
+            File.Copy(Path.Combine(Repo.Root, "deploy", "mdwe-exec.py"), wrapper, overwrite: true);
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            execStart = ["/usr/bin/python3", wrapper, .. execStart];
+        }
+
         using ServiceProcess service = ServiceProcess.Start("/usr/bin/setpriv", [$"--reuid={user}", $"--regid={user}", "--init-groups", .. execStart], environment, Setting("WorkingDirectory"), cleanEnvironment: true);
         Uri address = await service.AddressAsync();
         Assert.Contains(service.Lines, l => l.Contains("configuration file /etc/beidouhub/beidouhub.json (read)", StringComparison.Ordinal));

@@ -43,13 +43,34 @@ public sealed class SystemdUnitTests : IDisposable
         {
             "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "User=beidouhub", "SupplementaryGroups=dialout",
             "StateDirectory=beidouhub", "ConfigurationDirectory=beidouhub", "WorkingDirectory=/var/lib/beidouhub",
-            "NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict", "ProtectHome=yes",
+            "NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectSystem=strict", "ProtectHome=yes", "MemoryDenyWriteExecute=yes",
         })
         {
             Assert.Contains(setting, lines);
         }
 
-        // The serial devices, and the JIT's writable code.
-        Assert.DoesNotContain(lines, l => l.StartsWith("PrivateDevices=", StringComparison.Ordinal) || l.StartsWith("MemoryDenyWriteExecute=", StringComparison.Ordinal));
+        // The serial devices.
+        Assert.DoesNotContain(lines, l => l.StartsWith("PrivateDevices=", StringComparison.Ordinal));
+    }
+
+    /// <summary>Debian's python3-seccomp, which deploy/mdwe-exec.py loads its rules with.</summary>
+    internal static bool HasPythonSeccomp =>
+        File.Exists("/usr/bin/python3") && Directory.Exists("/usr/lib/python3/dist-packages")
+        && Directory.EnumerateFiles("/usr/lib/python3/dist-packages", "seccomp*.so").Any();
+
+    // The stand-in for systemd's MemoryDenyWriteExecute that the package test runs the service
+    // under: it must refuse what systemd refuses, or that test would prove nothing.
+    [SkippableFact]
+    public async Task MdweExec_SelfTest_RefusesWritableExecutableMemory()
+    {
+        Skip.IfNot(HasPythonSeccomp, "python3-seccomp is not installed (Debian)");
+        var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(Repo.Root, "deploy", "mdwe-exec.py"), "--self-test"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using Process test = Process.Start(start)!;
+        string stdout = await test.StandardOutput.ReadToEndAsync();
+        string stderr = await test.StandardError.ReadToEndAsync();
+        await test.WaitForExitAsync();
+
+        Assert.True(test.ExitCode == 0, $"mdwe-exec --self-test: exit {test.ExitCode}\n{stdout}{stderr}");
+        Assert.Contains("refused mmap(PROT_WRITE|PROT_EXEC), mprotect(PROT_EXEC)", stdout, StringComparison.Ordinal);
     }
 }
