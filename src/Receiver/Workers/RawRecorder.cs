@@ -99,6 +99,18 @@ public sealed class RawRecorder : IDisposable
                     Open(hour);
                 }
 
+                // A read can bring more than a file's room (a burst, a slow reader): up to the limit
+                // here, then the line that crosses it is finished in this file and a new one starts.
+                long room = _options.MaxFileBytes - _written;
+                if (data.Length > room)
+                {
+                    int take = (int)Math.Max(room, 0);
+                    WriteRaw(data[..take]);
+                    data = data[take..];
+                    _rotatePending = true;
+                    continue;
+                }
+
                 WriteRaw(data);
                 data = default;
             }

@@ -65,6 +65,45 @@ public class RecordingTests
         return decoder.Statistics.Sentences;
     }
 
+    // One write of 25 kB with 8 kB files (a read after a burst): the files are cut inside the write,
+    // each at the first line end past 8 kB, not after the whole write (a pty run under load once
+    // read the stream in two chunks and made two files).
+    [Fact]
+    public void Write_OneChunkOfSeveralFiles_CutsAtLineEndsPastTheLimit()
+    {
+        string dir = Directory.CreateTempSubdirectory("beidouhub-rec-").FullName;
+        try
+        {
+            byte[] bytes = NmeaText.Bytes(CycleBuilder.Cycles(40));
+            Assert.True(bytes.Length > 3 * 8 * 1024, $"the test needs more than three files' worth, has {bytes.Length} bytes");
+            using (var recorder = new RawRecorder(new RecordingOptions { Directory = dir, MaxFileBytes = 8 * 1024 }, "gate-1", "tcp://x:1"))
+            {
+                Assert.True(recorder.Write(bytes));
+            }
+
+            string[] files = Directory.GetFiles(Path.Combine(dir, "gate-1"), "*.nmea").Order(StringComparer.Ordinal).ToArray();
+            Assert.True(files.Length > 3, $"expected more than 3 files, got {files.Length}");
+            var body = new List<byte>();
+            foreach (string f in files)
+            {
+                byte[] content = File.ReadAllBytes(f);
+                int header = Array.IndexOf(content, (byte)'\n') + 1;
+                byte[] recorded = content[header..];
+
+                // Past the limit by less than one sentence, and ended by a line end.
+                Assert.InRange(recorded.Length, 1, (8 * 1024) + 100);
+                Assert.Equal((byte)'\n', recorded[^1]);
+                body.AddRange(recorded);
+            }
+
+            Assert.Equal(bytes, body.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Write_UnwritableFolder_DisablesRecordingWithClearError()
     {
