@@ -46,24 +46,7 @@ public sealed partial class PublishedBinaryTests
             await Eventually.True(() => (url = ListeningUrl(lines)) is not null || service.HasExited, "the published service listening");
             Assert.False(service.HasExited, "the published service exited: " + string.Join("\n", lines));
 
-            using var channel = GrpcChannel.ForAddress(url!);
-            var client = new Positions.PositionsClient(channel);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            using AsyncServerStreamingCall<Position> stream = client.StreamPositions(new StreamPositionsRequest(), cancellationToken: timeout.Token);
-            var receivers = new HashSet<string>();
-            int positions = 0;
-            while (receivers.Count < 3 && await stream.ResponseStream.MoveNext(timeout.Token))
-            {
-                Position p = stream.ResponseStream.Current;
-                Assert.InRange(p.Latitude, 27.8, 27.9);
-                Assert.InRange(p.Longitude, 113.1, 113.2);
-                receivers.Add(p.ReceiverId);
-                positions++;
-            }
-
-            // The embedded default's three recordings, read from seeds/ beside the binary.
-            Assert.Equal(["gate-1", "truck-1", "walker-1"], receivers.Order());
-            Assert.True(positions >= 3);
+            await AssertStreamsTheThreeSeedsAsync(url!);
 
             // A fresh start of the embedded default has nothing to warn about (it once warned "No
             // XML encryptor configured": ASP.NET data protection writing a key ring to the home).
@@ -136,20 +119,7 @@ public sealed partial class PublishedBinaryTests
             await Eventually.True(() => (url = ListeningUrl(lines)) is not null || service.HasExited, "the arm64 service listening", seconds: 90);
             Assert.False(service.HasExited, "the arm64 service exited: " + string.Join("\n", lines));
 
-            using var channel = GrpcChannel.ForAddress(url!);
-            var client = new Positions.PositionsClient(channel);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            using AsyncServerStreamingCall<Position> stream = client.StreamPositions(new StreamPositionsRequest(), cancellationToken: timeout.Token);
-            var receivers = new HashSet<string>();
-            while (receivers.Count < 3 && await stream.ResponseStream.MoveNext(timeout.Token))
-            {
-                Position p = stream.ResponseStream.Current;
-                Assert.InRange(p.Latitude, 27.8, 27.9);
-                Assert.InRange(p.Longitude, 113.1, 113.2);
-                receivers.Add(p.ReceiverId);
-            }
-
-            Assert.Equal(["gate-1", "truck-1", "walker-1"], receivers.Order());
+            await AssertStreamsTheThreeSeedsAsync(url!);
         }
         finally
         {
@@ -169,6 +139,26 @@ public sealed partial class PublishedBinaryTests
         // The native build leaves ProjNET's transformations out (WktGrid.IsSupported) and says so.
         Assert.Equal(2, exit);
         Assert.Contains("native (AOT) build", System.Text.Encoding.UTF8.GetString(output), StringComparison.Ordinal);
+    }
+
+    // Positions in the park from each of the embedded default's three recordings (seeds/ beside
+    // the binary), streamed to a Grpc.Net client.
+    private static async Task AssertStreamsTheThreeSeedsAsync(string url)
+    {
+        using var channel = GrpcChannel.ForAddress(url);
+        var client = new Positions.PositionsClient(channel);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using AsyncServerStreamingCall<Position> stream = client.StreamPositions(new StreamPositionsRequest(), cancellationToken: timeout.Token);
+        var receivers = new HashSet<string>();
+        while (receivers.Count < 3 && await stream.ResponseStream.MoveNext(timeout.Token))
+        {
+            Position p = stream.ResponseStream.Current;
+            Assert.InRange(p.Latitude, 27.8, 27.9);
+            Assert.InRange(p.Longitude, 113.1, 113.2);
+            receivers.Add(p.ReceiverId);
+        }
+
+        Assert.Equal(["gate-1", "truck-1", "walker-1"], receivers.Order());
     }
 
     private static string? ListeningUrl(IEnumerable<string> lines) =>
