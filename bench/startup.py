@@ -8,11 +8,11 @@ Usage: /usr/bin/python3 bench/startup.py ROUNDS SMALL_FILE LABEL COMMAND [LABEL 
 Per round and build, two figures, both wall time from the process's start:
   decode  `decode --format jsonl SMALL_FILE` until its first line of output on stdout
   serve   `serve` (the embedded default: seeds/ replayed; web console and metrics off, gRPC on a
-          free loopback port) until a client that was already waiting (wait_for_ready) has the
-          first streamed position; Python's grpcio with stubs generated here by protoc
-          (Debian protobuf-compiler, protobuf-compiler-grpc, python3-grpcio)
-          (the time the port first accepts a TCP connection is printed too; STARTUP_NO_SERVE=1
-          skips the serve figure)
+          free loopback port) until a client, connected as soon as the port accepts (polled
+          every millisecond), has the first streamed position; Python's grpcio with stubs
+          generated here by protoc (Debian protobuf-compiler, protobuf-compiler-grpc,
+          python3-grpcio). The time the port first accepts is printed too; STARTUP_NO_SERVE=1
+          skips the serve figure.
 Each process's peak RSS (VmHWM) is printed too. No verdict: note the load average it prints.
 """
 import os
@@ -20,7 +20,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

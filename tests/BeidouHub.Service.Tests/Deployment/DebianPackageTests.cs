@@ -111,7 +111,8 @@ public sealed class DebianPackageTests
         Assert.Equal(user, (await RunAsync("stat", "-c", "%U", Path.Combine(state, "data", "history.db"))).Output.Trim());
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
+    /// <summary>Runs to the end; the output is stdout then stderr.</summary>
+    internal static async Task<(int Exit, string Output)> RunAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using Process process = Process.Start(start)!;

@@ -64,13 +64,9 @@ public sealed class SystemdUnitTests : IDisposable
     public async Task MdweExec_SelfTest_RefusesWritableExecutableMemory()
     {
         Skip.IfNot(HasPythonSeccomp, "python3-seccomp is not installed (Debian)");
-        var start = new ProcessStartInfo("/usr/bin/python3", [Path.Combine(Repo.Root, "deploy", "mdwe-exec.py"), "--self-test"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process test = Process.Start(start)!;
-        string stdout = await test.StandardOutput.ReadToEndAsync();
-        string stderr = await test.StandardError.ReadToEndAsync();
-        await test.WaitForExitAsync();
+        (int exit, string output) = await DebianPackageTests.RunAsync("/usr/bin/python3", Path.Combine(Repo.Root, "deploy", "mdwe-exec.py"), "--self-test");
 
-        Assert.True(test.ExitCode == 0, $"mdwe-exec --self-test: exit {test.ExitCode}\n{stdout}{stderr}");
-        Assert.Contains("refused mmap(PROT_WRITE|PROT_EXEC), mprotect(PROT_EXEC)", stdout, StringComparison.Ordinal);
+        Assert.True(exit == 0, $"mdwe-exec --self-test: exit {exit}\n{output}");
+        Assert.Contains("refused mmap(PROT_WRITE|PROT_EXEC), mprotect(PROT_EXEC)", output, StringComparison.Ordinal);
     }
 }
