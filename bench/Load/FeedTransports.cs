@@ -125,6 +125,9 @@ internal sealed class PtyFeedTransport : IFeedTransport
         }
     }
 
+    /// <summary>The slave side's path (/dev/pts/N), what a server opens as the receiver's serial port.</summary>
+    public string SlavePath(int receiver) => _slaves[receiver];
+
     // The baud parameter is what an operator would write; a pty ignores it.
     public string SourceUri(int receiver) => _io == "default"
         ? $"serial://{_slaves[receiver]}?baud=115200"

@@ -54,6 +54,13 @@ internal static class LoadHarness
                           and scope: even ones receivers rx-* (a pattern), odd ones every receiver id listed (a set)
                           ab: runs off, on, off, on ... (--rounds pairs) and prints their figures side by side
           --rounds N      with --auth ab: pairs of runs, default 2
+          --samples F     write each measured message to F, one line each: the feeder's stamp, the moment a subscriber
+                          held it and Position.published_at (0 for gpsd), in µs of the wall clock, for bench/fanout-timeline.py
+          --server S      beidouhub (default), or gpsd: the same feed into gpsd (with --transport pty: gpsd -N -n -b
+                          on the pty slaves, its own port), --subscribers gpsd JSON watchers (?WATCH json) instead of
+                          gRPC subscribers (--delivery does not apply); each epoch's first TPV is measured as EARLY is,
+                          from the last byte of the epoch's position sentences (gpsd 3.22 reports before the epoch's
+                          last sentence). --gpsd F: the gpsd to run (default gpsd on the PATH; apt-get install gpsd)
           --ceiling LIST  run once per receiver count in LIST (e.g. 250,500,1000,1500,2000) with the other
                           options, and stop after the first step where updates are dropped or missing, or
                           a p99 passes 50 ms
@@ -114,6 +121,9 @@ internal static class LoadHarness
                 case "--feed-port" when hasValue: o.FeedPort = Int(args[++i]); break;
                 case "--receivers-env" when hasValue: o.ReceiversEnv = Path.GetFullPath(args[++i]); break;
                 case "--service-pid" when hasValue: o.ServicePid = Int(args[++i]); break;
+                case "--server" when hasValue && args[i + 1] is "beidouhub" or "gpsd": o.Gpsd = args[++i] == "gpsd"; break;
+                case "--gpsd" when hasValue: o.GpsdPath = args[++i]; break;
+                case "--samples" when hasValue: o.SamplesFile = Path.GetFullPath(args[++i]); break;
                 default:
                     await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
                     return 2;
@@ -124,6 +134,12 @@ internal static class LoadHarness
             || (auth != "off" && (o.ServiceUrl is not null || ceiling is not null)))
         {
             await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (o.Gpsd && (o.Transport != "pty" || auth != "off" || o.ServiceUrl is not null))
+        {
+            await Console.Error.WriteLineAsync($"--server gpsd needs --transport pty, and takes neither --auth nor --service-url\n{Usage}").ConfigureAwait(false);
             return 2;
         }
 
@@ -140,7 +156,7 @@ internal static class LoadHarness
         {
             WriteReceiversEnv(o, ceiling is null ? o.Receivers : ceiling.Max());
         }
-        else if (!File.Exists(dll))
+        else if (!o.Gpsd && !File.Exists(dll))
         {
             await Console.Error.WriteLineAsync($"{dll} not found; run: dotnet build src/Service -c Release").ConfigureAwait(false);
             return 1;
@@ -236,6 +252,11 @@ internal static class LoadHarness
         }
 
         int port = FreePort();
+        if (o.Gpsd)
+        {
+            return await RunGpsdAsync(port, seed, (PtyFeedTransport)transport!, o).ConfigureAwait(false);
+        }
+
         // A .dll runs through dotnet (the JIT build); anything else is a published executable
         // (deploy/publish.sh: artifacts/publish/RID/beidouhub), run as it is.
         bool managed = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
@@ -281,21 +302,81 @@ internal static class LoadHarness
         }
         finally
         {
-            if (!service.HasExited)
-            {
-                service.Kill(entireProcessTree: true);
-                await service.WaitForExitAsync().ConfigureAwait(false);
-            }
+            await StopAsync(service, serviceLog, o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-service.log"), ["warn:", "fail:", "crit:", "Exception"]).ConfigureAwait(false);
+        }
+    }
 
-            lock (serviceLog)
+    /// <summary>
+    /// --server gpsd: gpsd on the ptys' slaves in the foreground (-N), opening them at once (-n),
+    /// read-only (-b: it sends the receivers nothing, as BeidouHub does not), on its own port and
+    /// control socket, so it stays apart from a gpsd the machine may run.
+    /// </summary>
+    private static async Task<LoadResult?> RunGpsdAsync(int port, SeedEpochs seed, PtyFeedTransport transport, LoadOptions o)
+    {
+        string control = Path.Combine(Path.GetTempPath(), $"beidouhub-load-gpsd-{port}.sock");
+        var start = new ProcessStartInfo(o.GpsdPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in (string[])["-N", "-n", "-b", "-S", port.ToString(CultureInfo.InvariantCulture), "-F", control])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        for (int i = 0; i < o.Receivers; i++)
+        {
+            start.ArgumentList.Add(transport.SlavePath(i));
+        }
+
+        Console.WriteLine($"server: {o.GpsdPath} -N -n -b -S {port} -F {control} {transport.SlavePath(0)}{(o.Receivers > 1 ? " ..." : "")} ({o.Receivers} ptys, receivers rx-0..)");
+        Console.WriteLine($"machine: {MachineLine()}");
+        Process gpsd;
+        try
+        {
+            gpsd = Process.Start(start) ?? throw new InvalidOperationException("could not start gpsd");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            await Console.Error.WriteLineAsync($"could not start {o.GpsdPath} ({e.Message}); apt-get install gpsd, or --gpsd PATH").ConfigureAwait(false);
+            return null;
+        }
+
+        using Process started = gpsd;
+        var log = new List<string>();
+        gpsd.OutputDataReceived += (_, e) => Log(log, e.Data);
+        gpsd.ErrorDataReceived += (_, e) => Log(log, e.Data);
+        gpsd.BeginOutputReadLine();
+        gpsd.BeginErrorReadLine();
+        try
+        {
+            return await MeasureAsync(gpsd, new Uri($"tcp://127.0.0.1:{port}"), seed, transport, o).ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopAsync(gpsd, log, o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-gpsd.log"), ["ERROR", "WARN"]).ConfigureAwait(false);
+            File.Delete(control);
+        }
+    }
+
+    // Ends the server the harness started (by its process) and writes its console output to a file,
+    // echoing the lines that hold any of the marks.
+    private static async Task StopAsync(Process server, List<string> log, string logFile, string[] marks)
+    {
+        if (!server.HasExited)
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        lock (log)
+        {
+            File.WriteAllLines(logFile, log);
+            Console.WriteLine($"service log: {log.Count} lines in {logFile}; warnings and errors:");
+            foreach (string line in log.Where(l => marks.Any(m => l.Contains(m, StringComparison.Ordinal))).Take(10))
             {
-                string logFile = o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-service.log");
-                File.WriteAllLines(logFile, serviceLog);
-                Console.WriteLine($"service log: {serviceLog.Count} lines in {logFile}; warnings and errors:");
-                foreach (string line in serviceLog.Where(l => l.Contains("warn:", StringComparison.Ordinal) || l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(10))
-                {
-                    Console.WriteLine($"service log: {line}");
-                }
+                Console.WriteLine($"service log: {line}");
             }
         }
     }
@@ -321,7 +402,13 @@ internal static class LoadHarness
         }
 
         Metadata? Headers(int subscriber) => o.Keys.Length == 0 ? null : new Metadata { { "authorization", "Bearer " + o.Keys[subscriber].Key } };
-        if (!await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120), Headers(0)).ConfigureAwait(false))
+        Dictionary<string, int> devices = transport is PtyFeedTransport ptys
+            ? Enumerable.Range(0, o.Receivers).ToDictionary(ptys.SlavePath)
+            : [];
+        bool ready = o.Gpsd
+            ? await GpsdWatcher.WaitForDevicesAsync(address.Port, devices.Keys, TimeSpan.FromSeconds(120)).ConfigureAwait(false)
+            : await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120), Headers(0)).ConfigureAwait(false);
+        if (!ready)
         {
             await Console.Error.WriteLineAsync($"the service at {address} did not report every receiver connected within 120 s").ConfigureAwait(false);
             return null;
@@ -337,19 +424,21 @@ internal static class LoadHarness
             : new Feeder(seed, transport, o.Receivers, o.Rate, o.Baud, o.Staggered, o.Parts, feedStart, o.Tick, windowStart, windowEnd);
 
         using var stop = new CancellationTokenSource();
-        var subscribers = new Subscriber[o.Subscribers];
+        var subscribers = new IWatcher[o.Subscribers];
         var tasks = new Task[o.Subscribers];
         for (int i = 0; i < o.Subscribers; i++)
         {
             bool early = o.Delivery == "early" || (o.Delivery == "both" && i % 2 == 1);
             var request = new StreamPositionsRequest { IncludeSatellites = o.Satellites, Delivery = early ? Delivery.Early : Delivery.Complete };
-            subscribers[i] = new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i));
+            subscribers[i] = o.Gpsd
+                ? new GpsdWatcher(address.Port, devices, seed, feeder!, windowStart, windowEnd) { Samples = o.SamplesFile is null ? null : [] }
+                : new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i)) { Samples = o.SamplesFile is null ? null : [] };
             tasks[i] = subscribers[i].RunAsync(stop.Token);
         }
 
         Thread? feederThread = feeder?.Start(stop.Token);
         Console.WriteLine($"feeding {o.Receivers} receivers x {o.Rate} Hz over {o.Transport}" + (feeder is null ? "" : $", {o.Baud} baud, phase {(o.Staggered ? "staggered" : "aligned")}, {(o.Parts ? "two writes per epoch" : "one write per sentence")}, tick {o.Tick.TotalMilliseconds} ms")
-            + $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
+            + (o.Gpsd ? $"; {o.Subscribers} gpsd JSON watchers" : $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}") + $"; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
 
         await DelayUntil(windowStart).ConfigureAwait(false);
         DateTime windowStartUtc = DateTime.UtcNow;
@@ -392,13 +481,13 @@ internal static class LoadHarness
         long delivered = 0, expectedTotal = 0;
         foreach (bool early in new[] { true, false })
         {
-            Subscriber[] kind = [.. subscribers.Where(s => s.Early == early)];
+            IWatcher[] kind = [.. subscribers.Where(s => s.Early == early)];
             if (kind.Length == 0)
             {
                 continue;
             }
 
-            string name = early ? "EARLY" : "COMPLETE";
+            string name = o.Gpsd ? "gpsd TPV" : early ? "EARLY" : "COMPLETE";
             long received = kind.Sum(s => s.Received);
             long dropped = kind.Sum(s => s.Dropped);
             long expected = feeder is null ? (long)o.Receivers * o.Rate * o.Seconds * kind.Length
@@ -422,20 +511,37 @@ internal static class LoadHarness
             if (feeder is not null)
             {
                 var h = new LatencyHistogram();
-                foreach (Subscriber s in kind)
+                foreach (IWatcher s in kind)
                 {
                     h.Merge(s.Latency);
                 }
 
                 string from = early ? "write of the last byte of the epoch's position sentences" : "write of the epoch's last byte";
-                Console.WriteLine(string.Create(inv, $"  latency {from} -> Position held by the subscriber, ms: p50 {h.PercentileMs(0.5):0.00}, p90 {h.PercentileMs(0.9):0.00}, p99 {h.PercentileMs(0.99):0.00}, p99.9 {h.PercentileMs(0.999):0.00}, max {h.MaxMs:0.0} ({h.Count} samples{(h.NegativeCount > 0 ? $", {h.NegativeCount} NEGATIVE" : "")})"));
+                string held = o.Gpsd ? "TPV held by the watcher" : "Position held by the subscriber";
+                Console.WriteLine(string.Create(inv, $"  latency {from} -> {held}, ms: p50 {h.PercentileMs(0.5):0.00}, p90 {h.PercentileMs(0.9):0.00}, p99 {h.PercentileMs(0.99):0.00}, p99.9 {h.PercentileMs(0.999):0.00}, max {h.MaxMs:0.0} ({h.Count} samples{(h.NegativeCount > 0 ? $", {h.NegativeCount} NEGATIVE" : "")})"));
+                if (o.Gpsd)
+                {
+                    GpsdWatcher[] watchers = [.. kind.OfType<GpsdWatcher>()];
+                    var end = new LatencyHistogram();
+                    foreach (GpsdWatcher w in watchers)
+                    {
+                        end.Merge(w.FromEpochEnd);
+                    }
+
+                    Console.WriteLine(string.Create(inv, $"  TPVs held before the epoch's last byte was written (gpsd does not wait for the cycle's end) {watchers.Sum(w => w.BeforeEpochEnd)}; after it {end.Count}{(end.Count == 0 ? "" : $", measured from that byte: p50 {end.PercentileMs(0.5):0.00}, p99 {end.PercentileMs(0.99):0.00} ms")}; further TPVs of an epoch already reported (not measured) {watchers.Sum(w => w.Repeated)}; TPVs without a time {watchers.Sum(w => w.Untimed)}"));
+                }
+
                 var hub = new LatencyHistogram();
-                foreach (Subscriber s in kind)
+                foreach (IWatcher s in kind)
                 {
                     hub.Merge(s.FromPublish);
                 }
 
-                Console.WriteLine(string.Create(inv, $"    of which Position.published_at -> held (hub fan-out, gRPC, client; wall clocks{(o.ServiceUrl is null ? "" : " of two machines if the service is remote: meaningful only as far as they are synchronised")}): p50 {hub.PercentileMs(0.5):0.00}, p90 {hub.PercentileMs(0.9):0.00}, p99 {hub.PercentileMs(0.99):0.00}, max {hub.MaxMs:0.0}"));
+                if (hub.Count > 0)
+                {
+                    Console.WriteLine(string.Create(inv, $"    of which Position.published_at -> held (hub fan-out, gRPC, client; wall clocks{(o.ServiceUrl is null ? "" : " of two machines if the service is remote: meaningful only as far as they are synchronised")}): p50 {hub.PercentileMs(0.5):0.00}, p90 {hub.PercentileMs(0.9):0.00}, p99 {hub.PercentileMs(0.99):0.00}, max {hub.MaxMs:0.0}"));
+                }
+
                 result.WorstP99Ms = Math.Max(result.WorstP99Ms, h.PercentileMs(0.99));
                 if (early)
                 {
@@ -446,6 +552,17 @@ internal static class LoadHarness
                     result.CompleteP99Ms = h.PercentileMs(0.99);
                 }
             }
+        }
+
+        if (o.SamplesFile is not null)
+        {
+            // Stopwatch ticks to the wall clock tcpdump stamps packets with, through one reading of both.
+            long wallUs = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks / 10;
+            long nowTicks = Stopwatch.GetTimestamp();
+            long Wall(long ticks) => wallUs - (long)((nowTicks - ticks) * 1e6 / Stopwatch.Frequency);
+            string[] lines = [.. subscribers.SelectMany(s => s.Samples ?? []).Select(x => string.Create(inv, $"{Wall(x.Stamp)} {Wall(x.Held)} {x.PublishedUs}"))];
+            File.WriteAllLines(o.SamplesFile, lines);
+            Console.WriteLine($"samples: {lines.Length} (stamp, held, published_at) lines in {o.SamplesFile}");
         }
 
         double serviceCores = service is null ? double.NaN : (cpu1 - cpu0).TotalSeconds / seconds;
@@ -469,7 +586,7 @@ internal static class LoadHarness
             Console.WriteLine(string.Create(inv, $"INVALID: the feeder ran behind its UART schedule (p99 {feeder.Lateness.PercentileMs(0.99):0.0} ms late, > {FeederLateMs} ms): the machine could not run the feed as paced, so the service saw bursts, not a paced load"));
         }
 
-        foreach (Subscriber s in subscribers.Where(s => s.Error is not null).Take(3))
+        foreach (IWatcher s in subscribers.Where(s => s.Error is not null).Take(3))
         {
             Console.WriteLine($"subscriber error: {s.Error}");
         }
@@ -710,6 +827,14 @@ internal static class LoadHarness
         public (string Key, string Hash)[] Keys { get; set; } = [];
 
         public string? ServiceLog { get; set; }
+
+        /// <summary>--server gpsd: the same feed into gpsd, measured with gpsd JSON watchers.</summary>
+        public bool Gpsd { get; set; }
+
+        public string GpsdPath { get; set; } = "gpsd";
+
+        /// <summary>--samples: where to write each measured position's (published_at, held).</summary>
+        public string? SamplesFile { get; set; }
 
         /// <summary>A service already running (elsewhere, or started by hand), instead of a child process.</summary>
         public Uri? ServiceUrl { get; set; }

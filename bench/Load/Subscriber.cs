@@ -14,7 +14,7 @@ namespace BeidouHub.Bench.Load;
 /// receive time and measures no latency. With <paramref name="headers"/> (--auth) it presents its
 /// application's key.
 /// </summary>
-internal sealed class Subscriber(Uri address, StreamPositionsRequest request, SeedEpochs? seed, Feeder? feeder, long windowStart, long windowEnd, Metadata? headers = null)
+internal sealed class Subscriber(Uri address, StreamPositionsRequest request, SeedEpochs? seed, Feeder? feeder, long windowStart, long windowEnd, Metadata? headers = null) : IWatcher
 {
     public bool Early => request.Delivery == Delivery.Early;
 
@@ -49,6 +49,9 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
     public long OtherKind { get; private set; }
 
     public Exception? Error { get; private set; }
+
+    /// <summary>With --samples: each measured position's feeder stamp and held moment (Stopwatch ticks) and published_at (µs of the Unix wall clock).</summary>
+    public List<(long Stamp, long Held, long PublishedUs)>? Samples { get; init; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -101,10 +104,15 @@ internal sealed class Subscriber(Uri address, StreamPositionsRequest request, Se
                     Received++;
                     Dropped += (long)p.Dropped;
                     Latency.Add(now - stamp);
+                    long publishedUs = 0;
                     if (p.PublishedAt is { } published)
                     {
-                        FromPublish.Add((long)((wallNow - published.ToDateTime()).TotalSeconds * Stopwatch.Frequency));
+                        DateTime publishedAt = published.ToDateTime();
+                        FromPublish.Add((long)((wallNow - publishedAt).TotalSeconds * Stopwatch.Frequency));
+                        publishedUs = (publishedAt - DateTime.UnixEpoch).Ticks / 10;
                     }
+
+                    Samples?.Add((stamp, now, publishedUs));
                 }
             }
         }
