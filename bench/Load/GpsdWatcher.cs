@@ -229,12 +229,13 @@ internal sealed class GpsdWatcher(int port, IReadOnlyDictionary<string, int> rec
 
     /// <summary>
     /// Waits until gpsd lists every device as activated (it opened it), asking ?DEVICES every
-    /// 250 ms on a connection of its own; false after the timeout.
+    /// 250 ms on a connection of its own; false after the timeout, or as soon as gpsd has exited
+    /// (Debian's gpsd 3.22 refuses more than 4 devices: "Too many devices on command line").
     /// </summary>
-    public static async Task<bool> WaitForDevicesAsync(int port, IReadOnlyCollection<string> devices, TimeSpan timeout)
+    public static async Task<bool> WaitForDevicesAsync(int port, IReadOnlyCollection<string> devices, TimeSpan timeout, Process? gpsd)
     {
         var wait = Stopwatch.StartNew();
-        while (wait.Elapsed < timeout)
+        while (wait.Elapsed < timeout && gpsd?.HasExited != true)
         {
             try
             {

@@ -406,11 +406,13 @@ internal static class LoadHarness
             ? Enumerable.Range(0, o.Receivers).ToDictionary(ptys.SlavePath)
             : [];
         bool ready = o.Gpsd
-            ? await GpsdWatcher.WaitForDevicesAsync(address.Port, devices.Keys, TimeSpan.FromSeconds(120)).ConfigureAwait(false)
+            ? await GpsdWatcher.WaitForDevicesAsync(address.Port, devices.Keys, TimeSpan.FromSeconds(120), service).ConfigureAwait(false)
             : await WaitForReceiversAsync(address, o.Receivers, TimeSpan.FromSeconds(120), Headers(0)).ConfigureAwait(false);
         if (!ready)
         {
-            await Console.Error.WriteLineAsync($"the service at {address} did not report every receiver connected within 120 s").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(service?.HasExited == true
+                ? $"the server exited with code {service.ExitCode} before every receiver was connected (its log follows)"
+                : $"the service at {address} did not report every receiver connected within 120 s").ConfigureAwait(false);
             return null;
         }
 
