@@ -291,19 +291,7 @@ internal static class LoadHarness
             + (o.Auth ? $"; access control on: {o.Subscribers} applications app-0.. each with its own key, scope rx-* (even) or all {o.Receivers} ids listed (odd)" : "; access control off (open on loopback)"));
         Console.WriteLine($"machine: {MachineLine()}");
         using Process service = Process.Start(start) ?? throw new InvalidOperationException("could not start the service");
-        var serviceLog = new List<string>();
-        service.OutputDataReceived += (_, e) => Log(serviceLog, e.Data);
-        service.ErrorDataReceived += (_, e) => Log(serviceLog, e.Data);
-        service.BeginOutputReadLine();
-        service.BeginErrorReadLine();
-        try
-        {
-            return await MeasureAsync(service, new Uri($"http://127.0.0.1:{port}"), seed, transport, o).ConfigureAwait(false);
-        }
-        finally
-        {
-            await StopAsync(service, serviceLog, o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-service.log"), ["warn:", "fail:", "crit:", "Exception"]).ConfigureAwait(false);
-        }
+        return await MeasureServerAsync(service, new Uri($"http://127.0.0.1:{port}"), seed, transport, o, "beidouhub-load-service.log", ["warn:", "fail:", "crit:", "Exception"]).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -344,24 +332,36 @@ internal static class LoadHarness
         }
 
         using Process started = gpsd;
-        var log = new List<string>();
-        gpsd.OutputDataReceived += (_, e) => Log(log, e.Data);
-        gpsd.ErrorDataReceived += (_, e) => Log(log, e.Data);
-        gpsd.BeginOutputReadLine();
-        gpsd.BeginErrorReadLine();
         try
         {
-            return await MeasureAsync(gpsd, new Uri($"tcp://127.0.0.1:{port}"), seed, transport, o).ConfigureAwait(false);
+            return await MeasureServerAsync(gpsd, new Uri($"tcp://127.0.0.1:{port}"), seed, transport, o, "beidouhub-load-gpsd.log", ["ERROR", "WARN"]).ConfigureAwait(false);
         }
         finally
         {
-            await StopAsync(gpsd, log, o.ServiceLog ?? Path.Combine(Path.GetTempPath(), "beidouhub-load-gpsd.log"), ["ERROR", "WARN"]).ConfigureAwait(false);
             File.Delete(control);
         }
     }
 
-    // Ends the server the harness started (by its process) and writes its console output to a file,
-    // echoing the lines that hold any of the marks.
+    // Measures with the server the harness started, keeping its console output; then ends it (by
+    // its process) and writes that output to --service-log or LOGNAME in the temp folder, echoing
+    // the lines that hold any of the marks.
+    private static async Task<LoadResult?> MeasureServerAsync(Process server, Uri address, SeedEpochs seed, IFeedTransport? transport, LoadOptions o, string logName, string[] marks)
+    {
+        var log = new List<string>();
+        server.OutputDataReceived += (_, e) => Log(log, e.Data);
+        server.ErrorDataReceived += (_, e) => Log(log, e.Data);
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            return await MeasureAsync(server, address, seed, transport, o).ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopAsync(server, log, o.ServiceLog ?? Path.Combine(Path.GetTempPath(), logName), marks).ConfigureAwait(false);
+        }
+    }
+
     private static async Task StopAsync(Process server, List<string> log, string logFile, string[] marks)
     {
         if (!server.HasExited)
@@ -500,9 +500,10 @@ internal static class LoadHarness
             result.Dropped += dropped;
             result.Missing += feeder is null ? 0 : missing;
             Console.WriteLine(string.Create(inv, $"{name} x {kind.Length}: received {received / seconds:0} /s of {expected / seconds:0} /s fed ({(feeder is null ? "nominal" : "epochs written in the window x subscribers")}); dropped (Position.dropped) {dropped}; missing {(feeder is null ? "n/a" : missing)}; unmatched {kind.Sum(s => s.Unmatched)}; handed out before the stamped byte was written {kind.Sum(s => s.BeforeLastByte)}; per subscriber min {kind.Min(s => s.Received) / seconds:0} /s, max {kind.Max(s => s.Received) / seconds:0} /s"));
-            if (kind.Sum(s => s.BeforeLastByte) > 0)
+            if (!o.Gpsd && kind.Sum(s => s.BeforeLastByte) > 0)
             {
-                // One per receiver and subscriber is its join; a receiver with more either joined in
+                // (Not for gpsd, which reports at a sentence of its choosing until it has learned the
+                // cycle.) One per receiver and subscriber is its join; a receiver with more either joined in
                 // the seed's outage (a second at the first sky epoch with a fix) or is one whose
                 // cycle the assembler keeps ending too soon.
                 var perReceiver = kind.SelectMany(s => s.BeforeLastBytePerReceiver).GroupBy(p => p.Key).Select(g => (Receiver: g.Key, Most: g.Max(p => p.Value))).ToList();
