@@ -160,7 +160,7 @@ internal sealed class GpsdWatcher(int port, IReadOnlyDictionary<string, int> rec
     /// A TPV's device and time of day (ms; -1 when it has no time); false for any other class.
     /// gpsd writes "class" first, so other reports are passed over after one property.
     /// </summary>
-    internal static bool TryReadTpv(ReadOnlySpan<byte> line, out string? device, out int timeOfDayMs)
+    private static bool TryReadTpv(ReadOnlySpan<byte> line, out string? device, out int timeOfDayMs)
     {
         device = null;
         timeOfDayMs = -1;
@@ -204,7 +204,7 @@ internal sealed class GpsdWatcher(int port, IReadOnlyDictionary<string, int> rec
     }
 
     // "2026-11-27T02:00:00.100Z" -> 7,200,100; -1 when it is not of that form.
-    internal static int TimeOfDayMs(ReadOnlySpan<byte> time)
+    private static int TimeOfDayMs(ReadOnlySpan<byte> time)
     {
         int t = time.IndexOf((byte)'T');
         if (t < 0 || time.Length < t + 9 || time[t + 3] != ':' || time[t + 6] != ':')

@@ -836,7 +836,7 @@ internal static class LoadHarness
 
         public string GpsdPath { get; set; } = "gpsd";
 
-        /// <summary>--samples: where to write each measured position's (published_at, held).</summary>
+        /// <summary>--samples: where to write each measured message's (feeder stamp, held, published_at).</summary>
         public string? SamplesFile { get; set; }
 
         /// <summary>A service already running (elsewhere, or started by hand), instead of a child process.</summary>
