@@ -73,7 +73,11 @@ public ref struct NmeaSentence
     /// sentences and old receivers omit it; gpsd 3.22 accepts such lines (3.27 rejects them: packet.c,
     /// "no asterisk found"), and the default here accepts and counts them.
     /// </param>
-    public static bool TryParse(ReadOnlySpan<byte> line, out NmeaSentence sentence, out NmeaError error, bool requireChecksum = false)
+    public static bool TryParse(ReadOnlySpan<byte> line, out NmeaSentence sentence, out NmeaError error, bool requireChecksum = false) =>
+        TryParse(line, out sentence, out error, requireChecksum, Vector256.IsHardwareAccelerated);
+
+    /// <summary><see cref="TryParse(ReadOnlySpan{byte}, out NmeaSentence, out NmeaError, bool)"/> with the scan's block width chosen (tests run both).</summary>
+    internal static bool TryParse(ReadOnlySpan<byte> line, out NmeaSentence sentence, out NmeaError error, bool requireChecksum, bool wideBlocks)
     {
         while (line.Length > 0 && line[^1] is (byte)'\r' or (byte)'\n' or (byte)' ')
         {
@@ -91,7 +95,7 @@ public ref struct NmeaSentence
         Unsafe.SkipInit(out sentence);
         ReadOnlySpan<byte> body = line[1..];
         var scan = new Scan(ref sentence._starts);
-        if (!scan.Run(body, out error))
+        if (!scan.Run(body, wideBlocks, out error))
         {
             sentence = default;
             return false;
@@ -143,7 +147,7 @@ public ref struct NmeaSentence
     /// <paramref name="data"/> (which starts with <c>$</c> or <c>!</c>) begins with a line
     /// <c>$...*hh</c> ended by CR or LF, at most <paramref name="maxLength"/> bytes long, this
     /// returns true with that line's <paramref name="length"/> (without its line end) and the same
-    /// <paramref name="sentence"/> and <paramref name="error"/> as <see cref="TryParse"/> gives for
+    /// <paramref name="sentence"/> and <paramref name="error"/> as <see cref="TryParse(ReadOnlySpan{byte}, out NmeaSentence, out NmeaError, bool)"/> gives for
     /// it. False when the bytes are anything else (no checksum, a byte that ends the line before
     /// the <c>*</c>, hex digits not followed by the line end, cut by the end of the data, too
     /// long): the framer then cuts the line the general way, and nothing is lost.
@@ -154,7 +158,7 @@ public ref struct NmeaSentence
         ReadOnlySpan<byte> body = data[1..];
         var scan = new Scan(ref sentence._starts);
         int star;
-        if (!scan.Run(body, out error) || (star = scan.Star) < 0 || star + 3 >= body.Length || star + 4 > maxLength
+        if (!scan.Run(body, Vector256.IsHardwareAccelerated, out error) || (star = scan.Star) < 0 || star + 3 >= body.Length || star + 4 > maxLength
             || body[star + 3] is not ((byte)'\r' or (byte)'\n')
             || !TryHex(body[star + 1], out int hi) || !TryHex(body[star + 2], out int lo))
         {
@@ -198,18 +202,19 @@ public ref struct NmeaSentence
     }
 
     /// <summary>
-    /// The one pass over a sentence body, 32 bytes at a time: where the <c>*</c> is, the comma
+    /// The one pass over a sentence body, a block at a time: where the <c>*</c> is, the comma
     /// positions before it (field starts), any byte that may not appear in a sentence (control,
     /// 8-bit, another <c>$</c>/<c>!</c>), and the XOR of every byte before the <c>*</c> (the NMEA
     /// checksum). Each block gives bit masks (one bit per byte); commas are then taken from the
-    /// mask one by one, so the cost is per block and per field, not per byte.
+    /// mask one by one, so the cost is per block and per field, not per byte. Blocks are 32 bytes
+    /// where 256-bit vectors are hardware (AVX2) and 16 elsewhere: Arm64, and the native x64 binary,
+    /// which targets x86-64-v2 so that it runs on gateways without AVX2 (Atom, Celeron). There a
+    /// 32-byte block would be emulated as two 16-byte halves and cost more than two 16-byte blocks.
     /// </summary>
     private ref struct Scan
     {
-        private const int Width = 32;
-
         private readonly ref FieldStarts _starts;
-        private Vector256<byte> _xor;
+        private Vector128<byte> _xor;
 
         public Scan(ref FieldStarts starts)
         {
@@ -228,8 +233,7 @@ public ref struct NmeaSentence
         {
             get
             {
-                Vector128<byte> half = _xor.GetLower() ^ _xor.GetUpper();
-                ulong x = half.AsUInt64().GetElement(0) ^ half.AsUInt64().GetElement(1);
+                ulong x = _xor.AsUInt64().GetElement(0) ^ _xor.AsUInt64().GetElement(1);
                 x ^= x >> 32;
                 x ^= x >> 16;
                 x ^= x >> 8;
@@ -237,14 +241,21 @@ public ref struct NmeaSentence
             }
         }
 
-        public bool Run(ReadOnlySpan<byte> body, out NmeaError error)
+        /// <param name="body">The sentence after its <c>$</c>.</param>
+        /// <param name="wide">32-byte blocks (<see cref="Vector256.IsHardwareAccelerated"/>); false: 16.</param>
+        /// <param name="error">Why the body was rejected, or <see cref="NmeaError.None"/>.</param>
+        public bool Run(ReadOnlySpan<byte> body, bool wide, out NmeaError error) =>
+            wide ? Run256(body, out error) : Run128(body, out error);
+
+        private bool Run256(ReadOnlySpan<byte> body, out NmeaError error)
         {
+            const int Width = 32;
             ref byte start = ref MemoryMarshal.GetReference(body);
             int length = body.Length;
             int at = 0;
             for (; at + Width <= length; at += Width)
             {
-                if (Block(Vector256.LoadUnsafe(ref start, (nuint)at), at, 0, out bool done, out error) is false)
+                if (Block256(Vector256.LoadUnsafe(ref start, (nuint)at), at, 0, Width, out bool done, out error) is false)
                 {
                     return false;
                 }
@@ -266,32 +277,112 @@ public ref struct NmeaSentence
             {
                 // The last bytes as one block ending at the end; the first Width - rest bytes of
                 // it were in the previous block and are skipped.
-                int skip = Width - rest;
-                return Block(Vector256.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, skip, out _, out error);
+                return Block256(Vector256.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, Width - rest, Width, out _, out error);
             }
 
-            return Short(body, out error);
+            return Short256(body, out error);
+        }
+
+        private bool Run128(ReadOnlySpan<byte> body, out NmeaError error)
+        {
+            const int Width = 16;
+            ref byte start = ref MemoryMarshal.GetReference(body);
+            int length = body.Length;
+            int at = 0;
+            for (; at + Width <= length; at += Width)
+            {
+                if (Block128(Vector128.LoadUnsafe(ref start, (nuint)at), at, 0, Width, out bool done, out error) is false)
+                {
+                    return false;
+                }
+
+                if (done)
+                {
+                    return true;
+                }
+            }
+
+            int rest = length - at;
+            if (rest == 0)
+            {
+                error = NmeaError.None;
+                return true;
+            }
+
+            if (length >= Width)
+            {
+                return Block128(Vector128.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, Width - rest, Width, out _, out error);
+            }
+
+            return Short128(body, out error);
         }
 
         // A sentence shorter than one block: copied into a zeroed block (the zeros lie past the end
         // and are masked off). Apart, so that the common path's frame has no stack buffer to clear.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool Short(ReadOnlySpan<byte> body, out NmeaError error)
+        private bool Short256(ReadOnlySpan<byte> body, out NmeaError error)
         {
-            Span<byte> block = stackalloc byte[Width];
+            Span<byte> block = stackalloc byte[32];
             body.CopyTo(block);
-            return Block(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
+            return Block256(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Block(Vector256<byte> v, int offset, int skip, out bool done, out NmeaError error) =>
-            Block(v, offset, skip, Width, out done, out error);
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private bool Short128(ReadOnlySpan<byte> body, out NmeaError error)
+        {
+            Span<byte> block = stackalloc byte[16];
+            body.CopyTo(block);
+            return Block128(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
+        }
 
         // Handles bytes [skip, end) of a block whose byte 0 is body[offset].
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Block(Vector256<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
+        private bool Block256(Vector256<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
         {
-            uint stars = Vector256.Equals(v, Vector256.Create((byte)'*')).ExtractMostSignificantBits() >> skip << skip;
+            uint stars = Vector256.Equals(v, Vector256.Create((byte)'*')).ExtractMostSignificantBits();
+            uint bad = (Vector256.LessThan(v, Vector256.Create((byte)0x20))
+                | Vector256.GreaterThan(v, Vector256.Create((byte)0x7E))
+                | Vector256.Equals(v, Vector256.Create((byte)'$'))
+                | Vector256.Equals(v, Vector256.Create((byte)'!'))).ExtractMostSignificantBits();
+            uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits();
+            if (!Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
+            {
+                return false;
+            }
+
+            Vector256<byte> index = Vector256<byte>.Indices;
+            Vector256<byte> inside = v & Vector256.GreaterThanOrEqual(index, Vector256.Create((byte)skip))
+                & Vector256.LessThan(index, Vector256.Create((byte)end));
+            _xor ^= inside.GetLower() ^ inside.GetUpper();
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool Block128(Vector128<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
+        {
+            uint stars = Vector128.Equals(v, Vector128.Create((byte)'*')).ExtractMostSignificantBits();
+            uint bad = (Vector128.LessThan(v, Vector128.Create((byte)0x20))
+                | Vector128.GreaterThan(v, Vector128.Create((byte)0x7E))
+                | Vector128.Equals(v, Vector128.Create((byte)'$'))
+                | Vector128.Equals(v, Vector128.Create((byte)'!'))).ExtractMostSignificantBits();
+            uint commas = Vector128.Equals(v, Vector128.Create((byte)',')).ExtractMostSignificantBits();
+            if (!Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
+            {
+                return false;
+            }
+
+            Vector128<byte> index = Vector128<byte>.Indices;
+            _xor ^= v & Vector128.GreaterThanOrEqual(index, Vector128.Create((byte)skip))
+                & Vector128.LessThan(index, Vector128.Create((byte)end));
+            return true;
+        }
+
+        // The part that is the same at every width: a block's masks in (bit i = byte i), the field
+        // starts, Star and Fields out; end becomes the star's place when the block holds it.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool Masks(uint stars, uint bad, uint commas, int offset, int skip, ref int end, out bool done, out NmeaError error)
+        {
+            stars = stars >> skip << skip;
             done = false;
             if (stars != 0)
             {
@@ -303,13 +394,9 @@ public ref struct NmeaSentence
                 }
             }
 
-            uint live = (end == Width ? uint.MaxValue : (1u << end) - 1) >> skip << skip;
-            Vector256<byte> bad = Vector256.LessThan(v, Vector256.Create((byte)0x20))
-                | Vector256.GreaterThan(v, Vector256.Create((byte)0x7E))
-                | Vector256.Equals(v, Vector256.Create((byte)'$'))
-                | Vector256.Equals(v, Vector256.Create((byte)'!'));
-            uint badBits = bad.ExtractMostSignificantBits() & live;
-            uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits() & live;
+            uint live = (end == 32 ? uint.MaxValue : (1u << end) - 1) >> skip << skip;
+            uint badBits = bad & live;
+            commas &= live;
             if (badBits != 0)
             {
                 // Only the commas before the bad byte count, as a byte-by-byte scan would have seen them.
@@ -343,10 +430,6 @@ public ref struct NmeaSentence
                 return false;
             }
 
-            Vector256<byte> index = Vector256<byte>.Indices;
-            Vector256<byte> inside = Vector256.GreaterThanOrEqual(index, Vector256.Create((byte)skip))
-                & Vector256.LessThan(index, Vector256.Create((byte)end));
-            _xor ^= v & inside;
             if (done)
             {
                 Star = offset + end;
