@@ -208,8 +208,9 @@ public ref struct NmeaSentence
     /// checksum). Each block gives bit masks (one bit per byte); commas are then taken from the
     /// mask one by one, so the cost is per block and per field, not per byte. Blocks are 32 bytes
     /// where 256-bit vectors are hardware (AVX2) and 16 elsewhere: Arm64, and the native x64 binary,
-    /// which targets x86-64-v2 so that it runs on gateways without AVX2 (Atom, Celeron). There a
-    /// 32-byte block would be emulated as two 16-byte halves and cost more than two 16-byte blocks.
+    /// which keeps the compiler's default baseline (no AVX2) so that it runs on Atom and Celeron
+    /// gateways. There a 32-byte block would be emulated as two 16-byte halves and cost more than
+    /// two 16-byte blocks (bench/README, "Deployment").
     /// </summary>
     private ref struct Scan
     {
