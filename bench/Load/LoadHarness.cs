@@ -44,6 +44,10 @@ internal static class LoadHarness
                           writes, for machines that cannot feed 1,000 receivers sentence by sentence
           --seconds S     measured seconds, default 30, after --warmup S, default 10
           --satellites    ask for satellites in each position (include_satellites)
+          --client C      grpc (default): each subscriber a Grpc.Net.Client channel, as a park's .NET application
+                          h2: each subscriber a plain socket speaking HTTP/2 and gRPC's framing by hand, as lean
+                          as the gpsd watchers, so that the harness's own client cost is not measured as the
+                          service's (50 subscribers share the service's cores here)
           --seed FILE     capture to replay, default seeds/park-vehicle-rtk-10hz.nmea
           --service-log F where to write the service's console output (default: beidouhub-load-service.log in the temp folder)
           --service-dll F the service to start (default: this repository's src/Service/bin/Release/net10.0/beidouhub.dll);
@@ -111,6 +115,7 @@ internal static class LoadHarness
                 case "--seconds" when hasValue: o.Seconds = Int(args[++i]); break;
                 case "--warmup" when hasValue: o.Warmup = Int(args[++i]); break;
                 case "--satellites": o.Satellites = true; break;
+                case "--client" when hasValue && args[i + 1] is "grpc" or "h2": o.H2Client = args[++i] == "h2"; break;
                 case "--seed" when hasValue: o.SeedPath = Path.GetFullPath(args[++i]); break;
                 case "--service-log" when hasValue: o.ServiceLog = Path.GetFullPath(args[++i]); break;
                 case "--ceiling" when hasValue: ceiling = [.. args[++i].Split(',').Select(Int)]; break;
@@ -434,13 +439,15 @@ internal static class LoadHarness
             var request = new StreamPositionsRequest { IncludeSatellites = o.Satellites, Delivery = early ? Delivery.Early : Delivery.Complete };
             subscribers[i] = o.Gpsd
                 ? new GpsdWatcher(address.Port, devices, seed, feeder!, windowStart, windowEnd) { Samples = o.SamplesFile is null ? null : [] }
-                : new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i)) { Samples = o.SamplesFile is null ? null : [] };
+                : o.H2Client
+                    ? new H2Subscriber(address, request, seed, feeder, windowStart, windowEnd, o.Keys.Length == 0 ? null : o.Keys[i].Key) { Samples = o.SamplesFile is null ? null : [] }
+                    : new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i)) { Samples = o.SamplesFile is null ? null : [] };
             tasks[i] = subscribers[i].RunAsync(stop.Token);
         }
 
         Thread? feederThread = feeder?.Start(stop.Token);
         Console.WriteLine($"feeding {o.Receivers} receivers x {o.Rate} Hz over {o.Transport}" + (feeder is null ? "" : $", {o.Baud} baud, phase {(o.Staggered ? "staggered" : "aligned")}, {(o.Parts ? "two writes per epoch" : "one write per sentence")}, tick {o.Tick.TotalMilliseconds} ms")
-            + (o.Gpsd ? $"; {o.Subscribers} gpsd JSON watchers" : $"; {o.Subscribers} subscribers ({o.Delivery}), satellites {o.Satellites}") + $"; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
+            + (o.Gpsd ? $"; {o.Subscribers} gpsd JSON watchers" : $"; {o.Subscribers} subscribers ({o.Delivery}, {(o.H2Client ? "HTTP/2 by hand" : "Grpc.Net.Client")}), satellites {o.Satellites}") + $"; warm-up {o.Warmup} s, measuring {o.Seconds} s...");
 
         await DelayUntil(windowStart).ConfigureAwait(false);
         DateTime windowStartUtc = DateTime.UtcNow;
@@ -830,6 +837,9 @@ internal static class LoadHarness
         public (string Key, string Hash)[] Keys { get; set; } = [];
 
         public string? ServiceLog { get; set; }
+
+        /// <summary>--client h2: subscribers that speak HTTP/2 over a plain socket (<see cref="H2Subscriber"/>).</summary>
+        public bool H2Client { get; set; }
 
         /// <summary>--server gpsd: the same feed into gpsd, measured with gpsd JSON watchers.</summary>
         public bool Gpsd { get; set; }
