@@ -246,17 +246,20 @@ public ref struct NmeaSentence
         /// <param name="wide">32-byte blocks (<see cref="Vector256.IsHardwareAccelerated"/>); false: 16.</param>
         /// <param name="error">Why the body was rejected, or <see cref="NmeaError.None"/>.</param>
         public bool Run(ReadOnlySpan<byte> body, bool wide, out NmeaError error) =>
-            wide ? Run256(body, out error) : Run128(body, out error);
+            wide ? Run<Blocks32>(body, out error) : Run<Blocks16>(body, out error);
 
-        private bool Run256(ReadOnlySpan<byte> body, out NmeaError error)
+        // The loop is the same at both widths; TWidth (a struct, so each width gets its own
+        // compiled copy with the block inlined) says how wide a block is and how one is read.
+        private bool Run<TWidth>(ReadOnlySpan<byte> body, out NmeaError error)
+            where TWidth : struct, IBlockWidth
         {
-            const int Width = 32;
+            int width = TWidth.Width;
             ref byte start = ref MemoryMarshal.GetReference(body);
             int length = body.Length;
             int at = 0;
-            for (; at + Width <= length; at += Width)
+            for (; at + width <= length; at += width)
             {
-                if (Block256(Vector256.LoadUnsafe(ref start, (nuint)at), at, 0, Width, out bool done, out error) is false)
+                if (TWidth.Block(ref this, ref start, at, 0, width, out bool done, out error) is false)
                 {
                     return false;
                 }
@@ -274,108 +277,88 @@ public ref struct NmeaSentence
                 return true;
             }
 
-            if (length >= Width)
+            if (length >= width)
             {
-                // The last bytes as one block ending at the end; the first Width - rest bytes of
+                // The last bytes as one block ending at the end; the first width - rest bytes of
                 // it were in the previous block and are skipped.
-                return Block256(Vector256.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, Width - rest, Width, out _, out error);
+                return TWidth.Block(ref this, ref start, length - width, width - rest, width, out _, out error);
             }
 
-            return Short256(body, out error);
-        }
-
-        private bool Run128(ReadOnlySpan<byte> body, out NmeaError error)
-        {
-            const int Width = 16;
-            ref byte start = ref MemoryMarshal.GetReference(body);
-            int length = body.Length;
-            int at = 0;
-            for (; at + Width <= length; at += Width)
-            {
-                if (Block128(Vector128.LoadUnsafe(ref start, (nuint)at), at, 0, Width, out bool done, out error) is false)
-                {
-                    return false;
-                }
-
-                if (done)
-                {
-                    return true;
-                }
-            }
-
-            int rest = length - at;
-            if (rest == 0)
-            {
-                error = NmeaError.None;
-                return true;
-            }
-
-            if (length >= Width)
-            {
-                return Block128(Vector128.LoadUnsafe(ref start, (nuint)(length - Width)), length - Width, Width - rest, Width, out _, out error);
-            }
-
-            return Short128(body, out error);
+            return Short<TWidth>(body, out error);
         }
 
         // A sentence shorter than one block: copied into a zeroed block (the zeros lie past the end
         // and are masked off). Apart, so that the common path's frame has no stack buffer to clear.
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool Short256(ReadOnlySpan<byte> body, out NmeaError error)
+        private bool Short<TWidth>(ReadOnlySpan<byte> body, out NmeaError error)
+            where TWidth : struct, IBlockWidth
         {
             Span<byte> block = stackalloc byte[32];
             body.CopyTo(block);
-            return Block256(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
+            return TWidth.Block(ref this, ref MemoryMarshal.GetReference(block), 0, 0, body.Length, out _, out error);
         }
 
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private bool Short128(ReadOnlySpan<byte> body, out NmeaError error)
+        /// <summary>One block width of the scan.</summary>
+        private interface IBlockWidth
         {
-            Span<byte> block = stackalloc byte[16];
-            body.CopyTo(block);
-            return Block128(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(block)), 0, 0, body.Length, out _, out error);
+            /// <summary>Bytes in a block.</summary>
+            static abstract int Width { get; }
+
+            /// <summary>Handles bytes [skip, end) of the block at <c>start + offset</c>, whose byte 0 is body[offset].</summary>
+            static abstract bool Block(ref Scan scan, ref byte start, int offset, int skip, int end, out bool done, out NmeaError error);
         }
 
-        // Handles bytes [skip, end) of a block whose byte 0 is body[offset].
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Block256(Vector256<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
+        private readonly struct Blocks32 : IBlockWidth
         {
-            uint stars = Vector256.Equals(v, Vector256.Create((byte)'*')).ExtractMostSignificantBits();
-            uint bad = (Vector256.LessThan(v, Vector256.Create((byte)0x20))
-                | Vector256.GreaterThan(v, Vector256.Create((byte)0x7E))
-                | Vector256.Equals(v, Vector256.Create((byte)'$'))
-                | Vector256.Equals(v, Vector256.Create((byte)'!'))).ExtractMostSignificantBits();
-            uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits();
-            if (!Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
+            public static int Width => 32;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static bool Block(ref Scan scan, ref byte start, int offset, int skip, int end, out bool done, out NmeaError error)
             {
-                return false;
-            }
+                Vector256<byte> v = Vector256.LoadUnsafe(ref start, (nuint)offset);
+                uint stars = Vector256.Equals(v, Vector256.Create((byte)'*')).ExtractMostSignificantBits();
+                uint bad = (Vector256.LessThan(v, Vector256.Create((byte)0x20))
+                    | Vector256.GreaterThan(v, Vector256.Create((byte)0x7E))
+                    | Vector256.Equals(v, Vector256.Create((byte)'$'))
+                    | Vector256.Equals(v, Vector256.Create((byte)'!'))).ExtractMostSignificantBits();
+                uint commas = Vector256.Equals(v, Vector256.Create((byte)',')).ExtractMostSignificantBits();
+                if (!scan.Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
+                {
+                    return false;
+                }
 
-            Vector256<byte> index = Vector256<byte>.Indices;
-            Vector256<byte> inside = v & Vector256.GreaterThanOrEqual(index, Vector256.Create((byte)skip))
-                & Vector256.LessThan(index, Vector256.Create((byte)end));
-            _xor ^= inside.GetLower() ^ inside.GetUpper();
-            return true;
+                Vector256<byte> index = Vector256<byte>.Indices;
+                Vector256<byte> inside = v & Vector256.GreaterThanOrEqual(index, Vector256.Create((byte)skip))
+                    & Vector256.LessThan(index, Vector256.Create((byte)end));
+                scan._xor ^= inside.GetLower() ^ inside.GetUpper();
+                return true;
+            }
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private bool Block128(Vector128<byte> v, int offset, int skip, int end, out bool done, out NmeaError error)
+        private readonly struct Blocks16 : IBlockWidth
         {
-            uint stars = Vector128.Equals(v, Vector128.Create((byte)'*')).ExtractMostSignificantBits();
-            uint bad = (Vector128.LessThan(v, Vector128.Create((byte)0x20))
-                | Vector128.GreaterThan(v, Vector128.Create((byte)0x7E))
-                | Vector128.Equals(v, Vector128.Create((byte)'$'))
-                | Vector128.Equals(v, Vector128.Create((byte)'!'))).ExtractMostSignificantBits();
-            uint commas = Vector128.Equals(v, Vector128.Create((byte)',')).ExtractMostSignificantBits();
-            if (!Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
-            {
-                return false;
-            }
+            public static int Width => 16;
 
-            Vector128<byte> index = Vector128<byte>.Indices;
-            _xor ^= v & Vector128.GreaterThanOrEqual(index, Vector128.Create((byte)skip))
-                & Vector128.LessThan(index, Vector128.Create((byte)end));
-            return true;
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public static bool Block(ref Scan scan, ref byte start, int offset, int skip, int end, out bool done, out NmeaError error)
+            {
+                Vector128<byte> v = Vector128.LoadUnsafe(ref start, (nuint)offset);
+                uint stars = Vector128.Equals(v, Vector128.Create((byte)'*')).ExtractMostSignificantBits();
+                uint bad = (Vector128.LessThan(v, Vector128.Create((byte)0x20))
+                    | Vector128.GreaterThan(v, Vector128.Create((byte)0x7E))
+                    | Vector128.Equals(v, Vector128.Create((byte)'$'))
+                    | Vector128.Equals(v, Vector128.Create((byte)'!'))).ExtractMostSignificantBits();
+                uint commas = Vector128.Equals(v, Vector128.Create((byte)',')).ExtractMostSignificantBits();
+                if (!scan.Masks(stars, bad, commas, offset, skip, ref end, out done, out error))
+                {
+                    return false;
+                }
+
+                Vector128<byte> index = Vector128<byte>.Indices;
+                scan._xor ^= v & Vector128.GreaterThanOrEqual(index, Vector128.Create((byte)skip))
+                    & Vector128.LessThan(index, Vector128.Create((byte)end));
+                return true;
+            }
         }
 
         // The part that is the same at every width: a block's masks in (bit i = byte i), the field
