@@ -7,7 +7,9 @@ namespace BeidouHub.Service.Hub;
 /// <summary>
 /// The latest position of every receiver and the fan-out to subscribers. Publishing never waits:
 /// each subscriber has its own bounded queue (<see cref="Subscription{T}"/>), so a slow subscriber
-/// slows neither a receiver nor another subscriber.
+/// slows neither a receiver nor another subscriber. A position update with many subscribers is
+/// offered to them on the thread pool after <see cref="Publish(PositionUpdate)"/> returns
+/// (<see cref="PositionFanOut"/>); with few, before it returns.
 /// </summary>
 internal sealed class PositionHub
 {
@@ -28,6 +30,14 @@ internal sealed class PositionHub
     private volatile bool _clusterWantsEarly;
     private long _published;
     private volatile bool _running;
+    private readonly PositionFanOut _fanOut = new();
+
+    /// <summary>
+    /// Position updates with this many subscribers or more are offered one subscriber at a time on
+    /// the thread pool (<see cref="PositionFanOut"/>); fewer are offered by the publishing thread,
+    /// before <see cref="Publish(PositionUpdate)"/> returns.
+    /// </summary>
+    internal const int InterleaveFrom = 16;
 
     public PositionHub(int capacity, TimeSpan hopelessAfter, TimeProvider? time = null)
     {
@@ -108,7 +118,21 @@ internal sealed class PositionHub
         }
 
         Interlocked.Increment(ref _published);
-        foreach (Subscription<PositionUpdate> s in _positions)
+        ImmutableArray<Subscription<PositionUpdate>> to = _positions;
+        if (to.IsEmpty)
+        {
+            return;
+        }
+
+        // Many subscribers: one at a time, so the first bytes leave early. While the fan-out still
+        // has updates, every update goes through it, so none overtakes an earlier one.
+        if (to.Length >= InterleaveFrom || _fanOut.Busy)
+        {
+            _fanOut.Publish(update, to);
+            return;
+        }
+
+        foreach (Subscription<PositionUpdate> s in to)
         {
             s.Offer(update);
         }

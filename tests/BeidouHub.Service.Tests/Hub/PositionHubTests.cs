@@ -135,6 +135,61 @@ public class PositionHubTests
         Assert.Equal("yard", z.Event.ZoneId);
     }
 
+    [Fact]
+    public async Task Publish_ManySubscribers_EachGetsEveryUpdateInOrder()
+    {
+        // Enough subscribers that the hub offers one at a time on the thread pool.
+        var hub = new PositionHub(capacity: 64, TimeSpan.FromSeconds(60));
+        Subscription<PositionUpdate>[] subs = [.. Enumerable.Range(0, PositionHub.InterleaveFrom + 4).Select(_ => hub.SubscribePositions(CompleteOnly))];
+
+        for (int i = 1; i <= 40; i++)
+        {
+            hub.Publish(Update("truck-a", sequence: i, complete: true));
+        }
+
+        foreach (Subscription<PositionUpdate> sub in subs)
+        {
+            Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), await ReadAsync(sub, 40));
+            sub.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Publish_SubscribersLeaveWhileTheFanOutIsBusy_NoUpdateOvertakesAnEarlierOne()
+    {
+        var hub = new PositionHub(capacity: 64, TimeSpan.FromSeconds(60));
+        Subscription<PositionUpdate>[] subs = [.. Enumerable.Range(0, PositionHub.InterleaveFrom).Select(_ => hub.SubscribePositions(CompleteOnly))];
+        Subscription<PositionUpdate> stays = subs[^1];
+
+        // The first update goes through the fan-out (enough subscribers); then all but one leave,
+        // and the next updates, with one subscriber, must still come after it.
+        hub.Publish(Update("truck-a", sequence: 1, complete: true));
+        foreach (Subscription<PositionUpdate> sub in subs[..^1])
+        {
+            sub.Dispose();
+        }
+
+        for (int i = 2; i <= 10; i++)
+        {
+            hub.Publish(Update("truck-a", sequence: i, complete: true));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), await ReadAsync(stays, 10));
+        stays.Dispose();
+    }
+
+    private static async Task<List<long>> ReadAsync(Subscription<PositionUpdate> sub, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var sequences = new List<long>();
+        while (sequences.Count < count)
+        {
+            sequences.Add((await sub.Reader.ReadAsync(timeout.Token)).Sequence);
+        }
+
+        return sequences;
+    }
+
     internal static PositionUpdate Update(string receiver, long sequence, bool complete, DateTime? time = null,
         double? latitude = 27.858, Receiver.Epochs.RtkState rtk = Receiver.Epochs.RtkState.None, string[]? zones = null) => new()
     {
