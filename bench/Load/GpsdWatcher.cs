@@ -61,32 +61,7 @@ internal sealed class GpsdWatcher(int port, IReadOnlyDictionary<string, int> rec
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
             await socket.SendAsync("?WATCH={\"enable\":true,\"json\":true};\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[1 << 16];
-            int kept = 0;
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer.AsMemory(kept), cancellationToken).ConfigureAwait(false);
-                long now = Stopwatch.GetTimestamp();
-                if (n == 0)
-                {
-                    throw new IOException("gpsd closed the connection");
-                }
-
-                int end = kept + n;
-                int start = 0;
-                for (int nl; (nl = Array.IndexOf(buffer, (byte)'\n', start, end - start)) >= 0; start = nl + 1)
-                {
-                    OnLine(buffer.AsSpan(start, nl - start), now);
-                }
-
-                kept = end - start;
-                if (kept == buffer.Length)
-                {
-                    throw new IOException($"gpsd sent a line longer than {buffer.Length} bytes");
-                }
-
-                buffer.AsSpan(start, kept).CopyTo(buffer);
-            }
+            await SocketReads.ReadAsync(socket, "gpsd", "line", (bytes, now) => ValueTask.FromResult(OnLines(bytes.Span, now)), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -96,6 +71,18 @@ internal sealed class GpsdWatcher(int port, IReadOnlyDictionary<string, int> rec
         {
             Error = e;
         }
+    }
+
+    // The whole lines at the front of bytes; returns how many bytes they took.
+    private int OnLines(ReadOnlySpan<byte> bytes, long now)
+    {
+        int start = 0;
+        for (int nl; (nl = bytes[start..].IndexOf((byte)'\n')) >= 0; start += nl + 1)
+        {
+            OnLine(bytes.Slice(start, nl), now);
+        }
+
+        return start;
     }
 
     private void OnLine(ReadOnlySpan<byte> line, long now)

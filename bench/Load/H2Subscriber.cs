@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -40,41 +39,7 @@ internal sealed class H2Subscriber(Uri address, StreamPositionsRequest request, 
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(new DnsEndPoint(address.Host, address.Port), cancellationToken).ConfigureAwait(false);
             await socket.SendAsync(Opening(address.Authority, bearer, Request), cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[1 << 16];
-            int kept = 0;
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer.AsMemory(kept), cancellationToken).ConfigureAwait(false);
-                long now = Stopwatch.GetTimestamp();
-                DateTime wallNow = DateTime.UtcNow;
-                if (n == 0)
-                {
-                    throw new IOException("the service closed the connection");
-                }
-
-                int end = kept + n, start = 0;
-                while (end - start >= 9)
-                {
-                    int length = (buffer[start] << 16) | (buffer[start + 1] << 8) | buffer[start + 2];
-                    if (end - start < 9 + length)
-                    {
-                        break;
-                    }
-
-                    byte type = buffer[start + 3], flags = buffer[start + 4];
-                    int stream = BinaryPrimitives.ReadInt32BigEndian(buffer.AsSpan(start + 5)) & int.MaxValue;
-                    await OnFrameAsync(socket, type, flags, stream, buffer.AsMemory(start + 9, length), now, wallNow, cancellationToken).ConfigureAwait(false);
-                    start += 9 + length;
-                }
-
-                kept = end - start;
-                if (kept == buffer.Length)
-                {
-                    throw new IOException($"the service sent a frame longer than {buffer.Length} bytes");
-                }
-
-                buffer.AsSpan(start, kept).CopyTo(buffer);
-            }
+            await SocketReads.ReadAsync(socket, "the service", "frame", (bytes, now) => OnFramesAsync(socket, bytes, now, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -84,6 +49,28 @@ internal sealed class H2Subscriber(Uri address, StreamPositionsRequest request, 
         {
             Error = e;
         }
+    }
+
+    // The whole frames at the front of bytes (a 9-byte header: length, type, flags, stream); returns how many bytes they took.
+    private async ValueTask<int> OnFramesAsync(Socket socket, ReadOnlyMemory<byte> bytes, long now, CancellationToken cancellationToken)
+    {
+        DateTime wallNow = DateTime.UtcNow;
+        int start = 0;
+        while (bytes.Length - start >= 9)
+        {
+            ReadOnlySpan<byte> header = bytes.Span.Slice(start, 9);
+            int length = (header[0] << 16) | (header[1] << 8) | header[2];
+            if (bytes.Length - start < 9 + length)
+            {
+                break;
+            }
+
+            int stream = BinaryPrimitives.ReadInt32BigEndian(header[5..]) & int.MaxValue;
+            await OnFrameAsync(socket, header[3], header[4], stream, bytes.Slice(start + 9, length), now, wallNow, cancellationToken).ConfigureAwait(false);
+            start += 9 + length;
+        }
+
+        return start;
     }
 
     private async ValueTask OnFrameAsync(Socket socket, byte type, byte flags, int stream, ReadOnlyMemory<byte> payload, long now, DateTime wallNow, CancellationToken cancellationToken)

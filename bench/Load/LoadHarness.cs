@@ -406,7 +406,8 @@ internal static class LoadHarness
             return null;
         }
 
-        Metadata? Headers(int subscriber) => o.Keys.Length == 0 ? null : new Metadata { { "authorization", "Bearer " + o.Keys[subscriber].Key } };
+        string? Key(int subscriber) => o.Keys.Length == 0 ? null : o.Keys[subscriber].Key;
+        Metadata? Headers(int subscriber) => Key(subscriber) is { } key ? new Metadata { { "authorization", "Bearer " + key } } : null;
         Dictionary<string, int> devices = transport is PtyFeedTransport ptys
             ? Enumerable.Range(0, o.Receivers).ToDictionary(ptys.SlavePath)
             : [];
@@ -440,7 +441,7 @@ internal static class LoadHarness
             subscribers[i] = o.Gpsd
                 ? new GpsdWatcher(address.Port, devices, seed, feeder!, windowStart, windowEnd) { Samples = o.SamplesFile is null ? null : [] }
                 : o.H2Client
-                    ? new H2Subscriber(address, request, seed, feeder, windowStart, windowEnd, o.Keys.Length == 0 ? null : o.Keys[i].Key) { Samples = o.SamplesFile is null ? null : [] }
+                    ? new H2Subscriber(address, request, seed, feeder, windowStart, windowEnd, Key(i)) { Samples = o.SamplesFile is null ? null : [] }
                     : new Subscriber(address, request, seed, feeder, windowStart, windowEnd, Headers(i)) { Samples = o.SamplesFile is null ? null : [] };
             tasks[i] = subscribers[i].RunAsync(stop.Token);
         }
