@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.IO.Pipelines;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
@@ -78,44 +81,8 @@ public sealed class NmeaDecoder
     /// <param name="isFinalBlock">No more bytes will come: a last unterminated sentence is decoded and the open epoch handed out.</param>
     public void Decode(ref ReadOnlySequence<byte> buffer, bool isFinalBlock)
     {
-        while (!buffer.IsEmpty)
-        {
-            // Sentences inside the first segment straight from its span; only a sentence that
-            // straddles two segments goes through the sequence (and the framer's copy).
-            ReadOnlySpan<byte> block = buffer.FirstSpan;
-            bool onlySegment = buffer.IsSingleSegment;
-            int offset = 0;
-            int consumed;
-            while (true)
-            {
-                // Most lines are "$...*hh" + CRLF: framed and parsed in one pass. The rest (and
-                // what the framer must count) take the general path.
-                if (Framer.TryParseLineInBlock(block[offset..], out consumed, out NmeaSentence sentence, out NmeaError error))
-                {
-                    offset += consumed;
-                    Take(sentence, error);
-                    continue;
-                }
-
-                offset += consumed;
-                if (!Framer.TryReadSentenceInBlock(block[offset..], isFinalBlock && onlySegment, out consumed, out ReadOnlySpan<byte> line))
-                {
-                    break;
-                }
-
-                offset += consumed;
-                DecodeSentence(line);
-            }
-
-            buffer = buffer.Slice(offset + consumed);
-            if (onlySegment || !Framer.TryReadSentence(ref buffer, out ReadOnlySpan<byte> straddling, isFinalBlock))
-            {
-                break;
-            }
-
-            DecodeSentence(straddling);
-        }
-
+        var direct = new Direct(this);
+        Frame(ref buffer, isFinalBlock, ref direct);
         if (isFinalBlock)
         {
             Assembler.Flush();
@@ -129,8 +96,167 @@ public sealed class NmeaDecoder
         Take(sentence, error);
     }
 
+    /// <summary>
+    /// Decodes a stream to its end in two stages, for a file on a machine with a second core: a
+    /// thread of its own reads blocks of <paramref name="blockSize"/> bytes, frames them and parses
+    /// every sentence (the checksum, the field positions, the address), while the calling thread
+    /// assembles the epochs and hands them to the sink: so the sink is called from the caller's
+    /// thread only, as with <see cref="RunAsync"/>. The result is the same as <see cref="RunAsync"/>
+    /// over the same bytes in the same blocks, counters included. A failed read is thrown here
+    /// after everything read before it is decoded (the open epoch is not handed out, as with
+    /// <see cref="RunAsync"/>).
+    /// </summary>
+    public void RunInTwoStages(Stream input, int blockSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 16);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var free = new BlockingCollection<FramedBlock>(new ConcurrentQueue<FramedBlock>());
+        using var full = new BlockingCollection<FramedBlock>(new ConcurrentQueue<FramedBlock>());
+        for (int i = 0; i < FramedBlocks; i++)
+        {
+            free.Add(new FramedBlock(blockSize), cancellationToken);
+        }
+
+        var framing = new Thread(() => FrameAll(input, blockSize, free, full, stop.Token)) { IsBackground = true, Name = "decode framing" };
+        framing.Start();
+        try
+        {
+            while (true)
+            {
+                FramedBlock block = full.Take(stop.Token);
+                Statistics.CountBytes(block.Fresh);
+                if (block.Fresh > 0)
+                {
+                    BytesRead?.Invoke(new ReadOnlySequence<byte>(block.Bytes, block.Length - block.Fresh, block.Fresh));
+                }
+
+                block.Replay(this);
+                block.Failure?.Throw();
+                if (block.IsFinal)
+                {
+                    Assembler.Flush();
+                    return;
+                }
+
+                free.Add(block, stop.Token);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            framing.Join();
+        }
+    }
+
+    // Blocks in flight between the two stages: one being framed, one being assembled, one spare.
+    private const int FramedBlocks = 3;
+
+    // The first stage of RunInTwoStages: read, frame and parse, block by block. The incomplete
+    // sentence at a block's end is carried to the front of the next, as BlockPipeReader does.
+    private void FrameAll(Stream input, int blockSize, BlockingCollection<FramedBlock> free, BlockingCollection<FramedBlock> full, CancellationToken cancellationToken)
+    {
+        byte[] carry = new byte[256];
+        int carried = 0;
+        int size = blockSize;
+        try
+        {
+            while (true)
+            {
+                FramedBlock block = free.Take(cancellationToken);
+                if (carried == size)
+                {
+                    // A block's worth without a sentence end: read on into a larger one.
+                    size *= 2;
+                }
+
+                block.Clear(size);
+                carry.AsSpan(0, carried).CopyTo(block.Bytes);
+                try
+                {
+                    int n = input.Read(block.Bytes, carried, size - carried);
+                    block.Length = carried + n;
+                    block.Fresh = n;
+                    block.IsFinal = n == 0;
+                    var bytes = new ReadOnlySequence<byte>(block.Bytes, 0, block.Length);
+                    var keep = new Keep(block);
+                    Frame(ref bytes, block.IsFinal, ref keep);
+                    carried = (int)bytes.Length;
+                    if (carried > carry.Length)
+                    {
+                        carry = new byte[Math.Max(carried, carry.Length * 2)];
+                    }
+
+                    bytes.CopyTo(carry);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Thrown on the assembling thread, after what came before it.
+                    block.Failure = ExceptionDispatchInfo.Capture(e);
+                }
+
+                full.Add(block, cancellationToken);
+                if (block.IsFinal || block.Failure is not null)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The assembling thread stopped (cancelled, or its sink failed); it has what it needs.
+        }
+    }
+
+    // The framing loop of both paths: each line parsed (or rejected) goes to the taker.
+    private void Frame<TTaker>(ref ReadOnlySequence<byte> buffer, bool isFinalBlock, ref TTaker taker)
+        where TTaker : struct, ISentenceTaker
+    {
+        while (!buffer.IsEmpty)
+        {
+            // Sentences inside the first segment straight from its span; only a sentence that
+            // straddles two segments goes through the sequence (and the framer's copy).
+            ReadOnlySpan<byte> block = buffer.FirstSpan;
+            bool onlySegment = buffer.IsSingleSegment;
+            int offset = 0;
+            int consumed;
+            NmeaSentence sentence;
+            NmeaError error;
+            while (true)
+            {
+                // Most lines are "$...*hh" + CRLF: framed and parsed in one pass. The rest (and
+                // what the framer must count) take the general path.
+                if (Framer.TryParseLineInBlock(block[offset..], out consumed, out sentence, out error))
+                {
+                    offset += consumed;
+                    taker.Take(sentence, error);
+                    continue;
+                }
+
+                offset += consumed;
+                if (!Framer.TryReadSentenceInBlock(block[offset..], isFinalBlock && onlySegment, out consumed, out ReadOnlySpan<byte> line))
+                {
+                    break;
+                }
+
+                offset += consumed;
+                _ = NmeaSentence.TryParse(line, out sentence, out error, _requireChecksum);
+                taker.Take(sentence, error);
+            }
+
+            buffer = buffer.Slice(offset + consumed);
+            if (onlySegment || !Framer.TryReadSentence(ref buffer, out ReadOnlySpan<byte> straddling, isFinalBlock))
+            {
+                break;
+            }
+
+            _ = NmeaSentence.TryParse(straddling, out NmeaSentence joined, out NmeaError joinedError, _requireChecksum);
+            taker.Take(joined, joinedError);
+        }
+    }
+
     // A parsed sentence (error None) goes to the assembler; a rejected line is counted.
-    private void Take(in NmeaSentence sentence, NmeaError error)
+    internal void Take(in NmeaSentence sentence, NmeaError error)
     {
         if (error != NmeaError.None)
         {
@@ -237,6 +363,26 @@ public sealed class NmeaDecoder
                 }
             }
         }
+    }
+
+    // What the framing loop does with a line: Direct decodes it now, Keep keeps it in a
+    // FramedBlock for the assembling thread (RunInTwoStages). Structs, so that each path gets its
+    // own compiled loop with the call inlined.
+    private interface ISentenceTaker
+    {
+        void Take(in NmeaSentence sentence, NmeaError error);
+    }
+
+    private readonly struct Direct(NmeaDecoder decoder) : ISentenceTaker
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(in NmeaSentence sentence, NmeaError error) => decoder.Take(sentence, error);
+    }
+
+    private readonly struct Keep(FramedBlock block) : ISentenceTaker
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(in NmeaSentence sentence, NmeaError error) => block.Add(sentence, error);
     }
 
     // Learns the cycle from the epochs' times, and whether the open epoch has had its position.

@@ -62,6 +62,41 @@ public ref struct NmeaSentence
         return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(_body), start), end - start);
     }
 
+    /// <summary>The bytes between the start character and the <c>*</c> (address and fields), for a sentence that is kept to be read later (<see cref="Decoding.FramedBlock"/>).</summary>
+    internal readonly ReadOnlySpan<byte> Body => _body;
+
+    /// <summary>Where each field starts in <see cref="Body"/>, with the end after the last: <see cref="FieldCount"/> + 2 values.</summary>
+    internal readonly ReadOnlySpan<ushort> Starts =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<FieldStarts, ushort>(ref Unsafe.AsRef(in _starts)), FieldCount + 2);
+
+    /// <summary>
+    /// A sentence parsed earlier, set up again over its <paramref name="body"/> from what
+    /// <see cref="Body"/>, <see cref="Starts"/> and the properties said: no byte is scanned again.
+    /// </summary>
+    internal static NmeaSentence Restore(ReadOnlySpan<byte> body, ReadOnlySpan<ushort> starts, Talker talker, SentenceType type, bool hasChecksum, bool encapsulated)
+    {
+        Unsafe.SkipInit(out NmeaSentence sentence);
+        sentence._body = body;
+        ref ushort to = ref Unsafe.As<FieldStarts, ushort>(ref sentence._starts);
+        if (starts.Length <= StartsBlock)
+        {
+            // The common sentence in one fixed copy, no call: the caller's starts have room for a
+            // whole block past the last one (FramedBlock keeps slack), and so do these.
+            Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref to), Unsafe.ReadUnaligned<StartsCopy>(ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetReference(starts))));
+        }
+        else
+        {
+            starts.CopyTo(MemoryMarshal.CreateSpan(ref to, MaxFields + 1));
+        }
+
+        sentence.FieldCount = starts.Length - 2;
+        sentence.Talker = talker;
+        sentence.Type = type;
+        sentence.HasChecksum = hasChecksum;
+        sentence.IsEncapsulated = encapsulated;
+        return sentence;
+    }
+
     /// <summary>
     /// Parses one line that starts with <c>$</c> or <c>!</c> and ends before the line terminator.
     /// </summary>
@@ -531,8 +566,18 @@ public ref struct NmeaSentence
         return value >= 0;
     }
 
+    /// <summary>Field starts copied as one block by <see cref="Restore"/> and <see cref="Decoding.FramedBlock"/> when a sentence has no more.</summary>
+    internal const int StartsBlock = 32;
+
     [InlineArray(MaxFields + 1)]
     private struct FieldStarts
+    {
+        private ushort _element0;
+    }
+
+    /// <summary><see cref="StartsBlock"/> field starts, for a copy without a call.</summary>
+    [InlineArray(StartsBlock)]
+    internal struct StartsCopy
     {
         private ushort _element0;
     }

@@ -121,9 +121,20 @@ internal static class DecodeVerb
                 var decoder = new NmeaDecoder(receiver, writer, options);
                 try
                 {
-                    var reader = new BlockPipeReader(input, ReadBlockSize, writer.Flush);
-                    await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
-                    await reader.CompleteAsync().ConfigureAwait(false);
+                    if (input.CanSeek && Environment.ProcessorCount > 1)
+                    {
+                        // A file, with a second core: framing and parsing on a thread of their own,
+                        // epochs assembled here, the output formatted on a third (bench/README,
+                        // "Deployment"). A pipe keeps one thread, so that its epochs show as their
+                        // sentences come.
+                        decoder.RunInTwoStages(input, ReadBlockSize, cancellationToken);
+                    }
+                    else
+                    {
+                        var reader = new BlockPipeReader(input, ReadBlockSize, writer.Flush);
+                        await decoder.RunAsync(reader, cancellationToken).ConfigureAwait(false);
+                        await reader.CompleteAsync().ConfigureAwait(false);
+                    }
                 }
                 catch (IOException e)
                 {

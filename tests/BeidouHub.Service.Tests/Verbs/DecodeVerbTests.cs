@@ -184,6 +184,36 @@ public class DecodeVerbTests
         Assert.Equal(all[..written.Length], written);
     }
 
+    /// <summary>
+    /// A file is decoded in two stages (framing on a thread of its own), a pipe on one thread: the
+    /// same records and the same summary of counters, for every seed and format.
+    /// </summary>
+    [Theory]
+    [InlineData("park-faults.nmea", "jsonl")]
+    [InlineData("park-gate-outage.nmea", "jsonl")]
+    [InlineData("park-handheld-bd-walk.nmea", "csv")]
+    [InlineData("park-vehicle-rtk-10hz.nmea", "jsonl")]
+    [InlineData("park-vehicle-rtk-10hz.nmea", "geojson")]
+    public async Task RunAsync_FileAndPipe_SameOutputAndSummary(string seed, string format)
+    {
+        string root = BeidouHub.Testing.Corpus.RepositoryRoot ?? throw new InvalidOperationException("no BeidouHub.sln above the test binaries");
+        string path = Path.Combine(root, "seeds", seed);
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+
+        var fileOut = new MemoryStream();
+        var fileErr = new StringWriter();
+        Assert.Equal(0, await DecodeVerb.RunAsync([path, "--format", format, "--receiver", "rx"], fileErr, fileOut, Stream.Null, CancellationToken.None));
+        var pipeOut = new MemoryStream();
+        var pipeErr = new StringWriter();
+        Assert.Equal(0, await DecodeVerb.RunAsync(["-", "--format", format, "--receiver", "rx"], pipeErr, pipeOut, new ChunkedInput(bytes, chunk: 4096), CancellationToken.None));
+
+        // (ToArray: the verb closes its output.)
+        string file = Encoding.UTF8.GetString(fileOut.ToArray());
+        Assert.True(file.Length > 1000, $"{seed}: {file.Length} characters of {format}");
+        Assert.Equal(Encoding.UTF8.GetString(pipeOut.ToArray()), file);
+        Assert.Equal(pipeErr.ToString(), fileErr.ToString());
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> Decode(string[] args, string input)
     {
         var stdout = new MemoryStream();
