@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.IO.Pipelines;
@@ -111,11 +110,11 @@ public sealed class NmeaDecoder
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 16);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var free = new BlockingCollection<FramedBlock>(new ConcurrentQueue<FramedBlock>());
-        using var full = new BlockingCollection<FramedBlock>(new ConcurrentQueue<FramedBlock>());
+        var free = new Handoff<FramedBlock>();
+        var full = new Handoff<FramedBlock>();
         for (int i = 0; i < FramedBlocks; i++)
         {
-            free.Add(new FramedBlock(blockSize), cancellationToken);
+            free.Add(new FramedBlock(blockSize));
         }
 
         var framing = new Thread(() => FrameAll(input, blockSize, free, full, stop.Token)) { IsBackground = true, Name = "decode framing" };
@@ -124,7 +123,7 @@ public sealed class NmeaDecoder
         {
             while (true)
             {
-                FramedBlock block = full.Take(stop.Token);
+                _ = full.TryTake(out FramedBlock block, stop.Token);
                 Statistics.CountBytes(block.Fresh);
                 if (block.Fresh > 0)
                 {
@@ -139,7 +138,7 @@ public sealed class NmeaDecoder
                     return;
                 }
 
-                free.Add(block, stop.Token);
+                free.Add(block);
             }
         }
         finally
@@ -154,7 +153,7 @@ public sealed class NmeaDecoder
 
     // The first stage of RunInTwoStages: read, frame and parse, block by block. The incomplete
     // sentence at a block's end is carried to the front of the next, as BlockPipeReader does.
-    private void FrameAll(Stream input, int blockSize, BlockingCollection<FramedBlock> free, BlockingCollection<FramedBlock> full, CancellationToken cancellationToken)
+    private void FrameAll(Stream input, int blockSize, Handoff<FramedBlock> free, Handoff<FramedBlock> full, CancellationToken cancellationToken)
     {
         byte[] carry = new byte[256];
         int carried = 0;
@@ -163,7 +162,7 @@ public sealed class NmeaDecoder
         {
             while (true)
             {
-                FramedBlock block = free.Take(cancellationToken);
+                _ = free.TryTake(out FramedBlock block, cancellationToken);
                 if (carried == size)
                 {
                     // A block's worth without a sentence end: read on into a larger one.
@@ -195,7 +194,7 @@ public sealed class NmeaDecoder
                     block.Failure = ExceptionDispatchInfo.Capture(e);
                 }
 
-                full.Add(block, cancellationToken);
+                full.Add(block);
                 if (block.IsFinal || block.Failure is not null)
                 {
                     return;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using BeidouHub.Receiver.Decoding;
 using BeidouHub.Receiver.Epochs;
 
 namespace BeidouHub.Service.Output;
@@ -24,8 +24,8 @@ internal sealed class PipelinedEpochWriter : EpochWriter
     private const int Batches = 4;
 
     private readonly EpochWriter _writer;
-    private readonly BlockingCollection<Batch> _free = new(new ConcurrentQueue<Batch>());
-    private readonly BlockingCollection<Batch> _full = new(new ConcurrentQueue<Batch>());
+    private readonly Handoff<Batch> _free = new();
+    private readonly Handoff<Batch> _full = new();
     private readonly Thread _thread;
     private Batch _filling;
     private volatile ExceptionDispatchInfo? _failure;
@@ -41,7 +41,7 @@ internal sealed class PipelinedEpochWriter : EpochWriter
             _free.Add(new Batch());
         }
 
-        _filling = _free.Take();
+        _filling = Take(_free);
         _thread = new Thread(WriteBatches) { IsBackground = true, Name = "decode output" };
         _thread.Start();
     }
@@ -101,12 +101,10 @@ internal sealed class PipelinedEpochWriter : EpochWriter
                 _full.Add(_filling);
             }
 
-            _full.CompleteAdding();
+            _full.Complete();
             _thread.Join();
         }
 
-        _free.Dispose();
-        _full.Dispose();
         _writer.Dispose();
     }
 
@@ -114,14 +112,18 @@ internal sealed class PipelinedEpochWriter : EpochWriter
     {
         _failure?.Throw();
         _full.Add(_filling);
-        _filling = _free.Take();
+        _filling = Take(_free);
     }
+
+    // The hand-overs between the two threads are never completed but for the writer's end.
+    private static Batch Take(Handoff<Batch> from) =>
+        from.TryTake(out Batch? batch) ? batch : throw new InvalidOperationException("no batch will come");
 
     private void WriteBatches()
     {
         try
         {
-            foreach (Batch batch in _full.GetConsumingEnumerable())
+            while (_full.TryTake(out Batch? batch))
             {
                 for (int i = 0; i < batch.Count; i++)
                 {
