@@ -15,15 +15,17 @@ namespace BeidouHub.Receiver.Decoding;
 /// </summary>
 internal sealed class FramedBlock(int size)
 {
-    private Line[] _lines = new Line[Math.Max(16, size / 48)];
-    private ushort[] _starts = new ushort[Math.Max(64, size / 4)];
+    // Not zeroed (nothing is read before it is written): the pages are first touched by the
+    // framing thread, not cleared by the thread that creates the block.
+    private Line[] _lines = GC.AllocateUninitializedArray<Line>(Math.Max(16, size / 48));
+    private ushort[] _starts = GC.AllocateUninitializedArray<ushort>(Math.Max(64, size / 4));
     private byte[] _copies = [];
     private int _count;
     private int _startsUsed;
     private int _copiesUsed;
 
     /// <summary>The bytes: the incomplete sentence carried from the previous block, then what was read.</summary>
-    public byte[] Bytes { get; private set; } = new byte[size];
+    public byte[] Bytes { get; private set; } = GC.AllocateUninitializedArray<byte>(size);
 
     /// <summary>Bytes in <see cref="Bytes"/>.</summary>
     public int Length { get; set; }
@@ -42,7 +44,7 @@ internal sealed class FramedBlock(int size)
     {
         if (Bytes.Length < size)
         {
-            Bytes = new byte[size];
+            Bytes = GC.AllocateUninitializedArray<byte>(size);
         }
 
         _count = _startsUsed = _copiesUsed = 0;
