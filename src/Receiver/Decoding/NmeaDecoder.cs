@@ -117,13 +117,20 @@ public sealed class NmeaDecoder
             free.Add(new FramedBlock(blockSize));
         }
 
-        var framing = new Thread(() => FrameAll(input, blockSize, free, full, stop.Token)) { IsBackground = true, Name = "decode framing" };
+        ExceptionDispatchInfo? framingFailed = null;
+        var framing = new Thread(() => framingFailed = FrameAll(input, blockSize, free, full, stop.Token)) { IsBackground = true, Name = "decode framing" };
         framing.Start();
         try
         {
             while (true)
             {
-                _ = full.TryTake(out FramedBlock block, stop.Token);
+                if (!full.TryTake(out FramedBlock block, stop.Token))
+                {
+                    // The framing thread failed outside a read (it completes the hand-over then).
+                    framing.Join();
+                    framingFailed!.Throw();
+                }
+
                 Statistics.CountBytes(block.Fresh);
                 if (block.Fresh > 0)
                 {
@@ -152,8 +159,10 @@ public sealed class NmeaDecoder
     private const int FramedBlocks = 3;
 
     // The first stage of RunInTwoStages: read, frame and parse, block by block. The incomplete
-    // sentence at a block's end is carried to the front of the next, as BlockPipeReader does.
-    private void FrameAll(Stream input, int blockSize, Handoff<FramedBlock> free, Handoff<FramedBlock> full, CancellationToken cancellationToken)
+    // sentence at a block's end is carried to the front of the next, as BlockPipeReader does. A
+    // failed read goes with its block; any other failure is returned, with the hand-over completed
+    // so that the assembling thread stops waiting. Nothing is thrown out of the thread.
+    private ExceptionDispatchInfo? FrameAll(Stream input, int blockSize, Handoff<FramedBlock> free, Handoff<FramedBlock> full, CancellationToken cancellationToken)
     {
         byte[] carry = new byte[256];
         int carried = 0;
@@ -162,7 +171,7 @@ public sealed class NmeaDecoder
         {
             while (true)
             {
-                _ = free.TryTake(out FramedBlock block, cancellationToken);
+                _ = free.TryTake(out FramedBlock block, cancellationToken); // never completed: true or cancelled
                 if (carried == size)
                 {
                     // A block's worth without a sentence end: read on into a larger one.
@@ -188,7 +197,7 @@ public sealed class NmeaDecoder
 
                     bytes.CopyTo(carry);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e)
                 {
                     // Thrown on the assembling thread, after what came before it.
                     block.Failure = ExceptionDispatchInfo.Capture(e);
@@ -197,13 +206,19 @@ public sealed class NmeaDecoder
                 full.Add(block);
                 if (block.IsFinal || block.Failure is not null)
                 {
-                    return;
+                    return null;
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The assembling thread stopped (cancelled, or its sink failed); it has what it needs.
+            return null;
+        }
+        catch (Exception e)
+        {
+            full.Complete();
+            return ExceptionDispatchInfo.Capture(e);
         }
     }
 
