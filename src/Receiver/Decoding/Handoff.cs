@@ -60,6 +60,14 @@ public sealed class Handoff<T>
         }
     }
 
+    /// <summary>
+    /// The oldest item, waiting for one, from a hand-over that is not completed while it is used
+    /// this way: throws <see cref="InvalidOperationException"/> when it was completed and is empty,
+    /// <see cref="OperationCanceledException"/> as <see cref="TryTake"/> does.
+    /// </summary>
+    public T Take(CancellationToken cancellationToken = default) =>
+        TryTake(out T item, cancellationToken) ? item : throw new InvalidOperationException("the hand-over is complete: no item will come");
+
     /// <summary>No more items will be added: a taker that finds none returns false instead of waiting.</summary>
     public void Complete()
     {

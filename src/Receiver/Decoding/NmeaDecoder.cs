@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using System.IO.Pipelines;
 using BeidouHub.Receiver.Epochs;
 using BeidouHub.Receiver.Nmea;
 
@@ -171,7 +171,7 @@ public sealed class NmeaDecoder
         {
             while (true)
             {
-                _ = free.TryTake(out FramedBlock block, cancellationToken); // never completed: true or cancelled
+                FramedBlock block = free.Take(cancellationToken);
                 if (carried == size)
                 {
                     // A block's worth without a sentence end: read on into a larger one.

@@ -41,7 +41,7 @@ internal sealed class PipelinedEpochWriter : EpochWriter
             _free.Add(new Batch());
         }
 
-        _filling = Take(_free);
+        _filling = _free.Take();
         _thread = new Thread(WriteBatches) { IsBackground = true, Name = "decode output" };
         _thread.Start();
     }
@@ -112,12 +112,8 @@ internal sealed class PipelinedEpochWriter : EpochWriter
     {
         _failure?.Throw();
         _full.Add(_filling);
-        _filling = Take(_free);
+        _filling = _free.Take();
     }
-
-    // The hand-overs between the two threads are never completed but for the writer's end.
-    private static Batch Take(Handoff<Batch> from) =>
-        from.TryTake(out Batch? batch) ? batch : throw new InvalidOperationException("no batch will come");
 
     private void WriteBatches()
     {

@@ -117,11 +117,12 @@ internal static class DecodeVerb
             await using (output.ConfigureAwait(false))
             {
                 // With a second core, the output is formatted and written there while this one decodes.
-                using EpochWriter writer = EpochWriter.Create(format, output, grid, pipelined: Environment.ProcessorCount > 1);
+                bool secondCore = Environment.ProcessorCount > 1;
+                using EpochWriter writer = EpochWriter.Create(format, output, grid, pipelined: secondCore);
                 var decoder = new NmeaDecoder(receiver, writer, options);
                 try
                 {
-                    if (input.CanSeek && Environment.ProcessorCount > 1)
+                    if (input.CanSeek && secondCore)
                     {
                         // A file, with a second core: framing and parsing on a thread of their own,
                         // epochs assembled here, the output formatted on a third (bench/README,

@@ -41,6 +41,7 @@ public class HandoffTests
         Assert.True(handoff.TryTake(out string? first));
         Assert.True(handoff.TryTake(out string? second));
         Assert.False(handoff.TryTake(out _));
+        Assert.Throws<InvalidOperationException>(() => handoff.Take());
         Assert.Equal(["a", "b"], [first, second]);
         Assert.Throws<InvalidOperationException>(() => handoff.Add("c"));
     }
